@@ -1,0 +1,52 @@
+"""Options and helpers shared by every command: ``--db``, ``--json``, error translation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from ..errors import InputError, RxEvidenceError, error_body
+from ..store import Store, default_db_path, open_store
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Store path or postgresql:// URL (default: $RXEVIDENCE_DB or the user data dir)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def emit_json(obj: Any) -> None:
+    """Print one JSON document to stdout."""
+    if hasattr(obj, "model_dump"):
+        obj = obj.model_dump(mode="json")
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def get_store(db: str | None) -> Store:
+    return open_store(db or default_db_path())
+
+
+@contextmanager
+def handle_errors(as_json: bool = False) -> Iterator[None]:
+    """Turn domain errors into ``Error: ...`` (exit 1; usage errors exit 2), or the JSON error body."""
+    try:
+        yield
+    except RxEvidenceError as e:
+        code = 2 if type(e) is InputError and getattr(e, "usage", False) else 1
+        if as_json:
+            emit_json(error_body(e.message, status=e.status, errors=getattr(e, "problems", None) or None))
+        else:
+            err_console.print(f"[bold red]Error:[/] {e.message}", markup=True, soft_wrap=True)
+        raise typer.Exit(code) from None
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        raise typer.Exit(130) from None

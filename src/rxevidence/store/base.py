@@ -1,0 +1,210 @@
+"""The store interface shared by the SQLite (embedded) and PostgreSQL (server) backends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Appraisal, Record
+
+
+@dataclass
+class SearchHit:
+    id: str
+    kind: str
+    title: str | None
+    year: int | None
+    score: float
+    snippet: str | None = None
+
+
+@dataclass
+class UpsertCounts:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    def merge(self, other: UpsertCounts) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+        self.skipped += other.skipped
+        for k, v in other.reasons.items():
+            self.reasons[k] = self.reasons.get(k, 0) + v
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "skipped_reasons": dict(sorted(self.reasons.items())),
+        }
+
+
+def record_json(record: Record) -> str:
+    return record.model_dump_json(exclude_defaults=True)
+
+
+def content_hash(record: Record) -> str:
+    """Hash of a record's content, ignoring when and where it was retrieved."""
+    data = record.model_dump(exclude_defaults=True, exclude={"provenance"})
+    return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def search_text(record: Record) -> tuple[str, str, str]:
+    """(title, body, terms) as indexed for full-text search."""
+    title = record.title or ""
+    body = record.abstract
+    terms = " ".join(
+        [m.descriptor for m in record.mesh]
+        + record.chemicals
+        + record.keywords
+        + record.publication_types
+        + [str(v) for v in record.extra.get("index_terms", [])]
+    )
+    return title, body, terms
+
+
+def _version_key(v: str | None) -> tuple:
+    if v is None:
+        return ()
+    parts: list[Any] = []
+    for p in v.replace("-", ".").split("."):
+        parts.append((0, int(p)) if p.isdigit() else (1, p))
+    return tuple(parts)
+
+
+def is_older(new: Record, old: Record) -> bool:
+    """True when ``new`` is an older version of ``old`` (labels, versioned citations)."""
+    if new.version and old.version and new.version != old.version:
+        return _version_key(new.version) < _version_key(old.version)
+    if new.kind == "label" and new.date and old.date and new.date != old.date:
+        return new.date < old.date
+    return False
+
+
+class Store(ABC):
+    """A place that keeps records, appraisals, caches and ingest progress.
+
+    Open one with :func:`rxevidence.store.open_store`. Writes happen inside
+    :meth:`transaction`; a batch either lands whole or not at all.
+    """
+
+    url: str
+
+    # -- lifecycle
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    # -- records
+    @abstractmethod
+    def upsert_record(self, record: Record, counts: UpsertCounts | None = None) -> str:
+        """Insert or replace one record; return ``added``, ``updated``, ``unchanged`` or ``skipped``."""
+
+    def upsert_records(self, records: Iterable[Record]) -> UpsertCounts:
+        counts = UpsertCounts()
+        with self.transaction():
+            for r in records:
+                self.upsert_record(r, counts)
+        return counts
+
+    @abstractmethod
+    def delete_record(self, record_id: str) -> bool: ...
+
+    @abstractmethod
+    def get_record(self, record_id: str) -> Record | None: ...
+
+    def get_records(self, ids: Iterable[str]) -> dict[str, Record]:
+        out: dict[str, Record] = {}
+        for i in ids:
+            r = self.get_record(i)
+            if r is not None:
+                out[i] = r
+        return out
+
+    @abstractmethod
+    def has_records(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` present in the store."""
+
+    @abstractmethod
+    def iter_records(self, kind: str | None = None, *, ids: Iterable[str] | None = None) -> Iterator[Record]: ...
+
+    @abstractmethod
+    def count(self, kind: str | None = None) -> int: ...
+
+    @abstractmethod
+    def search(self, text: str, *, kind: str | None = None, limit: int = 20) -> list[SearchHit]:
+        """Free-text search (words ANDed), ranked by BM25."""
+
+    @abstractmethod
+    def search_terms(
+        self, groups: list[list[str]], *, kind: str | None = None, limit: int = 200
+    ) -> list[SearchHit]:
+        """Structured search: each group is a list of phrases ORed together; groups are ANDed."""
+
+    # -- appraisals
+    @abstractmethod
+    def put_appraisal(self, appraisal: Appraisal) -> None: ...
+
+    @abstractmethod
+    def get_appraisals(self, record_id: str) -> list[Appraisal]: ...
+
+    def appraisals_for(self, ids: Iterable[str]) -> dict[str, list[Appraisal]]:
+        return {i: self.get_appraisals(i) for i in ids}
+
+    def best_appraisal(self, record_id: str) -> Appraisal | None:
+        """Curated beats automatic."""
+        items = self.get_appraisals(record_id)
+        items.sort(key=lambda a: 0 if a.appraiser == "curated" else 1)
+        return items[0] if items else None
+
+    # -- key/value: metadata, HTTP cache, ingest progress, vocabulary extensions
+    @abstractmethod
+    def meta_get(self, key: str) -> str | None: ...
+
+    @abstractmethod
+    def meta_set(self, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    def cache_get(self, key: str, *, max_age_s: float | None = None) -> tuple[bytes, float] | None:
+        """Cached body and its age in seconds, or None."""
+
+    @abstractmethod
+    def cache_put(self, key: str, body: bytes, *, content_type: str | None = None) -> None: ...
+
+    @abstractmethod
+    def progress_get(self, file_key: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    def progress_set(self, file_key: str, *, status: str, done: int, info: dict[str, Any] | None = None) -> None: ...
+
+    @abstractmethod
+    def vocab_add(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Add (term, kind, canonical, source) rows; kind is 'drug', 'brand', 'class:<name>', 'condition'."""
+
+    @abstractmethod
+    def vocab_rows(self) -> list[tuple[str, str, str, str]]: ...

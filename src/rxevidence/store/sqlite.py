@@ -1,0 +1,410 @@
+"""SQLite store: one file, WAL mode, FTS5 with BM25, named migrations."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from ..models import Appraisal, Record
+from .base import SearchHit, Store, UpsertCounts, content_hash, is_older, record_json, search_text
+
+# ---------------------------------------------------------------- migrations
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one (``executescript`` would commit the open transaction)."""
+    for stmt in script.split(";"):
+        if stmt.strip():
+            db.execute(stmt)
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE records (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            title TEXT,
+            year INTEGER,
+            version TEXT,
+            hash TEXT NOT NULL,
+            data TEXT NOT NULL,
+            source TEXT,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX records_kind ON records(kind);
+        CREATE VIRTUAL TABLE records_fts USING fts5(
+            title, body, terms, tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE appraisals (
+            record_id TEXT NOT NULL,
+            appraiser TEXT NOT NULL,
+            version TEXT NOT NULL,
+            data TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (record_id, appraiser)
+        );
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE http_cache (
+            key TEXT PRIMARY KEY, body BLOB NOT NULL, content_type TEXT, stored_at REAL NOT NULL
+        );
+        CREATE TABLE ingest_progress (
+            file_key TEXT PRIMARY KEY, status TEXT NOT NULL, done INTEGER NOT NULL,
+            info TEXT, updated_at REAL NOT NULL
+        );
+        CREATE TABLE vocab_terms (
+            term TEXT NOT NULL, kind TEXT NOT NULL, canonical TEXT NOT NULL, source TEXT,
+            PRIMARY KEY (term, kind, canonical)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("001_initial", _m001_initial),
+]
+
+_WORD = re.compile(r"[\w][\w'-]*", re.UNICODE)
+
+
+def fts_phrase(text: str) -> str | None:
+    """A user phrase as a safe FTS5 phrase (quoted tokens), or None when it has no words."""
+    words = _WORD.findall(text.lower())
+    words = [w.replace("'", "").strip("-") for w in words]
+    words = [w for w in words if w]
+    if not words:
+        return None
+    return '"' + " ".join(words) + '"'
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path = ":memory:", *, readonly: bool = False) -> None:
+        self.url = str(path)
+        self._local = threading.local()
+        self._readonly = readonly
+        if self.url != ":memory:":
+            Path(self.url).parent.mkdir(parents=True, exist_ok=True)
+        self._memory_conn: sqlite3.Connection | None = None
+        try:
+            self._migrate(self.conn)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"Cannot open store {self.url}: {e}") from e
+
+    # one connection per thread (the web server runs handlers in threads)
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self.url == ":memory:":
+            if self._memory_conn is None:
+                self._memory_conn = self._connect()
+            return self._memory_conn
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = self._connect()
+            self._local.conn = c
+        return c
+
+    def _connect(self) -> sqlite3.Connection:
+        c = sqlite3.connect(self.url, isolation_level=None, check_same_thread=False, timeout=30)
+        if self.url != ":memory:":
+            c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=NORMAL")
+        c.execute("PRAGMA foreign_keys=ON")
+        c.execute("PRAGMA cache_size=-65536")
+        c.execute("PRAGMA temp_store=MEMORY")
+        return c
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+        done = {r[0] for r in db.execute("SELECT name FROM schema_migrations")}
+        for name, fn in MIGRATIONS:
+            if name in done:
+                continue
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                fn(db)
+                db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def migrations_applied(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    def close(self) -> None:
+        c = getattr(self._local, "conn", None)
+        if c is not None:
+            c.close()
+            self._local.conn = None
+        if self._memory_conn is not None:
+            self._memory_conn.close()
+            self._memory_conn = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        c = self.conn
+        if c.in_transaction:
+            sp = f"sp{id(object())}"
+            c.execute(f"SAVEPOINT {sp}")
+            try:
+                yield
+                c.execute(f"RELEASE {sp}")
+            except BaseException:
+                c.execute(f"ROLLBACK TO {sp}")
+                c.execute(f"RELEASE {sp}")
+                raise
+            return
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    # ------------------------------------------------------------ records
+    def upsert_record(self, record: Record, counts: UpsertCounts | None = None) -> str:
+        c = self.conn
+        h = content_hash(record)
+        row = c.execute("SELECT rowid, hash, data FROM records WHERE id = ?", (record.id,)).fetchone()
+        outcome: str
+        if row is None:
+            cur = c.execute(
+                "INSERT INTO records (id, kind, title, year, version, hash, data, source, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    record.id,
+                    record.kind,
+                    record.title,
+                    record.year,
+                    record.version,
+                    h,
+                    record_json(record),
+                    record.provenance.source if record.provenance else None,
+                    time.time(),
+                ),
+            )
+            rowid = cur.lastrowid
+            t, b, terms = search_text(record)
+            c.execute("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", (rowid, t, b, terms))
+            outcome = "added"
+        elif row[1] == h:
+            outcome = "unchanged"
+        else:
+            old = Record.model_validate_json(row[2])
+            if is_older(record, old):
+                if counts is not None:
+                    counts.skip("older version than stored")
+                return "skipped"
+            rowid = row[0]
+            c.execute(
+                "UPDATE records SET kind=?, title=?, year=?, version=?, hash=?, data=?, source=?, updated_at=?"
+                " WHERE rowid=?",
+                (
+                    record.kind,
+                    record.title,
+                    record.year,
+                    record.version,
+                    h,
+                    record_json(record),
+                    record.provenance.source if record.provenance else None,
+                    time.time(),
+                    rowid,
+                ),
+            )
+            c.execute("DELETE FROM records_fts WHERE rowid = ?", (rowid,))
+            t, b, terms = search_text(record)
+            c.execute("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", (rowid, t, b, terms))
+            # an automatic appraisal of the old content is stale
+            c.execute("DELETE FROM appraisals WHERE record_id = ? AND appraiser = 'automatic'", (record.id,))
+            outcome = "updated"
+        if counts is not None:
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+        return outcome
+
+    def delete_record(self, record_id: str) -> bool:
+        c = self.conn
+        row = c.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            return False
+        c.execute("DELETE FROM records_fts WHERE rowid = ?", (row[0],))
+        c.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
+        c.execute("DELETE FROM appraisals WHERE record_id = ? AND appraiser = 'automatic'", (record_id,))
+        return True
+
+    def get_record(self, record_id: str) -> Record | None:
+        row = self.conn.execute("SELECT data FROM records WHERE id = ?", (record_id,)).fetchone()
+        return Record.model_validate_json(row[0]) if row else None
+
+    def get_records(self, ids: Iterable[str]) -> dict[str, Record]:
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, Record] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = "SELECT id, data FROM records WHERE id IN (%s)" % ",".join("?" * len(chunk))
+            for rid, data in self.conn.execute(q, chunk):
+                out[rid] = Record.model_validate_json(data)
+        return out
+
+    def has_records(self, ids: Iterable[str]) -> set[str]:
+        ids = list(dict.fromkeys(ids))
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = "SELECT id FROM records WHERE id IN (%s)" % ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.conn.execute(q, chunk))
+        return out
+
+    def iter_records(self, kind: str | None = None, *, ids: Iterable[str] | None = None) -> Iterator[Record]:
+        if ids is not None:
+            yield from self.get_records(ids).values()
+            return
+        last = 0
+        while True:
+            if kind:
+                rows = self.conn.execute(
+                    "SELECT rowid, data FROM records WHERE rowid > ? AND kind = ? ORDER BY rowid LIMIT 1000",
+                    (last, kind),
+                ).fetchall()
+            else:
+                rows = self.conn.execute(
+                    "SELECT rowid, data FROM records WHERE rowid > ? ORDER BY rowid LIMIT 1000", (last,)
+                ).fetchall()
+            if not rows:
+                return
+            for rowid, data in rows:
+                last = rowid
+                yield Record.model_validate_json(data)
+
+    def count(self, kind: str | None = None) -> int:
+        if kind:
+            return self.conn.execute("SELECT count(*) FROM records WHERE kind = ?", (kind,)).fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    def _fts(self, match: str, kind: str | None, limit: int) -> list[SearchHit]:
+        sql = (
+            "SELECT r.id, r.kind, r.title, r.year, bm25(records_fts, 10.0, 1.0, 3.0) AS score,"
+            " snippet(records_fts, 1, '[', ']', ' … ', 16)"
+            " FROM records_fts JOIN records r ON r.rowid = records_fts.rowid"
+            " WHERE records_fts MATCH ?"
+        )
+        args: list[Any] = [match]
+        if kind:
+            sql += " AND r.kind = ?"
+            args.append(kind)
+        sql += " ORDER BY score LIMIT ?"
+        args.append(limit)
+        try:
+            rows = self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"Search failed: {e}") from e
+        return [SearchHit(r[0], r[1], r[2], r[3], -float(r[4]), r[5]) for r in rows]
+
+    def search(self, text: str, *, kind: str | None = None, limit: int = 20) -> list[SearchHit]:
+        words = [fts_phrase(w) for w in _WORD.findall(text)]
+        words = [w for w in words if w]
+        if not words:
+            return []
+        return self._fts(" AND ".join(words), kind, limit)
+
+    def search_terms(self, groups: list[list[str]], *, kind: str | None = None, limit: int = 200) -> list[SearchHit]:
+        parts = []
+        for g in groups:
+            phrases = sorted({p for p in (fts_phrase(t) for t in g) if p})
+            if phrases:
+                parts.append("(" + " OR ".join(phrases) + ")")
+        if not parts:
+            return []
+        return self._fts(" AND ".join(parts), kind, limit)
+
+    # ------------------------------------------------------------ appraisals
+    def put_appraisal(self, appraisal: Appraisal) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO appraisals (record_id, appraiser, version, data, updated_at) VALUES (?,?,?,?,?)",
+            (
+                appraisal.record_id,
+                appraisal.appraiser,
+                appraisal.appraiser_version,
+                appraisal.model_dump_json(exclude_defaults=True),
+                time.time(),
+            ),
+        )
+
+    def get_appraisals(self, record_id: str) -> list[Appraisal]:
+        rows = self.conn.execute(
+            "SELECT data FROM appraisals WHERE record_id = ? ORDER BY appraiser DESC", (record_id,)
+        ).fetchall()
+        return [Appraisal.model_validate_json(r[0]) for r in rows]
+
+    def appraisals_for(self, ids: Iterable[str]) -> dict[str, list[Appraisal]]:
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, list[Appraisal]] = {i: [] for i in ids}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = "SELECT record_id, data FROM appraisals WHERE record_id IN (%s) ORDER BY appraiser DESC" % ",".join(
+                "?" * len(chunk)
+            )
+            for rid, data in self.conn.execute(q, chunk):
+                out[rid].append(Appraisal.model_validate_json(data))
+        return out
+
+    def appraised_versions(self, appraiser: str = "automatic") -> dict[str, str]:
+        return dict(self.conn.execute("SELECT record_id, version FROM appraisals WHERE appraiser = ?", (appraiser,)))
+
+    # ------------------------------------------------------------ key/value
+    def meta_get(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def meta_set(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def cache_get(self, key: str, *, max_age_s: float | None = None) -> tuple[bytes, float] | None:
+        row = self.conn.execute("SELECT body, stored_at FROM http_cache WHERE key = ?", (key,)).fetchone()
+        if not row:
+            return None
+        age = time.time() - row[1]
+        if max_age_s is not None and age > max_age_s:
+            return None
+        return bytes(row[0]), age
+
+    def cache_put(self, key: str, body: bytes, *, content_type: str | None = None) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO http_cache (key, body, content_type, stored_at) VALUES (?,?,?,?)",
+            (key, body, content_type, time.time()),
+        )
+
+    def progress_get(self, file_key: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT status, done, info FROM ingest_progress WHERE file_key = ?", (file_key,)
+        ).fetchone()
+        if not row:
+            return None
+        return {"status": row[0], "done": row[1], "info": json.loads(row[2]) if row[2] else {}}
+
+    def progress_set(self, file_key: str, *, status: str, done: int, info: dict[str, Any] | None = None) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO ingest_progress (file_key, status, done, info, updated_at) VALUES (?,?,?,?,?)",
+            (file_key, status, done, json.dumps(info or {}), time.time()),
+        )
+
+    def vocab_add(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        n = 0
+        with self.transaction():
+            for row in rows:
+                cur = self.conn.execute("INSERT OR IGNORE INTO vocab_terms VALUES (?,?,?,?)", row)
+                n += cur.rowcount
+        return n
+
+    def vocab_rows(self) -> list[tuple[str, str, str, str]]:
+        return [tuple(r) for r in self.conn.execute("SELECT term, kind, canonical, source FROM vocab_terms")]
