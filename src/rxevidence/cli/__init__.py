@@ -20,7 +20,8 @@ app = typer.Typer(
 
 _COMMAND_MODULES = [
     "rxevidence.cli.records",  # ingest, search, show
-    "rxevidence.cli.ask",  # ask, parse
+    "rxevidence.cli.ask",  # ask
+    "rxevidence.cli.parse",  # parse
     "rxevidence.cli.appraise",  # appraise
     "rxevidence.cli.pack",  # pack info|validate|load
     "rxevidence.cli.fetch",  # fetch pubmed|labels|trials
