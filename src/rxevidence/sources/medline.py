@@ -1,0 +1,313 @@
+"""MEDLINE / PubMed XML: ``MedlineCitationSet`` (older baselines) and ``PubmedArticleSet``
+(current baselines, updates and efetch), streamed with a hardened ``iterparse``.
+
+Each field is a small pure function of the ``MedlineCitation`` (or ``PubmedArticle``) element,
+so it can be tested on a snippet. ``DeleteCitation`` yields one :class:`Deletion` per PMID.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from ..errors import ParseError
+from ..models import Deletion, MeshHeading, Provenance, Record, Section, Skipped
+from .registry import SourceFormat, register
+from .xmlsafe import clean, dedupe, iter_elements, text_of
+
+FORMAT = "medline-xml"
+NCT_RE = re.compile(r"\bNCT\d{8}\b")
+_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+El = etree._Element
+
+
+# ------------------------------------------------------------------ field functions
+
+
+def parse_pmid(mc: El) -> str | None:
+    """PMID of a MedlineCitation, e.g. "17942999"."""
+    t = mc.findtext("PMID")
+    return t.strip() if t and t.strip() else None
+
+
+def parse_pmid_version(mc: El) -> str | None:
+    el = mc.find("PMID")
+    return el.get("Version") if el is not None else None
+
+
+def parse_title(mc: El) -> str | None:
+    t = text_of(mc.find("Article/ArticleTitle"))
+    if t is None:
+        t = text_of(mc.find("Article/VernacularTitle"))
+    return t
+
+
+def parse_abstract_sections(mc: El) -> list[Section]:
+    """AbstractText blocks with their Label and NlmCategory (structured abstracts)."""
+    out: list[Section] = []
+    for at in mc.iterfind("Article/Abstract/AbstractText"):
+        t = text_of(at)
+        if t:
+            out.append(Section(label=at.get("Label") or None, code=at.get("NlmCategory") or None, text=t))
+    if not out:  # some citations only carry an author-supplied OtherAbstract
+        for at in mc.iterfind("OtherAbstract/AbstractText"):
+            t = text_of(at)
+            if t:
+                out.append(Section(label=at.get("Label") or None, code=at.get("NlmCategory") or None, text=t))
+    return out
+
+
+def parse_journal(mc: El) -> str | None:
+    return clean(mc.findtext("Article/Journal/Title")) or clean(mc.findtext("MedlineJournalInfo/MedlineTA"))
+
+
+def _month(value: str | None) -> int | None:
+    if not value:
+        return None
+    v = value.strip().lower()
+    if v.isdigit():
+        m = int(v)
+        return m if 1 <= m <= 12 else None
+    return _MONTHS.get(v[:3])
+
+
+def _iso(year: str | None, month: str | None, day: str | None) -> str | None:
+    if not year or not year.strip().isdigit():
+        return None
+    out = year.strip()
+    m = _month(month)
+    if m:
+        out += f"-{m:02d}"
+        if day and day.strip().isdigit() and 1 <= int(day) <= 31:
+            out += f"-{int(day):02d}"
+    return out
+
+
+def parse_date(mc: El) -> str | None:
+    """ISO date (YYYY, YYYY-MM or YYYY-MM-DD): PubDate, else the MedlineDate year, else ArticleDate."""
+    pd = mc.find("Article/Journal/JournalIssue/PubDate")
+    if pd is not None:
+        d = _iso(pd.findtext("Year"), pd.findtext("Month"), pd.findtext("Day"))
+        if d:
+            return d
+        md = pd.findtext("MedlineDate")
+        if md:
+            m = _YEAR_RE.search(md)
+            if m:
+                return m.group(1)
+    ad = mc.find("Article/ArticleDate")
+    if ad is not None:
+        return _iso(ad.findtext("Year"), ad.findtext("Month"), ad.findtext("Day"))
+    return None
+
+
+def parse_year(mc: El) -> int | None:
+    d = parse_date(mc)
+    return int(d[:4]) if d else None
+
+
+def parse_authors(mc: El) -> list[str]:
+    """"Last FM" strings (LastName + Initials), or the CollectiveName of a group author."""
+    out: list[str] = []
+    for a in mc.iterfind("Article/AuthorList/Author"):
+        last = clean(a.findtext("LastName"))
+        if last:
+            ini = clean(a.findtext("Initials")) or clean(a.findtext("ForeName"))
+            out.append(f"{last} {ini}" if ini else last)
+            continue
+        coll = text_of(a.find("CollectiveName"))
+        if coll:
+            out.append(coll)
+    return out
+
+
+def parse_article_ids(article: El) -> dict[str, str]:
+    """IdType -> value from PubmedData/ArticleIdList (not the reference list), then ELocationID."""
+    ids: dict[str, str] = {}
+    for aid in article.iterfind("PubmedData/ArticleIdList/ArticleId"):
+        t = clean(aid.text)
+        kind = aid.get("IdType")
+        if t and kind and kind not in ids:
+            ids[kind] = t
+    mc = article if article.tag == "MedlineCitation" else article.find("MedlineCitation")
+    if mc is not None:
+        for el in mc.iterfind("Article/ELocationID"):
+            t = clean(el.text)
+            kind = el.get("EIdType")
+            if t and kind and kind not in ids and el.get("ValidYN", "Y") == "Y":
+                ids[kind] = t
+    return ids
+
+
+def parse_publication_types(mc: El) -> list[str]:
+    return dedupe(clean(p.text) or "" for p in mc.iterfind("Article/PublicationTypeList/PublicationType"))
+
+
+def parse_mesh_headings(mc: El) -> list[MeshHeading]:
+    """Descriptor, UI, major (descriptor's MajorTopicYN), qualifiers and the major ones."""
+    out: list[MeshHeading] = []
+    for mh in mc.iterfind("MeshHeadingList/MeshHeading"):
+        d = mh.find("DescriptorName")
+        name = clean(d.text) if d is not None else None
+        if not name:
+            continue
+        quals, major_quals = [], []
+        for q in mh.iterfind("QualifierName"):
+            qn = clean(q.text)
+            if qn:
+                quals.append(qn)
+                if q.get("MajorTopicYN") == "Y":
+                    major_quals.append(qn)
+        out.append(
+            MeshHeading(
+                descriptor=name,
+                ui=d.get("UI"),
+                major=d.get("MajorTopicYN") == "Y",
+                qualifiers=quals,
+                major_qualifiers=major_quals,
+            )
+        )
+    return out
+
+
+def parse_chemicals(mc: El) -> list[str]:
+    return dedupe(clean(c.text) or "" for c in mc.iterfind("ChemicalList/Chemical/NameOfSubstance"))
+
+
+def parse_keywords(mc: El) -> list[str]:
+    return dedupe(text_of(k) or "" for k in mc.iterfind("KeywordList/Keyword"))
+
+
+def parse_language(mc: El) -> str | None:
+    return clean(mc.findtext("Article/Language"))
+
+
+def parse_databank_nct_ids(mc: El) -> list[str]:
+    """NCT ids registered in DataBankList under ClinicalTrials.gov."""
+    out: list[str] = []
+    for db in mc.iterfind("Article/DataBankList/DataBank"):
+        if (db.findtext("DataBankName") or "").strip().lower().replace(" ", "") == "clinicaltrials.gov":
+            out.extend(clean(a.text) or "" for a in db.iterfind("AccessionNumberList/AccessionNumber"))
+    return dedupe(x.upper() for x in out)
+
+
+def parse_text_nct_ids(sections: list[Section]) -> list[str]:
+    return dedupe(m for s in sections for m in NCT_RE.findall(s.text))
+
+
+def parse_retraction(mc: El, publication_types: list[str]) -> tuple[bool, list[str]]:
+    """(retracted, ids of the RetractionIn notices)."""
+    notices = []
+    for cc in mc.iterfind("CommentsCorrectionsList/CommentsCorrections"):
+        if cc.get("RefType") == "RetractionIn":
+            p = clean(cc.findtext("PMID"))
+            if p:
+                notices.append(f"pmid:{p}")
+    retracted = bool(notices) or "Retracted Publication" in publication_types
+    return retracted, dedupe(notices)
+
+
+def parse_citation(article: El, *, path: str = "", position: int | None = None) -> Record | Skipped:
+    """One ``MedlineCitation`` or ``PubmedArticle`` element -> Record (Skipped when it has no PMID)."""
+    mc = article if article.tag == "MedlineCitation" else article.find("MedlineCitation")
+    pos = f"record {position}" if position is not None else None
+    if mc is None:
+        return Skipped(reason=f"{article.tag} without MedlineCitation", path=path or None, position=pos)
+    pmid = parse_pmid(mc)
+    if not pmid or not pmid.isdigit():
+        return Skipped(reason="citation without a numeric PMID", path=path or None, position=pos)
+    sections = parse_abstract_sections(mc)
+    pts = parse_publication_types(mc)
+    retracted, notices = parse_retraction(mc, pts)
+    ids = parse_article_ids(article)
+    date = parse_date(mc)
+    pmc = ids.get("pmc")
+    extra: dict[str, Any] = {}
+    ta = clean(mc.findtext("MedlineJournalInfo/MedlineTA"))
+    if ta:
+        extra["journal_abbrev"] = ta
+    status = mc.get("Status")
+    if status:
+        extra["medline_status"] = status
+    return Record(
+        id=f"pmid:{pmid}",
+        kind="article",
+        title=parse_title(mc),
+        sections=sections,
+        pmid=pmid,
+        doi=ids.get("doi"),
+        pmcid=pmc if pmc is None or pmc.upper().startswith("PMC") else f"PMC{pmc}",
+        nct_ids=dedupe(parse_databank_nct_ids(mc) + parse_text_nct_ids(sections)),
+        version=parse_pmid_version(mc),
+        journal=parse_journal(mc),
+        year=int(date[:4]) if date else None,
+        date=date,
+        authors=parse_authors(mc),
+        language=parse_language(mc),
+        publication_types=pts,
+        mesh=parse_mesh_headings(mc),
+        chemicals=parse_chemicals(mc),
+        keywords=parse_keywords(mc),
+        retracted=retracted,
+        retraction_notices=notices,
+        extra=extra,
+        provenance=Provenance(source=path, format=FORMAT, position=pos),
+    )
+
+
+# ------------------------------------------------------------------ streaming
+
+
+_TAGS = ("PubmedArticle", "MedlineCitation", "DeleteCitation", "PubmedBookArticle")
+
+
+def parse(path: str, **_options: Any) -> Iterator[Record | Deletion | Skipped]:
+    """Stream records and deletions from a MEDLINE/PubMed XML file (``.gz`` transparently).
+
+    A syntax error raises :class:`ParseError` (file, line, column) after everything before it.
+    """
+    k = 0
+    for el in iter_elements(path, _TAGS):
+        tag = el.tag
+        if tag == "MedlineCitation":
+            parent = el.getparent()
+            if parent is not None and parent.tag == "PubmedArticle":
+                continue  # handled with its PubmedArticle
+        if tag == "DeleteCitation":
+            for p in el.iterfind("PMID"):
+                v = clean(p.text)
+                if v:
+                    yield Deletion(id=f"pmid:{v}", provenance=Provenance(source=path, format=FORMAT))
+            continue
+        k += 1
+        if tag == "PubmedBookArticle":
+            yield Skipped(reason="PubMed book article (not supported)", path=path, position=f"record {k}")
+            continue
+        try:
+            yield parse_citation(el, path=path, position=k)
+        except (ValueError, TypeError) as e:  # a field that does not fit the model
+            yield Skipped(reason=f"unreadable citation: {e}", path=path, position=f"record {k}")
+
+
+def sniff(name: str, head: bytes) -> bool:
+    return any(m in head for m in (b"<MedlineCitationSet", b"<PubmedArticleSet", b"<PubmedArticle>",
+                                   b"<MedlineCitation ", b"<DeleteCitation"))
+
+
+register(
+    SourceFormat(
+        name=FORMAT,
+        description="MEDLINE/PubMed XML (MedlineCitationSet, PubmedArticleSet; baselines, updates, efetch)",
+        sniff=sniff,
+        parse=parse,
+        priority=10,
+    )
+)
+
+__all__ = ["FORMAT", "ParseError", "parse", "parse_citation"]
