@@ -283,12 +283,25 @@ class Sentence(_Model):
     claims: dict[str, Any] = Field(default_factory=dict)
 
 
-class RegulatoryRow(_Model):
+class RegulatoryRow(_Model):  # noqa: D101
     jurisdiction: str  # "US FDA", "UK NICE/NHS", "EU EMA"
     status: Literal["on-label", "off-label", "recommended", "not recommended", "no position found"]
     source: str | None = None  # URL or record id
     date: str | None = None
     note: str | None = None
+    condition: str | None = None  # concept id the status is about
+    source_name: str | None = None  # "NICE NG59", "FDA label (Valium)"
+    details: list[RegulatoryDetail] = Field(default_factory=list)  # positions on narrower conditions
+
+
+class RegulatoryDetail(_Model):
+    condition: str
+    condition_name: str | None = None
+    status: str
+    statement: str | None = None
+    source: str | None = None
+    source_name: str | None = None
+    date: str | None = None
 
 
 class StudySummary(_Model):
@@ -380,3 +393,6 @@ class Brief(_Model):
         "Not medical advice. This brief summarises published evidence and regulatory documents; "
         "it does not recommend any treatment or dose. Talk to a doctor or pharmacist."
     )
+
+
+RegulatoryRow.model_rebuild()

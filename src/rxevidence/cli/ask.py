@@ -1,0 +1,69 @@
+"""``ask``: the evidence brief for a question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError
+from .common import DbOption, JsonOption, console, emit_json, err_console, get_store, handle_errors
+
+FORMATS = ("terminal", "md", "json", "html")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ask(
+        question: Annotated[str, typer.Argument(help="A question such as 'How effective is diazepam for pain?'")],
+        db: DbOption = None,
+        json_: JsonOption = False,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="terminal, md, json or html.")] = "terminal",
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the brief to this file.")] = None,
+        online: Annotated[bool, typer.Option("--online", help="Fetch fresh records from PubMed, openFDA, "
+                                             "ClinicalTrials.gov first.")] = False,
+        offline: Annotated[bool, typer.Option("--offline", help="Never use the network.")] = False,
+        full: Annotated[bool, typer.Option("--full", help="Terminal: print every cited sentence.")] = False,
+    ) -> None:
+        """Answer 'How effective is <drug> for <condition>?' with a graded, cited brief.
+
+        Example: rxevidence ask "How effective is diazepam for pain?"
+        """
+        from ..ask import ask as ask_fn
+        from ..render.brief import brief_json, render_markdown, render_terminal
+        from ..render.html import render_html
+
+        if json_:
+            fmt = "json"
+        with handle_errors(fmt == "json"):
+            if fmt not in FORMATS:
+                raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+            if not question.strip():
+                raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
+            store = get_store(db)
+            brief = ask_fn(question, store=store, online=online, offline=offline)
+            if fmt == "json":
+                text = brief_json(brief)
+            elif fmt == "md":
+                text = render_markdown(brief)
+            elif fmt == "html":
+                text = render_html(brief)
+            else:
+                text = None
+            if out is not None:
+                if text is None:
+                    from rich.console import Console
+
+                    with open(out, "w", encoding="utf-8") as fh:
+                        render_terminal(Console(file=fh, width=120), brief, all_sentences=full)
+                else:
+                    out.write_text(text, encoding="utf-8")
+                err_console.print(f"Wrote {out}")
+                return
+            if text is None:
+                render_terminal(console, brief, all_sentences=full)
+            elif fmt == "json":
+                emit_json(brief)
+            else:
+                typer.echo(text)

@@ -1,0 +1,202 @@
+"""Render a Brief: terminal (rich), Markdown, JSON. HTML lives in :mod:`.html`. Renderers never query."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..models import Brief, Sentence, record_url
+
+VERDICT_STYLE = {
+    "effective": "bold green",
+    "probably effective": "green",
+    "mixed/uncertain": "yellow",
+    "probably ineffective": "red",
+    "ineffective": "bold red",
+    "insufficient evidence": "dim",
+}
+SECTION_TITLES = [
+    ("drug", "The drug"),
+    ("regulatory", "Regulatory status"),
+    ("evidence", "What the studies found"),
+    ("combination", "Combinations"),
+    ("harms", "Harms that matter"),
+    ("bottom-line", "Bottom line"),
+]
+
+
+def brief_json(brief: Brief) -> str:
+    return json.dumps(brief.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def citation_label(c: str) -> str:
+    return c if not c.startswith("http") else c.split("//", 1)[-1][:60]
+
+
+def _sentences(brief: Brief, section: str) -> list[Sentence]:
+    return [s for s in brief.sentences if s.section == section]
+
+
+def title_of(brief: Brief) -> str:
+    drugs = " + ".join(d.text for d in brief.query.drugs) or "?"
+    cond = brief.query.condition.text if brief.query.condition else "any condition"
+    return f"{drugs} for {cond}"
+
+
+def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = False) -> None:
+    style = VERDICT_STYLE.get(brief.verdict, "")
+    head = Text()
+    head.append(f"{title_of(brief)}\n", style="bold")
+    head.append("Verdict: ")
+    head.append(brief.verdict, style=style)
+    head.append(f"   Certainty: {brief.certainty}")
+    if brief.reasons:
+        head.append("\nRated down for: " + "; ".join(brief.reasons), style="dim")
+    console.print(Panel(head, title="rxevidence brief", expand=False))
+
+    if brief.drugs:
+        t = Table(title="The drug", show_edge=False, title_justify="left", title_style="bold")
+        t.add_column("drug")
+        t.add_column("class")
+        t.add_column("US label covers")
+        for d in brief.drugs:
+            t.add_row(d.name, ", ".join(d.classes), "; ".join(d.indications) or "—")
+        console.print(t)
+
+    if brief.regulatory:
+        t = Table(title="Regulatory status", show_edge=False, title_justify="left", title_style="bold")
+        for c in ("jurisdiction", "status", "note", "source"):
+            t.add_column(c, overflow="fold")
+        for r in brief.regulatory:
+            t.add_row(r.jurisdiction, r.status, (r.note or "") + (f" ({r.date})" if r.date else ""),
+                      (r.source_name + ": " if r.source_name else "") + (r.source or "—"))
+            for d in r.details:
+                t.add_row("", f"  {d.condition_name or d.condition}: {d.status}", d.statement or "",
+                          (d.source_name + ": " if d.source_name else "") + (d.source or ""))
+        console.print(t)
+
+    if brief.matrix:
+        t = Table(title="Evidence matrix", show_edge=False, title_justify="left", title_style="bold")
+        for c in ("condition", "outcome", "studies", "N", "directions", "certainty", "ids"):
+            t.add_column(c, overflow="fold")
+        for row in brief.matrix:
+            t.add_row(row.condition + (f"\n[dim]{row.note}[/]" if row.note else ""), row.outcome,
+                      ", ".join(f"{n} {d}" for d, n in row.designs.items()), f"{row.total_n:,}" if row.total_n else "",
+                      ", ".join(f"{n} {d}" for d, n in row.directions.items()), row.certainty,
+                      " ".join(row.study_ids[:6]) + (" …" if len(row.study_ids) > 6 else ""))
+        console.print(t)
+
+    if brief.combinations:
+        t = Table(title="Combinations", show_edge=False, title_justify="left", title_style="bold")
+        for c in ("combination", "vs", "condition", "direction", "study"):
+            t.add_column(c, overflow="fold")
+        for c in brief.combinations:
+            t.add_row(" + ".join(c.combination), "; ".join(c.comparators), c.condition or "", c.direction,
+                      " ".join(c.study_ids))
+        console.print(t)
+
+    if brief.harms:
+        console.print(Text("Harms that matter", style="bold"))
+        for h in brief.harms:
+            console.print(Text.assemble(("  ⚠ ", "yellow"), (f"{h.drug} ({h.kind}): ", "bold"), h.text,
+                                        (f"  [{h.source}]", "dim")))
+
+    if brief.studies:
+        t = Table(title=f"Studies ({len(brief.studies)})", show_edge=False, title_justify="left", title_style="bold")
+        for c in ("id", "year", "design", "N", "condition", "direction", "finding"):
+            t.add_column(c, overflow="fold")
+        for s in brief.studies[:15]:
+            t.add_row(s.id, str(s.year or ""), s.design, str(s.n or ""), s.condition or "", s.direction,
+                      (s.finding or "")[:140] + ("" if s.appraiser == "curated" else " [auto]"))
+        console.print(t)
+        if len(brief.studies) > 15:
+            console.print(f"[dim]… and {len(brief.studies) - 15} more (see --format json or md)[/]")
+
+    keys = [("bottom-line", "Bottom line")] if not all_sentences else SECTION_TITLES
+    for key, title in keys:
+        items = _sentences(brief, key)
+        if not items:
+            continue
+        console.print(Text(title, style="bold"))
+        for s in items:
+            cites = " ".join(f"[{citation_label(c)}]" for c in s.citations[:6])
+            more = f" (+{len(s.citations) - 6})" if len(s.citations) > 6 else ""
+            console.print(Text.assemble("  • ", s.text, (f" {cites}{more}", "dim")))
+    for n in brief.notes:
+        console.print(Text("Note: " + n, style="yellow"))
+    console.print(Text(brief.disclaimer + f"  (as of {brief.as_of})", style="dim italic"))
+
+
+def render_markdown(brief: Brief) -> str:
+    out: list[str] = []
+    out.append(f"# {title_of(brief)}\n")
+    out.append(f"**Verdict:** {brief.verdict} · **Certainty:** {brief.certainty}\n")
+    if brief.reasons:
+        out.append("Rated down for: " + "; ".join(brief.reasons) + "\n")
+    for key, title in SECTION_TITLES:
+        items = _sentences(brief, key)
+        if key == "regulatory" and brief.regulatory:
+            out.append(f"## {title}\n")
+            out.append("| jurisdiction | status | note | source | date |\n|---|---|---|---|---|")
+            for r in brief.regulatory:
+                out.append(f"| {r.jurisdiction} | {r.status} | {_md(r.note)} | {_md(r.source_name or '')} "
+                           f"{_link(r.source)} | {r.date or ''} |")
+                for d in r.details:
+                    out.append(f"| ↳ {_md(d.condition_name or d.condition)} | {d.status} | {_md(d.statement)} | "
+                               f"{_md(d.source_name or '')} {_link(d.source)} | {d.date or ''} |")
+            out.append("")
+            continue
+        if key == "evidence" and brief.matrix:
+            out.append(f"## {title}\n")
+            out.append("| condition | outcome | studies | N | directions | certainty | studies |\n|---|---|---|---|---|---|---|")
+            for row in brief.matrix:
+                out.append(
+                    f"| {_md(row.condition)}{' (' + row.note + ')' if row.note else ''} | {row.outcome} | "
+                    + ", ".join(f"{n} {d}" for d, n in row.designs.items())
+                    + f" | {row.total_n or ''} | "
+                    + ", ".join(f"{n} {d}" for d, n in row.directions.items())
+                    + f" | {row.certainty} | " + " ".join(_link(i) for i in row.study_ids) + " |")
+            out.append("")
+            for s in items:
+                out.append(f"- {_md(s.text)} " + " ".join(_link(c) for c in s.citations))
+            out.append("")
+            continue
+        if not items:
+            continue
+        out.append(f"## {title}\n")
+        for s in items:
+            out.append(f"- {_md(s.text)} " + " ".join(_link(c) for c in s.citations))
+        out.append("")
+    if brief.studies:
+        out.append("## Studies\n")
+        out.append("| id | year | design | N | condition | direction | finding |\n|---|---|---|---|---|---|---|")
+        for s in brief.studies:
+            out.append(f"| {_link(s.id)} | {s.year or ''} | {s.design} | {s.n or ''} | {_md(s.condition or '')} | "
+                       f"{s.direction} | {_md(s.finding or '')}{'' if s.appraiser == 'curated' else ' (automatic)'} |")
+        out.append("")
+    if brief.excluded:
+        out.append("Excluded (retracted): " + ", ".join(_link(s.id) for s in brief.excluded) + "\n")
+    for n in brief.notes:
+        out.append(f"> {n}\n")
+    out.append(f"---\n*{brief.disclaimer}* As of {brief.as_of}.\n")
+    return "\n".join(out)
+
+
+def _md(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _link(cid: str | None) -> str:
+    if not cid:
+        return ""
+    url = cid if cid.startswith("http") else record_url(cid)
+    label = citation_label(cid)
+    return f"[{label}]({url})" if url else f"[{label}]"
+
+
+def render_text_group(brief: Brief) -> Group:  # pragma: no cover - convenience for embedding
+    return Group(Text(title_of(brief)))

@@ -1,0 +1,35 @@
+"""HTML rendering of briefs and audit reports (Jinja2, autoescaped); shared by the CLI and the web app."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..models import Brief, record_url
+from .brief import SECTION_TITLES, VERDICT_STYLE, citation_label, title_of
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("rxevidence", "web/templates"),
+        autoescape=select_autoescape(["html", "xml"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(record_url=_url, citation_label=citation_label, SECTION_TITLES=SECTION_TITLES,
+                       VERDICT_STYLE=VERDICT_STYLE, title_of=title_of)
+    return env
+
+
+def _url(cid: str | None) -> str | None:
+    if not cid:
+        return None
+    return cid if cid.startswith(("https://", "http://")) else record_url(cid)
+
+
+def render_html(brief: Brief, *, standalone: bool = True, **context: Any) -> str:
+    tpl = environment().get_template("brief.html")
+    return tpl.render(brief=brief, standalone=standalone, **context)

@@ -1,0 +1,753 @@
+"""Synthesis: from a Query and its Evidence to a graded, cited Brief.
+
+Every sentence is built from templates filled with facts from appraisals, the starter pack and
+labels, and carries the ids of the records behind it plus machine-checkable ``claims`` that
+:mod:`rxevidence.validate` compares with the cited appraisals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .models import (
+    Appraisal,
+    Brief,
+    CombinationRow,
+    DrugPanel,
+    Harm,
+    MatrixRow,
+    Query,
+    Record,
+    RegulatoryDetail,
+    RegulatoryRow,
+    Sentence,
+    StudySummary,
+    record_url,
+)
+from .retrieve import Evidence
+
+# Designs that count as evidence of effect, best first, with their weight in the verdict.
+DESIGN_RANK = {
+    "meta-analysis": 0,
+    "systematic review": 1,
+    "guideline": 2,
+    "rct": 3,
+    "non-randomised trial": 4,
+    "cohort": 5,
+    "case-control": 6,
+    "experimental pain model": 7,
+    "cross-sectional": 8,
+    "case series": 9,
+    "case report": 10,
+    "trial registration": 11,
+    "animal": 12,
+    "in vitro": 13,
+    "narrative review": 14,
+    "editorial": 15,
+    "other": 16,
+}
+EFFECT_DESIGNS = {
+    "meta-analysis",
+    "systematic review",
+    "rct",
+    "non-randomised trial",
+    "cohort",
+    "case-control",
+    "experimental pain model",
+}
+DESIGN_WEIGHT = {
+    "meta-analysis": 3.0,
+    "systematic review": 3.0,
+    "rct": 2.0,
+    "non-randomised trial": 1.0,
+    "cohort": 0.75,
+    "case-control": 0.5,
+    "experimental pain model": 0.5,
+}
+REVIEWS = {"meta-analysis", "systematic review"}
+DIMENSION_LABEL = {
+    "intensity": "pain intensity",
+    "unpleasantness": "pain unpleasantness (affective)",
+    "threshold": "pain threshold",
+    "tolerance": "pain tolerance",
+    "relief": "pain relief",
+    "function": "function / disability",
+    "sleep": "sleep",
+    "other": "other outcomes",
+    None: "main outcome",
+}
+CERTAINTY = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
+DESIGN_NAME = {
+    "rct": "randomised controlled trial",
+    "meta-analysis": "meta-analysis",
+    "systematic review": "systematic review",
+    "experimental pain model": "experimental pain study",
+}
+MAX_STUDIES_LISTED = 60
+
+
+def design_name(design: str, n: int = 1) -> str:
+    name = DESIGN_NAME.get(design, design)
+    if n != 1:
+        if name.endswith("y") and not name.endswith("ey"):
+            name = name[:-1] + "ies"
+        elif name.endswith("is"):
+            name = name[:-2] + "es"
+        else:
+            name += "s"
+    return name
+
+
+# ------------------------------------------------------------------ study selection
+
+
+@dataclass
+class StudyView:
+    """A study as the synthesis sees it: record + best appraisal + where it sits in the matrix."""
+
+    id: str
+    record: Record | None
+    appraisal: Appraisal
+    condition_id: str | None
+    condition_name: str | None
+    related_ids: list[str]
+
+    @property
+    def design(self) -> str:
+        return self.appraisal.design
+
+    @property
+    def n(self) -> int | None:
+        return self.appraisal.n
+
+    @property
+    def curated(self) -> bool:
+        return self.appraisal.appraiser == "curated"
+
+    @property
+    def retracted(self) -> bool:
+        return "retracted" in self.appraisal.flags or bool(self.record and self.record.retracted)
+
+    @property
+    def year(self) -> int | None:
+        return self.record.year if self.record else None
+
+    def sort_key(self) -> tuple:
+        return (
+            DESIGN_RANK.get(self.design, 99),
+            0 if self.curated else 1,
+            -(self.n or 0),
+            -(self.year or 0),
+            self.id,
+        )
+
+
+def _vocab_call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
+    fn = getattr(vocab, name, None)
+    if fn is None:
+        return default
+    try:
+        return fn(*args)
+    except (KeyError, LookupError, ValueError):
+        return default
+
+
+def condition_name(vocab: Any, cid: str | None) -> str | None:
+    if cid is None:
+        return None
+    c = _vocab_call(vocab, "condition", cid)
+    name = getattr(c, "name", None) if c is not None else None
+    return name or cid.replace("-", " ")
+
+
+def _specificity(vocab: Any, cid: str) -> int:
+    return len(_vocab_call(vocab, "narrower", cid, default=[]) or [])
+
+
+def _assign_condition(vocab: Any, ev: Evidence, rid: str, a: Appraisal) -> str | None:
+    scope = ev.condition_ids
+    if a.population.healthy_volunteers and "experimental-pain" in scope:
+        return "experimental-pain"
+    cands = [c for c in a.population.condition_ids if not scope or c in scope]
+    if not cands and scope:
+        rec = ev.records.get(rid)
+        text = ((rec.title or "") + " " + rec.abstract).lower() if rec else ""
+        fn = getattr(vocab, "condition_terms", None)
+        for cid in scope:
+            try:
+                terms = fn(cid, include_narrower=False) if fn else []
+            except (KeyError, LookupError):
+                terms = []
+            if any(t.lower() in text for t in terms if len(t) > 3):
+                cands.append(cid)
+    if not cands:
+        if a.population.condition_ids:
+            return a.population.condition_ids[0]
+        return ev.query.condition.id if ev.query.condition else None
+    cands.sort(key=lambda c: (_specificity(vocab, c), c))
+    return cands[0]
+
+
+def select_studies(ev: Evidence, vocab: Any) -> tuple[list[StudyView], list[StudyView]]:
+    """(included, excluded) studies, duplicates merged by NCT id, best evidence first."""
+    views: list[StudyView] = []
+    for rid in sorted(ev.appraisals):
+        a = ev.appraisals[rid]
+        rec = ev.records.get(rid)
+        if rec is not None and rec.kind == "trial" and a.appraiser != "curated":
+            continue  # registrations feed the publication-bias signal, not the effect estimate
+        if a.design not in EFFECT_DESIGNS and a.design not in ("animal", "guideline"):
+            continue
+        cid = _assign_condition(vocab, ev, rid, a)
+        views.append(StudyView(rid, rec, a, cid, condition_name(vocab, cid), []))
+    # merge the same trial reported in several records (linked by NCT id)
+    by_nct: dict[str, list[StudyView]] = defaultdict(list)
+    for v in views:
+        for nct in (v.record.nct_ids if v.record else []):
+            by_nct[nct].append(v)
+    drop: set[str] = set()
+    for _nct, group in sorted(by_nct.items()):
+        if len(group) < 2:
+            continue
+        group.sort(key=StudyView.sort_key)
+        keep = group[0]
+        for other in group[1:]:
+            if other.id not in drop and other.id != keep.id:
+                keep.related_ids.append(other.id)
+                drop.add(other.id)
+    views = [v for v in views if v.id not in drop]
+    views.sort(key=StudyView.sort_key)
+    included = [v for v in views if not v.retracted]
+    excluded = [v for v in views if v.retracted]
+    return included, excluded
+
+
+def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
+    """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination)."""
+    drugs = set(drugs)
+    return bool(set(v.appraisal.drugs) & drugs) or not v.appraisal.drugs
+
+
+def is_direct(v: StudyView) -> bool:
+    p = v.appraisal.population
+    return (
+        v.design in EFFECT_DESIGNS
+        and v.design != "experimental pain model"
+        and p.humans is not False
+        and not p.healthy_volunteers
+    )
+
+
+# ------------------------------------------------------------------ grading
+
+
+@dataclass
+class Grade:
+    verdict: str
+    certainty: str
+    reasons: list[tuple[str, list[str]]]  # (reason text, study ids)
+    better: float
+    against: float
+    weight: float
+
+
+def _weight(v: StudyView) -> float:
+    w = DESIGN_WEIGHT.get(v.design, 0.0)
+    if v.design == "rct" and v.n is not None and v.n < 50:
+        w *= 0.5
+    return w
+
+
+def grade(
+    views: list[StudyView],
+    *,
+    indirect_reason: str | None = None,
+    trials_without_results: list[str] | None = None,
+    broad: bool = False,
+) -> Grade:
+    """GRADE-style verdict and certainty for a set of studies on one question."""
+    reasons: list[tuple[str, list[str]]] = []
+    usable = [v for v in views if v.appraisal.direction != "unclear" and _weight(v) > 0]
+    if not usable:
+        return Grade("insufficient evidence", "very low", [("no study with a usable result", [])], 0, 0, 0)
+    ids = [v.id for v in usable]
+    weight = sum(_weight(v) for v in usable)
+    better = sum(_weight(v) for v in usable if v.appraisal.direction == "better")
+    better += 0.5 * sum(_weight(v) for v in usable if v.appraisal.direction == "mixed")
+    against = sum(_weight(v) for v in usable if v.appraisal.direction in ("no difference", "worse"))
+    against += 0.5 * sum(_weight(v) for v in usable if v.appraisal.direction == "mixed")
+    share = better / weight if weight else 0.0
+
+    has_random = any(v.design in ("rct", "meta-analysis", "systematic review") for v in usable)
+    level = 4 if has_random else 2
+    if not has_random:
+        reasons.append(("observational or non-randomised evidence only (starts at low certainty)", ids))
+    # risk of bias
+    biased = [v for v in usable if {"open-label", "pilot"} & set(v.appraisal.flags) or v.design == "non-randomised trial"]
+    if has_random and sum(_weight(v) for v in biased) >= 0.5 * weight:
+        level -= 1
+        reasons.append(("risk of bias: most of the evidence comes from open-label, pilot or non-randomised studies",
+                        [v.id for v in biased]))
+    # inconsistency
+    if better >= 0.25 * weight and against >= 0.25 * weight and len(usable) > 1:
+        level -= 1
+        reasons.append(("inconsistency: the studies disagree about the direction of the effect", ids))
+    # indirectness
+    if indirect_reason:
+        level -= 1
+        reasons.append((f"indirectness: {indirect_reason}", ids))
+    elif broad:
+        level -= 1
+        reasons.append(("indirectness: the question names a broad condition and the studies each cover one "
+                        "narrower kind of it, so no single result answers it", ids))
+    # imprecision
+    n_total = sum(v.n or 0 for v in usable if v.design not in REVIEWS)
+    n_review = max((v.n or 0 for v in usable if v.design in REVIEWS), default=0)
+    n_eff = max(n_total, n_review)
+    if n_eff < 400:
+        level -= 1
+        reasons.append((f"imprecision: few participants in total (about {n_eff})" if n_eff else
+                        "imprecision: the number of participants is not known", ids))
+        if n_eff < 100 and len(usable) == 1:
+            level -= 1
+            reasons.append(("imprecision: a single small study", ids))
+    # publication bias
+    if trials_without_results:
+        level -= 1
+        reasons.append((f"publication bias suspected: {len(trials_without_results)} registered trial(s) "
+                        "completed without posted results", trials_without_results))
+    level = max(1, min(4, level))
+    certainty = CERTAINTY[level]
+
+    if weight < 1.0:
+        verdict = "insufficient evidence"
+    elif share >= 0.7:
+        verdict = "effective" if level >= 3 else "probably effective"
+    elif share <= 0.3:
+        verdict = "ineffective" if level >= 3 else "probably ineffective"
+    else:
+        verdict = "mixed/uncertain"
+    return Grade(verdict, certainty, reasons, better, against, weight)
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _cite(ids: Iterable[str]) -> list[str]:
+    return sorted(dict.fromkeys(i for i in ids if i))
+
+
+def _study_label(v: StudyView) -> str:
+    bits = []
+    if v.record and v.record.authors:
+        first = v.record.authors[0].split(" ")[0]
+        bits.append(f"{first} et al." if len(v.record.authors) > 1 else first)
+    if v.year:
+        bits.append(str(v.year))
+    return " ".join(bits) if bits else v.id
+
+
+def summarise_study(v: StudyView) -> StudySummary:
+    a = v.appraisal
+    main = a.outcomes[0] if a.outcomes else None
+    return StudySummary(
+        id=v.id,
+        title=v.record.title if v.record else None,
+        year=v.year,
+        journal=v.record.journal if v.record else None,
+        design=a.design,
+        n=a.n,
+        direction=a.direction,
+        condition=v.condition_name,
+        condition_id=v.condition_id,
+        comparator=a.comparator,
+        outcome=main.name if main else None,
+        pain_dimension=main.pain_dimension if main else None,
+        drugs=list(a.drugs),
+        humans=a.population.humans,
+        healthy_volunteers=a.population.healthy_volunteers,
+        finding=a.finding,
+        effect=main.effect if main else None,
+        appraiser=a.appraiser,
+        flags=list(a.flags),
+        retracted=v.retracted,
+        url=record_url(v.id),
+        related_ids=list(v.related_ids),
+    )
+
+
+def _outcome_rows(v: StudyView) -> list[tuple[str | None, str]]:
+    """(pain dimension, direction) pairs a study contributes to the matrix."""
+    rows: dict[str | None, str] = {}
+    for o in v.appraisal.outcomes:
+        if o.direction == "unclear" and o.pain_dimension is None:
+            continue
+        rows.setdefault(o.pain_dimension, o.direction)
+    if not rows:
+        rows[None] = v.appraisal.direction
+    return sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def build_matrix(views: list[StudyView]) -> list[MatrixRow]:
+    cells: dict[tuple[str, str | None], list[tuple[StudyView, str]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for v in views:
+        cid = v.condition_id or "unspecified"
+        names[cid] = v.condition_name or cid
+        for dim, direction in _outcome_rows(v):
+            cells[(cid, dim)].append((v, direction))
+    rows: list[MatrixRow] = []
+    for (cid, dim), items in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or "")):
+        designs = Counter(v.design for v, _ in items)
+        directions = Counter(d for _, d in items)
+        sub = [StudyView(v.id, v.record, v.appraisal.model_copy(update={"direction": d}), v.condition_id,
+                         v.condition_name, v.related_ids) for v, d in items]
+        hv = all(v.appraisal.population.healthy_volunteers for v, _ in items)
+        animal = all(v.design == "animal" or v.appraisal.population.humans is False for v, _ in items)
+        indirect = "healthy volunteers in an experimental pain model" if hv else ("animals" if animal else None)
+        g = grade(sub, indirect_reason=indirect)
+        note = None
+        if hv:
+            note = "experimental pain in healthy volunteers (indirect)"
+        elif animal:
+            note = "animal studies (indirect)"
+        rows.append(
+            MatrixRow(
+                condition=names[cid],
+                condition_id=None if cid == "unspecified" else cid,
+                outcome=DIMENSION_LABEL.get(dim, dim or "main outcome"),
+                designs=dict(sorted(designs.items())),
+                total_n=sum(v.n or 0 for v, _ in items if v.design not in REVIEWS),
+                directions=dict(sorted(directions.items())),
+                certainty=g.certainty,
+                study_ids=sorted(v.id for v, _ in items),
+                note=note,
+            )
+        )
+    return rows
+
+
+def _fmt_counts(c: dict[str, int]) -> str:
+    return ", ".join(f"{n} {design_name(d, n)}" for d, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _fmt_directions(c: dict[str, int]) -> str:
+    words = {"better": "favoured the drug", "worse": "favoured the comparator",
+             "no difference": "found no difference", "mixed": "had mixed results", "unclear": "were unclear"}
+    return "; ".join(f"{n} {words.get(d, d)}" for d, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# ------------------------------------------------------------------ the brief
+
+
+def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
+    """Build the Brief for ``query`` from ``ev``. Pure: no store access, deterministic."""
+    from .pack import load_pack
+
+    pack = load_pack()
+    brief = Brief(query=query)
+    sentences: list[Sentence] = []
+    drugs = ev.drug_names
+    cond = query.condition
+    cname = cond.name if cond else None
+
+    # ---- drug panel
+    for m in query.drugs:
+        members = m.members if m.is_class and m.members else [m.name]
+        if m.is_class:
+            panel = DrugPanel(name=m.name, classes=[m.name], indications=[], sources=[])
+            in_pack = [x for x in members if pack.drug(x)]
+            src = [pack.drug(x).fda.verified_url for x in in_pack if pack.drug(x).fda]  # type: ignore[union-attr]
+            panel.indications = [f"members: {', '.join(members[:25])}" + (" …" if len(members) > 25 else "")]
+            brief.drugs.append(panel)
+            if src:
+                sentences.append(Sentence(
+                    text=f"The question names a class ({m.name}); this brief covers its members "
+                         f"{', '.join(members[:12])}{' and others' if len(members) > 12 else ''}.",
+                    citations=_cite(src[:3]), section="drug"))
+            continue
+        d = pack.drug(m.name)
+        if d is not None:
+            panel = DrugPanel(
+                name=d.name,
+                classes=list(d.classes),
+                indications=list(d.fda.indications) if d.fda else [],
+                mechanism=d.mechanism,
+                sources=_cite([d.fda.verified_url if d.fda else None, d.mechanism_source]),
+            )
+            brief.drugs.append(panel)
+            if d.fda:
+                sentences.append(Sentence(
+                    text=f"{d.name.capitalize()} is a {' and '.join(d.classes)}.",
+                    citations=_cite([d.fda.verified_url]), section="drug"))
+                if d.fda.approved and d.fda.indications:
+                    prod = f" ({d.fda.product})" if d.fda.product else ""
+                    sentences.append(Sentence(
+                        text=f"Its US label{prod} covers: " + "; ".join(d.fda.indications) + ".",
+                        citations=_cite([d.fda.verified_url]), section="drug"))
+                elif not d.fda.approved:
+                    sentences.append(Sentence(text=f"{d.name.capitalize()} is not approved in the United States.",
+                                              citations=_cite([d.fda.verified_url]), section="drug"))
+            if d.mechanism and d.mechanism_source:
+                sentences.append(Sentence(text=f"Mechanism: {d.mechanism}", citations=[d.mechanism_source],
+                                          section="drug"))
+        else:
+            panel = DrugPanel(name=m.name, classes=list(m.classes))
+            labels = [r for r in ev.labels if m.name in " ".join(map(str, r.extra.get("ingredients", []))).lower()
+                      or m.name in (r.title or "").lower()]
+            if labels:
+                lab = labels[0]
+                ind = lab.section("34067-9", "indications and usage", "indications & usage")
+                mech = lab.section("43679-0", "mechanism of action")
+                if ind:
+                    panel.indications = [_clip(ind, 400)]
+                    sentences.append(Sentence(text=f"The US label ({lab.title or lab.id}) states its indications as: "
+                                                   f"“{_clip(ind, 300)}”", citations=[lab.id], section="drug"))
+                if mech:
+                    panel.mechanism = _clip(mech, 300)
+                panel.sources = [lab.id]
+            brief.drugs.append(panel)
+
+    # ---- regulatory
+    brief.regulatory = _regulatory(query, ev, pack, vocab, sentences)
+
+    # ---- studies
+    included, excluded = select_studies(ev, vocab)
+    brief.studies = [summarise_study(v) for v in included[:MAX_STUDIES_LISTED]]
+    brief.excluded = [summarise_study(v) for v in excluded]
+    for v in excluded:
+        sentences.append(Sentence(text=f"{_study_label(v)} ({v.id}) is retracted and was left out of the synthesis.",
+                                  citations=[v.id], section="evidence", claims={"retracted": True}))
+
+    # ---- matrix
+    brief.matrix = build_matrix(included)
+    for row in brief.matrix:
+        text = (f"{row.condition.capitalize()} — {row.outcome}: {_fmt_counts(row.designs)}"
+                + (f" (about {row.total_n:,} participants in primary studies)" if row.total_n else "")
+                + f"; {_fmt_directions(row.directions)}"
+                + (f" [{row.note}]" if row.note else "") + f". Certainty: {row.certainty}.")
+        sentences.append(Sentence(text=text, citations=row.study_ids, section="evidence",
+                                  claims={"designs": row.designs, "n_total": row.total_n}))
+
+    # key studies, one sentence each (best evidence first)
+    for v in included[:12]:
+        a = v.appraisal
+        desc = design_name(a.design)
+        if a.design in REVIEWS and a.n_studies:
+            desc += f" of {a.n_studies} studies"
+        bits = [desc]
+        if a.n:
+            bits.append(f"{a.n:,} participants")
+        if v.condition_name:
+            bits.append(v.condition_name)
+        finding = a.finding or ""
+        if a.appraiser == "automatic" and finding:
+            finding = f"the authors conclude: “{_clip(finding, 260)}”"
+        dir_txt = {"better": "favoured the drug", "worse": "favoured the comparator",
+                   "no difference": "found no difference", "mixed": "had mixed results",
+                   "unclear": "reported no clear direction"}[a.direction]
+        comp = f" vs {a.comparator}" if a.comparator else ""
+        text = f"{_study_label(v)} ({', '.join(bits)}; {' + '.join(a.drugs) or 'drug'}{comp}) {dir_txt}"
+        text += f": {finding}" if finding else "."
+        if not text.endswith((".", "”")):
+            text += "."
+        claims: dict[str, Any] = {"direction": a.direction, "design": a.design}
+        if a.n is not None:
+            claims["n"] = a.n
+        sentences.append(Sentence(text=text, citations=[v.id, *v.related_ids], section="evidence", claims=claims))
+
+    # ---- combinations
+    combos = [v for v in included if len(v.appraisal.drugs) > 1 and set(v.appraisal.drugs) & set(drugs)]
+    if query.relation == "combination" or combos:
+        for v in combos:
+            a = v.appraisal
+            row = CombinationRow(combination=sorted(a.drugs), comparators=[a.comparator] if a.comparator else [],
+                                 condition=v.condition_name, direction=a.direction, study_ids=[v.id],
+                                 finding=a.finding)
+            brief.combinations.append(row)
+            sentences.append(Sentence(
+                text=f"Combination {' + '.join(sorted(a.drugs))}"
+                     + (f" vs {a.comparator}" if a.comparator else "")
+                     + (f" in {v.condition_name}" if v.condition_name else "")
+                     + f" ({_study_label(v)}, {design_name(a.design)}"
+                     + (f", {a.n} participants" if a.n else "") + f"): {a.direction}."
+                     + (f" {a.finding}" if a.finding and a.appraiser == "curated" else ""),
+                citations=[v.id], section="combination",
+                claims={"direction": a.direction, "design": a.design, **({"n": a.n} if a.n is not None else {})}))
+        if query.relation == "combination" and not combos:
+            brief.notes.append("No study of this combination was found; the evidence below is for the drugs alone.")
+
+    # ---- harms
+    for name in drugs:
+        d = pack.drug(name)
+        if d and d.fda and d.fda.boxed_warning:
+            brief.harms.append(Harm(drug=name, kind="boxed warning", text=d.fda.boxed_warning,
+                                    source=d.fda.verified_url, date=d.fda.label_date))
+            sentences.append(Sentence(text=f"Boxed warning ({name}): {d.fda.boxed_warning}",
+                                      citations=[d.fda.verified_url], section="harms"))
+    for lab in ev.labels:
+        if any(h.drug in " ".join(map(str, lab.extra.get("ingredients", []))).lower() for h in brief.harms):
+            continue
+        bw = lab.section("34066-1", "boxed warning")
+        if bw:
+            drug = next((n for n in drugs if n in (lab.title or "").lower()
+                         or n in " ".join(map(str, lab.extra.get("ingredients", []))).lower()), drugs[0])
+            brief.harms.append(Harm(drug=drug, kind="boxed warning", text=_clip(bw, 500), source=lab.id,
+                                    date=lab.date))
+            sentences.append(Sentence(text=f"Boxed warning on the {lab.title or 'label'}: “{_clip(bw, 300)}”",
+                                      citations=[lab.id], section="harms"))
+
+    # ---- bottom line
+    direct = [v for v in included if is_direct(v) and tests_drug(v, drugs)]
+    indirect = [v for v in included if not is_direct(v)]
+    no_results = [t.id for t in ev.trials if _completed_without_results(t)]
+    broad = bool(cond and len(ev.condition_ids) > 3 and len({v.condition_id for v in direct}) > 1)
+    if query.relation == "combination":
+        combo_direct = [v for v in direct if len(set(v.appraisal.drugs) & set(drugs)) >= 2]
+        direct = combo_direct or direct
+    if cond is None:
+        g = Grade("insufficient evidence", "very low", [("no condition named in the question", [])], 0, 0, 0)
+        brief.notes.append("Name a condition (e.g. 'for low back pain') to get a verdict; "
+                           "the matrix shows the evidence across conditions.")
+    elif direct:
+        g = grade(direct, trials_without_results=no_results, broad=broad)
+    elif indirect:
+        g = grade(indirect, indirect_reason="only experimental, animal or healthy-volunteer studies",
+                  trials_without_results=no_results)
+        g = Grade("insufficient evidence", g.certainty, g.reasons, g.better, g.against, g.weight)
+    else:
+        g = Grade("insufficient evidence", "very low", [("no studies found", [])], 0, 0, 0)
+    brief.verdict = g.verdict  # type: ignore[assignment]
+    brief.certainty = g.certainty  # type: ignore[assignment]
+    brief.reasons = [r for r, _ in g.reasons]
+    used = direct if direct else indirect
+    subject = " + ".join(m.name for m in query.drugs) or "the drug"
+    if used:
+        sentences.append(Sentence(
+            text=f"Bottom line: for {subject} in {cname or 'the conditions studied'}, the verdict is "
+                 f"“{g.verdict}” with {g.certainty} certainty, from {len(used)} "
+                 f"{'study' if len(used) == 1 else 'studies'} ({_fmt_counts(Counter(v.design for v in used))}).",
+            citations=_cite(v.id for v in used), section="bottom-line",
+            claims={"designs": dict(Counter(v.design for v in used))}))
+        for reason, ids in g.reasons:
+            if ids:
+                sentences.append(Sentence(text=f"Rated down for {reason}.", citations=_cite(ids),
+                                          section="bottom-line"))
+        if indirect and direct:
+            sentences.append(Sentence(
+                text=f"{len(indirect)} experimental or animal "
+                     f"{'study is' if len(indirect) == 1 else 'studies are'} shown apart and not counted in the verdict.",
+                citations=_cite(v.id for v in indirect), section="bottom-line"))
+    else:
+        brief.notes.append(_nothing_found(query))
+        sentences.append(Sentence(text=f"No evidence found in this store for {subject}"
+                                       + (f" and {cname}" if cname else "") + ".",
+                                  citations=[], section="bottom-line", claims={"absence": True}))
+    brief.sentences = sentences
+    brief.notes.extend(ev.notes)
+    return brief
+
+
+def _completed_without_results(t: Record) -> bool:
+    status = str(t.extra.get("status", "")).lower()
+    return status in ("completed", "terminated") and t.extra.get("has_results") is False
+
+
+def _nothing_found(query: Query) -> str:
+    return ("Nothing in the store answers this question. What would help: ingest PubMed records "
+            "(`rxevidence ingest FILE`), fetch them live (`rxevidence ask --online`), or ask about a drug "
+            "and condition the starter pack covers (`rxevidence pack info`).")
+
+
+def _clip(text: str, n: int) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence]) -> list[RegulatoryRow]:
+    rows: list[RegulatoryRow] = []
+    cond = query.condition
+    scope = set(ev.condition_ids)
+    cname = cond.name if cond else "this condition"
+    ancestors = set(_vocab_call(vocab, "broader", cond.id, default=[]) or []) if cond else set()
+    for jurisdiction in ("US FDA", "UK NICE/NHS", "EU EMA"):
+        for name in ev.drug_names[:6]:
+            d = pack.drug(name)
+            if d is None:
+                continue
+            exact = [p for p in d.positions if p.jurisdiction == jurisdiction and cond and p.condition == cond.id]
+            narrower = [p for p in d.positions if p.jurisdiction == jurisdiction and cond
+                        and p.condition in scope and p.condition != cond.id]
+            broader = [p for p in d.positions if p.jurisdiction == jurisdiction and p.condition in ancestors]
+            details = [RegulatoryDetail(condition=p.condition, condition_name=condition_name(vocab, p.condition),
+                                        status=p.status, statement=p.statement, source=p.verified_url,
+                                        source_name=p.source_name, date=p.date)
+                       for p in sorted(narrower, key=lambda p: (p.condition, p.status))]
+            main = exact[0] if exact else (broader[0] if broader else None)
+            label = f"{name}" if len(ev.drug_names) > 1 else ""
+            if main is not None:
+                row = RegulatoryRow(jurisdiction=jurisdiction, status=main.status, source=main.verified_url,
+                                    date=main.date, note=main.statement, condition=main.condition,
+                                    source_name=main.source_name, details=details)
+            elif jurisdiction == "US FDA" and d.fda is not None:
+                status = "off-label" if d.fda.approved else "no position found"
+                note = (f"The US label does not list {cname} as an indication." if d.fda.approved
+                        else "Not approved in the United States.")
+                if details:
+                    note += " Narrower uses: " + "; ".join(f"{x.condition_name}: {x.status}" for x in details) + "."
+                row = RegulatoryRow(jurisdiction=jurisdiction, status=status, source=d.fda.verified_url,
+                                    date=d.fda.label_date, note=note, condition=cond.id if cond else None,
+                                    source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
+                                    details=details)
+            elif jurisdiction == "EU EMA" and d.eu_note and d.eu_source:
+                row = RegulatoryRow(jurisdiction=jurisdiction, status="no position found", source=d.eu_source,
+                                    note=d.eu_note, details=details)
+            elif details:
+                worst = sorted(details, key=lambda x: ["not recommended", "off-label", "recommended",
+                                                        "on-label", "no position found"].index(x.status)
+                               if x.status in ("not recommended", "off-label", "recommended", "on-label",
+                                               "no position found") else 9)[0]
+                row = RegulatoryRow(jurisdiction=jurisdiction, status="no position found", source=worst.source,
+                                    date=worst.date,
+                                    note=f"No position on {cname} as a whole; positions on narrower conditions below.",
+                                    condition=cond.id if cond else None, details=details)
+            else:
+                row = RegulatoryRow(jurisdiction=jurisdiction, status="no position found",
+                                    note=f"No {jurisdiction} position on {name} for {cname} in the starter pack.")
+            if label:
+                row.note = f"[{label}] " + (row.note or "")
+            rows.append(row)
+            if row.source:
+                text = f"{jurisdiction}: {name} for {cname} — {row.status}"
+                text += f" ({row.source_name})" if row.source_name else ""
+                text += f". {row.note}" if row.note else "."
+                sentences.append(Sentence(text=text, citations=[row.source], section="regulatory",
+                                          claims={"status": row.status}))
+                for det in details:
+                    if det.source and det.source != row.source or det.statement:
+                        sentences.append(Sentence(
+                            text=f"{jurisdiction} on {det.condition_name}: {det.status}"
+                                 + (f" — {det.statement}" if det.statement else "") + ".",
+                            citations=[det.source] if det.source else [row.source], section="regulatory"))
+    if not rows:
+        for j in ("US FDA", "UK NICE/NHS", "EU EMA"):
+            rows.append(RegulatoryRow(jurisdiction=j, status="no position found",
+                                      note="No regulatory facts for this drug in the starter pack or the store."))
+    # labels in the store: on-label when the indications section names the condition
+    if cond and ev.labels and not any(r.jurisdiction == "US FDA" and r.source for r in rows):
+        terms = [cond.name.lower(), *[s.lower() for s in cond.synonyms]]
+        for lab in ev.labels[:1]:
+            ind = (lab.section("34067-9", "indications and usage", "indications & usage") or "").lower()
+            on = any(t in ind for t in terms if len(t) > 3)
+            rows = [r for r in rows if r.jurisdiction != "US FDA"]
+            rows.insert(0, RegulatoryRow(jurisdiction="US FDA", status="on-label" if on else "off-label",
+                                         source=lab.id, date=lab.date, source_name=lab.title,
+                                         note=("The label's indications mention " if on else
+                                               "The label's indications do not mention ") + cond.name + "."))
+            sentences.append(Sentence(text=f"US FDA: {'on-label' if on else 'off-label'} — the label's indications "
+                                           f"{'mention' if on else 'do not mention'} {cond.name}.",
+                                      citations=[lab.id], section="regulatory"))
+    return rows
