@@ -1,0 +1,111 @@
+"""Automatic appraisal: turn a record into a structured :class:`~rxevidence.models.Appraisal`.
+
+    >>> from rxevidence.appraise import appraise_record
+    >>> appraisal = appraise_record(record)   # None for labels and approvals
+
+The pieces, one module per idea: ``design`` (study design from PublicationType, MeSH,
+registry fields or the words), ``population``, ``size`` (N, arms, doses as stated),
+``outcomes`` (outcomes, effect direction, effect sizes, the conclusion sentence), ``flags``
+and ``text`` (sentences and sections). The learned direction classifier lives in
+``direction`` (used when present). Everything is rules and compiled regular expressions, fast
+enough for bulk ingest (see ``bench/appraise_speed.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Appraisal, Arm, Population, Record
+from .design import DesignResult, classify_design, rct_score
+from .flags import appraise_flags
+from .outcomes import extract_outcomes
+from .population import appraise_population
+from .size import extract_arms, extract_n
+from .text import Part, record_parts, split_sentences
+
+#: Bump when the rules change; ``rxevidence appraise --stale-only`` recomputes older appraisals.
+APPRAISER_VERSION = "auto-1.0"
+
+_NOT_APPRAISED = ("label", "approval")
+_REVIEW_DESIGNS = ("meta-analysis", "systematic review")
+
+
+def _trial_n(record: Record) -> int | None:
+    v = record.extra.get("enrollment")
+    if isinstance(v, dict):
+        v = v.get("count") or v.get("value")
+    try:
+        n = int(str(v).replace(",", "")) if v not in (None, "") else None
+    except ValueError:
+        return None
+    return n if n and n > 0 else None
+
+
+def _trial_arms(record: Record) -> list[Arm]:
+    arms: list[Arm] = []
+    for a in record.extra.get("arms") or []:
+        if isinstance(a, dict):
+            name = str(a.get("label") or a.get("name") or a.get("arm_group_label") or "arm")
+            kind = str(a.get("type") or a.get("arm_group_type") or "").lower()
+            role = "placebo" if "placebo" in kind or "sham" in kind else (
+                "comparator" if "comparator" in kind or "control" in kind else "intervention")
+            arms.append(Arm(name=name, role=role))  # type: ignore[arg-type]
+        elif isinstance(a, str):
+            arms.append(Arm(name=a, role="placebo" if "placebo" in a.lower() else "intervention"))
+    return arms
+
+
+def _method_sentences(parts: list[Part]) -> list[str]:
+    labelled = [p for p in parts if p.label in ("METHODS", "RESULTS")]
+    if labelled:
+        return [s for p in labelled for s in split_sentences(p.text)]
+    return [s for p in parts for s in split_sentences(p.text)]
+
+
+def appraise_record(record: Record) -> Appraisal | None:
+    """The automatic appraisal of one record; None for kinds with nothing to appraise (labels, approvals)."""
+    if record.kind in _NOT_APPRAISED:
+        return None
+    parts = record_parts(record)
+    title = record.title or ""
+    abstract = " ".join(p.text for p in parts)
+    if not title and not abstract:
+        return None
+    text = f"{title}\n{abstract}"
+    d: DesignResult = classify_design(record)
+    a = Appraisal(
+        record_id=record.id,
+        appraiser="automatic",
+        appraiser_version=APPRAISER_VERSION,
+        design=d.design,
+        design_detail=d.detail,
+        design_source=d.source,  # type: ignore[arg-type]
+        design_confidence=d.confidence,
+    )
+    a.population = appraise_population(record, text, d.design) if text.strip() else Population()
+    all_sentences = [s for p in parts for s in split_sentences(p.text)]
+    size = extract_n(all_sentences, review=d.design in _REVIEW_DESIGNS)
+    a.n, a.n_studies = size.n, size.n_studies
+    if record.kind == "trial":
+        a.n = _trial_n(record) or a.n
+    arms = extract_arms(title, _method_sentences(parts) if d.design not in _REVIEW_DESIGNS else all_sentences[:6])
+    a.drugs = arms.drugs
+    a.arms = arms.arms
+    if record.kind == "trial" and not a.arms:
+        a.arms = _trial_arms(record)
+    a.comparator = arms.comparator
+    res = extract_outcomes(parts, intervention=a.drugs[0] if a.drugs else None, comparator=a.comparator)
+    a.outcomes = res.outcomes
+    a.direction = res.direction  # type: ignore[assignment]
+    a.finding = res.finding
+    if record.kind == "trial" and not record.extra.get("has_results"):
+        a.direction = "unclear"
+        a.finding = None
+        a.outcomes = [o for o in a.outcomes if o.direction == "unclear"]
+    a.flags = appraise_flags(record, a, text)
+    if re.search(r"\bwithdrawn\b|\bterminated\b", str(record.extra.get("status", "")), re.I):
+        a.flags.append(str(record.extra["status"]).lower())
+    return a
+
+
+__all__ = ["APPRAISER_VERSION", "appraise_record", "classify_design", "rct_score"]

@@ -1,0 +1,195 @@
+"""Who was studied: humans or animals, healthy volunteers, condition, age group."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..models import Population, Record
+from .design import ANIMAL_RE, HEALTHY_RE, is_animal_only_mesh
+
+_SPECIES = (
+    ("rat", r"\brats?\b|sprague[-\s]dawley|wistar"),
+    ("mouse", r"\bmice\b|\bmouse\b|\bmurine\b"),
+    ("dog", r"\bdogs?\b|\bcanine\b"),
+    ("cat", r"\bcats?\b|\bfeline\b"),
+    ("rabbit", r"\brabbits?\b"),
+    ("guinea pig", r"\bguinea\s+pigs?\b"),
+    ("monkey", r"\bmonkeys?\b|\bmacaques?\b|\bprimates?\b"),
+    ("pig", r"\bpigs?\b|\bpiglets?\b|\bswine\b|\bporcine\b"),
+    ("sheep", r"\bsheep\b|\bovine\b"),
+    ("horse", r"\bhorses?\b|\bequine\b"),
+    ("cattle", r"\bcattle\b|\bbovine\b|\bcalves\b"),
+    ("zebrafish", r"\bzebrafish\b"),
+)
+_SPECIES_RE = [(name, re.compile(rx, re.I)) for name, rx in _SPECIES]
+_HUMAN_RE = re.compile(r"\b(?:patients?|participants?|volunteers?|women|men|children|adults?|adolescents?|humans?|outpatients|inpatients)\b", re.I)
+
+_AGE_RULES = (
+    ("children", re.compile(r"\bchild(?:ren|hood)?\b|\bp(?:a)?ediatric\b|\binfants?\b|\bneonat\w+|\bschool-?age\w*|\btoddlers?\b|\bnewborns?\b|\bboys\b|\bgirls\b", re.I)),
+    ("adolescents", re.compile(r"\badolescen\w+|\bteen(?:s|agers?)\b|\byouths?\b", re.I)),
+    ("older adults", re.compile(r"\belderly\b|\bolder\s+(?:adults|patients|people|persons|women|men)\b|\bgeriatric\b|\baged\s+(?:6[5-9]|[7-9]\d)\s+(?:years|and\s+(?:over|older))|\bnursing\s+homes?\b", re.I)),
+    ("adults", re.compile(r"\badults?\b|\badult\s+patients\b|\baged\s+(?:1[89]|[2-5]\d)\b", re.I)),
+)
+_MESH_AGE = {
+    "child": "children", "child, preschool": "children", "infant": "children", "infant, newborn": "children",
+    "adolescent": "adolescents", "adult": "adults", "young adult": "adults", "middle aged": "adults",
+    "aged": "older adults", "aged, 80 and over": "older adults",
+}
+
+# Small fallback for the condition ids of the pain hierarchy (used until rxevidence.vocab lands).
+_CONDITION_FALLBACK: tuple[tuple[str, str], ...] = (
+    ("acute-low-back-pain", r"\bacute\s+(?:non-?specific\s+)?low(?:er)?[-\s]back\s+pain\b"),
+    ("chronic-low-back-pain", r"\bchronic\s+(?:non-?specific\s+)?low(?:er)?[-\s]back\s+pain\b"),
+    ("sciatica", r"\bsciatica\b|\blumbar\s+radicul\w+|\bradicular\s+pain\b"),
+    ("low-back-pain", r"\blow(?:er)?[-\s]back\s+pain\b|\blumbago\b|\blumbar\s+pain\b"),
+    ("back-pain", r"\bback\s+pain\b|\bbackache\b"),
+    ("neck-pain", r"\bneck\s+pain\b|\bcervical\s+pain\b|\bwhiplash\b"),
+    ("muscle-spasm", r"\bmuscle\s+spasms?\b|\bmuscular\s+spasms?\b|\bmusculoskeletal\s+spasm\b"),
+    ("tmd", r"\btemporomandibular\b|\btmd\b|\btmj\s+disorder"),
+    ("dental-pain", r"\bdental\s+pain\b|\bthird\s+molar\b|\btooth\s+extraction\b|\btoothache\b|\bdental\s+(?:surgery|extraction)"),
+    ("burning-mouth-syndrome", r"\bburning\s+mouth\b"),
+    ("postherpetic-neuralgia", r"\bpost-?herpetic\s+neuralgia\b"),
+    ("diabetic-neuropathic-pain", r"\bdiabetic\s+(?:peripheral\s+)?neuropath\w+"),
+    ("neuropathic-pain", r"\bneuropathic\s+pain\b|\bneuralgia\b"),
+    ("fibromyalgia", r"\bfibromyalgia\b"),
+    ("osteoarthritis-pain", r"\bosteoarthritis\b|\bosteoarthrosis\b"),
+    ("migraine-prevention", r"\bmigraine\s+(?:prevention|prophylaxis)\b|\bprevent\w*\s+(?:of\s+)?migraine"),
+    ("migraine-acute", r"\bacute\s+(?:treatment\s+of\s+)?migraine\b|\bmigraine\s+attacks?\b"),
+    ("migraine", r"\bmigraines?\b"),
+    ("tension-type-headache", r"\btension[-\s]type\s+headache\b"),
+    ("headache", r"\bheadaches?\b"),
+    ("postoperative-pain", r"\bpost-?operative\s+pain\b|\bafter\s+surgery\b|\bpost-?surgical\s+pain\b"),
+    ("musculoskeletal-pain", r"\bsprains?\b|\bstrains?\b|\bmusculoskeletal\s+pain\b|\bsoft[-\s]tissue\s+injur\w+"),
+    ("cancer-pain", r"\bcancer\s+pain\b"),
+    ("nocturnal-leg-cramps", r"\bnocturnal\s+(?:leg\s+)?cramps?\b|\bnight\s+cramps?\b"),
+    ("muscle-cramps", r"\bmuscle\s+cramps?\b|\bcramps\b"),
+    ("restless-legs-syndrome", r"\brestless\s+legs?\b"),
+    ("chronic-pain", r"\bchronic\s+pain\b"),
+    ("spasticity", r"\bspasticity\b"),
+    ("anxiety", r"\banxiety\b"),
+    ("insomnia", r"\binsomnia\b"),
+    ("epilepsy", r"\bepilep\w+|\bseizures?\b"),
+    ("depression", r"\bdepressi(?:on|ve\s+disorder)\b"),
+    ("pain", r"\bpain\b"),
+)
+_CONDITION_FALLBACK_RE = [(cid, re.compile(rx, re.I)) for cid, rx in _CONDITION_FALLBACK]
+_PARENTS = {
+    "acute-low-back-pain": "low-back-pain", "chronic-low-back-pain": "low-back-pain", "sciatica": "low-back-pain",
+    "low-back-pain": "back-pain", "migraine-acute": "migraine", "migraine-prevention": "migraine",
+    "nocturnal-leg-cramps": "muscle-cramps", "postherpetic-neuralgia": "neuropathic-pain",
+    "diabetic-neuropathic-pain": "neuropathic-pain",
+}
+
+_CONDITION_PHRASE_RE = re.compile(
+    r"\b(?:patients|subjects|participants|adults|children|women|men|people|individuals|those)\s+(?:with|suffering\s+from|"
+    r"undergoing|having|presenting\s+with)\s+((?:[\w'-]+\s+){0,5}?[\w'-]+)(?=\s*(?:[,.;:()]|\bwho\b|\bwere\b|\bwas\b|\band\s+(?:were|was)\b|\breceived\b|\bin\s+a\b|\bat\b|\bfrom\b|$))",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> Any | None:
+    """The shared vocabulary (``rxevidence.vocab``) when that module exists; None before it lands."""
+    try:
+        from .. import vocab  # type: ignore[attr-defined]
+
+        return vocab.load_vocabulary()
+    except (ImportError, AttributeError):
+        return None
+    except Exception:  # noqa: BLE001 - vocabulary data missing or broken: fall back to built-in rules
+        return None
+
+
+def find_condition_ids(text: str) -> list[str]:
+    """Condition concept ids mentioned in ``text`` (vocabulary first, built-in rules as fallback)."""
+    voc = _vocabulary()
+    if voc is not None and hasattr(voc, "find_conditions"):
+        try:
+            ids = [m.id for m in voc.find_conditions(text)]
+        except (AttributeError, TypeError, ValueError):
+            ids = []
+        if ids:
+            return list(dict.fromkeys(ids))
+    found: list[str] = []
+    for cid, rx in _CONDITION_FALLBACK_RE:
+        if rx.search(text):
+            found.append(cid)
+    # keep the most specific ids: drop a parent when a child was found
+    drop = {_PARENTS.get(c) for c in found} | {"pain"} if len(found) > 1 else set()
+    while True:
+        more = {_PARENTS.get(c) for c in drop if c in _PARENTS} - drop
+        if not more:
+            break
+        drop |= more
+    return [c for c in found if c not in drop]
+
+
+def condition_words(title: str, text: str) -> str | None:
+    """The condition as the record words it ("acute low back pain"), or None."""
+    m = _CONDITION_PHRASE_RE.search(text)
+    if m:
+        words = m.group(1).strip()
+        if not re.match(r"^(?:a|an|the|no|both|either|placebo|\d)", words, re.I):
+            return words
+    for _cid, rx in _CONDITION_FALLBACK_RE:
+        mm = rx.search(title) or rx.search(text)
+        if mm and _cid != "pain":
+            return mm.group(0).lower()
+    return None
+
+
+def age_group(text: str, record: Record | None = None) -> str | None:
+    groups: list[str] = []
+    if record is not None:
+        for m in record.mesh:
+            g = _MESH_AGE.get(m.descriptor.strip().lower())
+            if g and g not in groups:
+                groups.append(g)
+    if not groups:
+        for name, rx in _AGE_RULES:
+            if rx.search(text):
+                groups.append(name)
+    if not groups:
+        return None
+    if len(groups) == 1:
+        return groups[0]
+    return "mixed"
+
+
+def species(text: str) -> str | None:
+    for name, rx in _SPECIES_RE:
+        if rx.search(text):
+            return name
+    return None
+
+
+def appraise_population(record: Record, text: str, design: str) -> Population:
+    """Population of a record; ``text`` is title + abstract, ``design`` the design already found."""
+    mesh = {m.descriptor.strip().lower() for m in record.mesh}
+    pop = Population()
+    if design == "animal" or is_animal_only_mesh(record) or (
+        ANIMAL_RE.search(text) and not _HUMAN_RE.search(text) and design not in ("in vitro",)
+    ):
+        pop.humans = False
+        pop.species = species(text)
+    elif "humans" in mesh or _HUMAN_RE.search(text) or record.kind == "trial":
+        pop.humans = True
+    healthy = "healthy volunteers" in mesh or bool(HEALTHY_RE.search(text)) or design == "experimental pain model"
+    if healthy:
+        pop.healthy_volunteers = True
+    elif pop.humans and re.search(r"\bpatients?\b", text, re.I):
+        pop.healthy_volunteers = False
+    if record.kind == "trial":
+        conds = record.extra.get("conditions") or []
+        if isinstance(conds, list) and conds:
+            pop.condition = "; ".join(str(c) for c in conds[:3])
+    title = record.title or ""
+    if pop.condition is None:
+        pop.condition = condition_words(title, text)
+    ids = find_condition_ids(f"{title}\n{pop.condition or ''}") or find_condition_ids(text)
+    pop.condition_ids = ids
+    if pop.humans is not False:
+        pop.age_group = age_group(text, record)
+    return pop

@@ -1,0 +1,302 @@
+"""Size and arms: randomised N, number of studies (reviews), arms with drugs and doses as stated.
+
+Doses are copied from the record's words ("10 mg", "5 mg three times daily"); nothing is
+ever computed or recommended.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..models import Arm
+from .text import NUMBER_WORDS_RE, to_int
+
+_NUM = r"(\d{1,3}(?:[,\u2009\u00a0 ]\d{3})+|\d+|" + NUMBER_WORDS_RE + r")"
+_PEOPLE = (
+    r"(?:(?:adult|elderly|older|male|female|healthy|eligible|consecutive|evaluable|outpatient|hospitali[sz]ed|"
+    r"ambulatory|postmenopausal|hypertensive|diabetic|obese|young|otherwise\s+healthy|[a-z]+-?(?:year-old)?)\s+){0,3}"
+    r"(?:patients|participants|subjects|volunteers|individuals|persons|people|women|men|children|adults|adolescents|"
+    r"infants|outpatients|inpatients|smokers|users|cases|mothers|neonates|veterans|students|residents|workers)"
+)
+_RANDOMISED = r"(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|allocated|assigned)"
+_N_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
+    (re.compile(p, re.I), prio)
+    for p, prio in (
+        (_RANDOMISED + r"\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 0),
+        (_NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was|had\s+been)\s+(?:\w+\s+)?" + _RANDOMISED, 0),
+        (r"\ba\s+total\s+of\s+" + _NUM + r"\s+(?:\w+\s+){0,3}?" + _PEOPLE, 1),
+        (_NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was)\s+(?:\w+\s+)?(?:enrolled|included|recruited|studied|treated|entered|evaluated|analy[sz]ed|assessed)", 2),
+        (r"\b(?:enrolled|included|recruited|studied|involved|involving|enrolling|including|comprised|comprising)\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 2),
+        (r"\b(?:total|overall)\s+(?:sample|population|cohort)?\s*(?:\(n\s*=\s*|of\s+|size\s+(?:of|was)\s+)" + _NUM, 2),
+        (r"^" + _NUM + r"\s+" + _PEOPLE, 3),
+        (r"\b(?:in|of|among|on)\s+" + _NUM + r"\s+" + _PEOPLE, 4),
+    )
+)
+_N_EQ_RE = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)")
+_STUDIES_RE = re.compile(
+    _NUM + r"\s+(?:(?:randomi[sz]ed|controlled|clinical|double-blind|placebo-controlled|eligible|relevant|primary|"
+    r"published|included|individual|original)\s+){0,4}(?:trials|studies|rcts|articles|reports)\b"
+    r"(?:\s*\((?:n\s*=\s*)?" + _NUM + r"\s+(?:participants|patients|subjects|women|men|children|people|individuals)"
+    r"|\s+(?:with|involving|including|enrolling|of|comprising|and|totalling|totaling)\s+(?:a\s+total\s+of\s+)?"
+    + _NUM + r"\s+(?:participants|patients|subjects|women|men|children|people|individuals))?",
+    re.I,
+)
+
+
+def _num(tok: str | None) -> int | None:
+    if tok is None:
+        return None
+    v = to_int(tok)
+    if v is None or v <= 0 or v > 5_000_000:
+        return None
+    return v
+
+
+@dataclass
+class SizeResult:
+    n: int | None = None
+    n_studies: int | None = None
+    evidence: str | None = None
+
+
+def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
+    """Randomised / enrolled N (and, for reviews, the number of studies and participants)."""
+    res = SizeResult()
+    if review:
+        for s in sentences:
+            for m in _STUDIES_RE.finditer(s):
+                k = _num(m.group(1))
+                people = _num(m.group(2) or m.group(3))
+                if k is not None and res.n_studies is None and k < 2000:
+                    res.n_studies = k
+                    if people is not None:
+                        res.n = people
+                        res.evidence = s
+                        return res
+        for s in sentences:
+            m = re.search(_NUM + r"\s+(?:participants|patients|subjects|women|men|children|people|individuals)", s, re.I)
+            if m and re.search(r"\b(?:trials|studies|total|pooled|included)\b", s, re.I):
+                v = _num(m.group(1))
+                if v:
+                    res.n = v
+                    res.evidence = s
+                    return res
+        return res
+    best: tuple[int, int, int, str] | None = None  # (priority, sentence index, n, sentence)
+    for i, s in enumerate(sentences):
+        for rx, prio in _N_PATTERNS:
+            m = rx.search(s)
+            if not m:
+                continue
+            v = _num(m.group(1))
+            if v is None:
+                continue
+            if re.match(r"\s*(?:mg|g|ml|%|years?|weeks?|days?|months?|hours?)\b", s[m.end(1):], re.I):
+                continue
+            cand = (prio, i, v, s)
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+            break
+    if best is not None and best[0] <= 2:
+        res.n, res.evidence = best[2], best[3]
+        return res
+    # "(n = 30)" per arm: sum them in the sentence that allocates
+    for s in sentences:
+        if re.search(_RANDOMISED, s, re.I):
+            vals = [_num(v) for v in _N_EQ_RE.findall(s)]
+            vals2 = [v for v in vals if v]
+            if len(vals2) >= 2:
+                res.n, res.evidence = sum(vals2), s
+                return res
+            if len(vals2) == 1:
+                res.n, res.evidence = vals2[0], s
+                return res
+    if best is not None:
+        res.n, res.evidence = best[2], best[3]
+        return res
+    for s in sentences:
+        m = _N_EQ_RE.search(s)
+        if m:
+            res.n, res.evidence = _num(m.group(1)), s
+            return res
+    return res
+
+
+# ------------------------------------------------------------------ drugs, arms, doses
+
+_DOSE_UNIT = r"(?:mg/kg(?:/d(?:ay)?)?|mg/m2|mg/d(?:ay)?|mcg|µg|μg|ug|mg|g|ml|mL|IU|units?|%)"
+_FREQ = (
+    r"(?:\s*(?:once|twice|three\s+times|four\s+times|1|2|3|4\s+times)\s+(?:a\s+|per\s+)?(?:daily|day|a\s+day|weekly|week)"
+    r"|\s*(?:daily|nightly|at\s+bedtime|per\s+day|a\s+day|/day|/d|q\.?d\.?|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?|"
+    r"q\.?h\.?s\.?|every\s+\d+\s+(?:h|hours|days|weeks)|bid|tid|qid|qd))?"
+)
+DOSE_RE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?(?:\s*(?:-|–|to|or|/|,)\s*\d+(?:\.\d+)?)*\s*" + _DOSE_UNIT + r")(?![\w/])" + _FREQ,
+    re.I,
+)
+PLACEBO_RE = re.compile(r"\bplacebo\b|\bdummy\s+(?:tablets?|pills?)\b", re.I)
+SHAM_RE = re.compile(r"\bsham\b", re.I)
+USUAL_CARE_RE = re.compile(r"\busual\s+care\b|\bstandard\s+care\b|\bno\s+treatment\b|\bwaiting\s+list\b|\bwait-list\b", re.I)
+COMBO_RE = re.compile(r"\b(?:plus|combined\s+with|in\s+combination\s+with|together\s+with|added\s+to|and)\b|\s\+\s", re.I)
+
+# a tiny fallback when no drug recogniser is available at all
+_FALLBACK_DRUGS = (
+    "diazepam", "cyclobenzaprine", "ibuprofen", "naproxen", "diclofenac", "paracetamol", "acetaminophen", "aspirin",
+    "tizanidine", "baclofen", "methocarbamol", "carisoprodol", "orphenadrine", "tramadol", "morphine", "oxycodone",
+    "codeine", "gabapentin", "pregabalin", "amitriptyline", "duloxetine", "celecoxib", "rofecoxib", "ketorolac",
+    "sumatriptan", "rizatriptan", "zolmitriptan", "eletriptan", "lorazepam", "clonazepam", "hydrocodone",
+)
+_FALLBACK_RE = re.compile(r"\b(" + "|".join(_FALLBACK_DRUGS) + r")\b", re.I)
+_NOT_DRUGS = {"oxygen", "water", "placebo", "saline", "sodium chloride", "glucose", "alcohol", "ethanol", "air",
+              "calcium", "sodium", "potassium", "iron", "zinc", "magnesium", "nitrogen", "carbon dioxide", "light",
+              "protein", "insulin resistance", "vitamin", "heparin lock", "cholesterol", "dopamine", "serotonin",
+              "histamine", "norepinephrine", "epinephrine", "adrenaline", "acetylcholine", "melatonin", "cortisol",
+              "testosterone", "estradiol", "progesterone", "creatinine", "urea", "lactate", "nitric oxide"}
+
+
+@dataclass
+class DrugHit:
+    name: str  # canonical, lower case
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _drug_finder() -> Any | None:
+    """``rxevidence.vocab`` find_drugs when it exists, else the drug-named-entity-recognition package."""
+    try:
+        from .. import vocab  # type: ignore[attr-defined]
+
+        voc = vocab.load_vocabulary()
+        if hasattr(voc, "find_drugs"):
+            return ("vocab", voc)
+    except (ImportError, AttributeError):
+        pass
+    except Exception:  # noqa: BLE001 - vocabulary files absent: use the packaged recogniser
+        pass
+    try:
+        from drug_named_entity_recognition import find_drugs
+
+        return ("dner", find_drugs)
+    except ImportError:
+        return None
+
+
+_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+
+
+def find_drugs(text: str) -> list[DrugHit]:
+    """Drug mentions (canonical lower-case names with character offsets), in text order."""
+    finder = _drug_finder()
+    hits: list[DrugHit] = []
+    if finder is not None and finder[0] == "vocab":
+        try:
+            for m in finder[1].find_drugs(text):
+                name = str(getattr(m, "name", "") or "").lower()
+                if getattr(m, "is_class", False) or not name:
+                    continue
+                start = int(getattr(m, "start", -1) if getattr(m, "start", None) is not None else -1)
+                if start < 0:
+                    word = str(getattr(m, "text", name))
+                    start = text.lower().find(word.lower())
+                end = start + len(str(getattr(m, "text", name)))
+                hits.append(DrugHit(name, max(start, 0), max(end, 0)))
+        except (AttributeError, TypeError, ValueError):
+            hits = []
+    elif finder is not None and finder[0] == "dner":
+        toks = list(_TOKEN_RE.finditer(text))
+        try:
+            found = finder[1]([t.group(0) for t in toks])
+        except (KeyError, ValueError, TypeError, IndexError):
+            found = []
+        for info, a, b in found:
+            name = str(info.get("name", "")).lower()
+            if not name or name in _NOT_DRUGS or a >= len(toks):
+                continue
+            hits.append(DrugHit(name, toks[a].start(), toks[min(b, len(toks)) - 1].end()))
+    else:
+        for m in _FALLBACK_RE.finditer(text):
+            name = m.group(1).lower()
+            hits.append(DrugHit("paracetamol" if name == "acetaminophen" else name, m.start(), m.end()))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def dose_after(text: str, end: int, window: int = 45) -> str | None:
+    """The dose written right after a drug mention ("diazepam 5 mg three times daily")."""
+    tail = text[end:end + window]
+    m = DOSE_RE.search(tail)
+    if not m:
+        return None
+    between = tail[: m.start()]
+    # another drug name or a clause break between the drug and the dose: not its dose
+    if re.search(r"[.;]|\b(?:or|versus|vs|and|compared|placebo)\b", between, re.I):
+        return None
+    return re.sub(r"\s+", " ", m.group(0)).strip()
+
+
+@dataclass
+class ArmsResult:
+    arms: list[Arm] = field(default_factory=list)
+    drugs: list[str] = field(default_factory=list)
+    comparator: str | None = None
+
+
+def extract_arms(title: str, sentences: list[str]) -> ArmsResult:
+    """Arms, drugs and comparator from the title and the method sentences."""
+    res = ArmsResult()
+    text = title + "\n" + "\n".join(sentences)
+    hits = find_drugs(text)
+    doses: dict[str, str] = {}
+    order: list[str] = []
+    for h in hits:
+        if h.name not in order:
+            order.append(h.name)
+        if h.name not in doses:
+            d = dose_after(text, h.end)
+            if d:
+                doses[h.name] = d
+    res.drugs = order[:8]
+    placebo = bool(PLACEBO_RE.search(text))
+    sham = bool(SHAM_RE.search(text))
+    usual = USUAL_CARE_RE.search(text)
+    # combinations: "A plus B" / "A combined with B" / "A + B" in one short span
+    combos: list[list[str]] = []
+    for a, b in zip(hits, hits[1:], strict=False):
+        if a.name == b.name:
+            continue
+        between = text[a.end:b.start]
+        if len(between) <= 40 and COMBO_RE.search(between) and not re.search(
+            r"\b(?:or|versus|vs|compared|than|alone)\b|[;.]", between, re.I
+        ) and re.search(r"\bplus\b|combin|\+|together|added", between, re.I):
+            pair = sorted({a.name, b.name})
+            if pair not in combos:
+                combos.append(pair)
+    combo_drugs = {d for c in combos for d in c}
+    for c in combos:
+        dose = "; ".join(f"{d} {doses[d]}" for d in c if d in doses) or None
+        res.arms.append(Arm(name=" + ".join(c), role="combination", drugs=c, dose=dose))
+    for i, d in enumerate(order[:6]):
+        if d in combo_drugs and not re.search(rf"\b{re.escape(d)}\s+(?:alone|monotherapy)\b", text, re.I):
+            continue
+        role = "intervention" if i == 0 or not res.arms else "comparator"
+        if res.arms and all(a.role == "combination" for a in res.arms):
+            role = "comparator"
+        res.arms.append(Arm(name=d, role=role, drugs=[d], dose=doses.get(d)))
+    if placebo:
+        res.arms.append(Arm(name="placebo", role="placebo"))
+        res.comparator = "placebo"
+    elif sham:
+        res.arms.append(Arm(name="sham", role="placebo"))
+        res.comparator = "sham"
+    elif usual:
+        res.arms.append(Arm(name=usual.group(0).lower(), role="comparator"))
+        res.comparator = usual.group(0).lower()
+    else:
+        comps = [a for a in res.arms if a.role == "comparator"]
+        if comps:
+            res.comparator = comps[0].name
+    return res
