@@ -231,6 +231,11 @@ def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     return bool(set(v.appraisal.drugs) & drugs) or not v.appraisal.drugs
 
 
+def is_combination(v: StudyView) -> bool:
+    """A tested regimen of several drugs (a review that pools several drugs is not a combination)."""
+    return len(v.appraisal.drugs) > 1 and v.design not in REVIEWS
+
+
 def is_direct(v: StudyView) -> bool:
     p = v.appraisal.population
     return (
@@ -258,6 +263,8 @@ def _weight(v: StudyView) -> float:
     w = DESIGN_WEIGHT.get(v.design, 0.0)
     if v.design == "rct" and v.n is not None and v.n < 50:
         w *= 0.5
+    if v.design in REVIEWS and len(v.appraisal.drugs) > 2:
+        w *= 0.5  # pooled over several drugs: indirect for any one of them
     return w
 
 
@@ -311,7 +318,7 @@ def grade(
         level -= 1
         reasons.append((f"imprecision: few participants in total (about {n_eff})" if n_eff else
                         "imprecision: the number of participants is not known", ids))
-        if n_eff < 100 and len(usable) == 1:
+        if len(usable) == 1 and n_eff < 300:
             level -= 1
             reasons.append(("imprecision: a single small study", ids))
     # publication bias
@@ -345,6 +352,8 @@ def _study_label(v: StudyView) -> str:
     if v.record and v.record.authors:
         first = v.record.authors[0].split(" ")[0]
         bits.append(f"{first} et al." if len(v.record.authors) > 1 else first)
+    elif v.record and v.record.journal:
+        bits.append(v.record.journal)
     if v.year:
         bits.append(str(v.year))
     return " ".join(bits) if bits else v.id
@@ -414,11 +423,16 @@ def build_matrix(views: list[StudyView]) -> list[MatrixRow]:
             note = "experimental pain in healthy volunteers (indirect)"
         elif animal:
             note = "animal studies (indirect)"
+        outcome = DIMENSION_LABEL.get(dim, dim or "main outcome")
+        if dim in (None, "other"):
+            onames = {o.name for v, _ in items for o in v.appraisal.outcomes if o.pain_dimension == dim}
+            if len(onames) == 1:
+                outcome = onames.pop()
         rows.append(
             MatrixRow(
                 condition=names[cid],
                 condition_id=None if cid == "unspecified" else cid,
-                outcome=DIMENSION_LABEL.get(dim, dim or "main outcome"),
+                outcome=outcome,
                 designs=dict(sorted(designs.items())),
                 total_n=sum(v.n or 0 for v, _ in items if v.design not in REVIEWS),
                 directions=dict(sorted(directions.items())),
@@ -486,7 +500,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                 if d.fda.approved and d.fda.indications:
                     prod = f" ({d.fda.product})" if d.fda.product else ""
                     sentences.append(Sentence(
-                        text=f"Its US label{prod} covers: " + "; ".join(d.fda.indications) + ".",
+                        text=f"Its US label{prod} covers: " + "; ".join(_strip(x) for x in d.fda.indications) + ".",
                         citations=_cite([d.fda.verified_url]), section="drug"))
                 elif not d.fda.approved:
                     sentences.append(Sentence(text=f"{d.name.capitalize()} is not approved in the United States.",
@@ -560,7 +574,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         sentences.append(Sentence(text=text, citations=[v.id, *v.related_ids], section="evidence", claims=claims))
 
     # ---- combinations
-    combos = [v for v in included if len(v.appraisal.drugs) > 1 and set(v.appraisal.drugs) & set(drugs)]
+    combos = [v for v in included if is_combination(v) and set(v.appraisal.drugs) & set(drugs)]
     if query.relation == "combination" or combos:
         for v in combos:
             a = v.appraisal
@@ -662,6 +676,10 @@ def _nothing_found(query: Query) -> str:
             "and condition the starter pack covers (`rxevidence pack info`).")
 
 
+def _strip(text: str) -> str:
+    return text.strip().rstrip(".;")
+
+
 def _clip(text: str, n: int) -> str:
     t = " ".join(text.split())
     return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
@@ -723,14 +741,14 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
             if row.source:
                 text = f"{jurisdiction}: {name} for {cname} — {row.status}"
                 text += f" ({row.source_name})" if row.source_name else ""
-                text += f". {row.note}" if row.note else "."
+                text += f". {_strip(row.note)}." if row.note else "."
                 sentences.append(Sentence(text=text, citations=[row.source], section="regulatory",
                                           claims={"status": row.status}))
                 for det in details:
                     if det.source and det.source != row.source or det.statement:
                         sentences.append(Sentence(
                             text=f"{jurisdiction} on {det.condition_name}: {det.status}"
-                                 + (f" — {det.statement}" if det.statement else "") + ".",
+                                 + (f" — {_strip(det.statement)}" if det.statement else "") + ".",
                             citations=[det.source] if det.source else [row.source], section="regulatory"))
     if not rows:
         for j in ("US FDA", "UK NICE/NHS", "EU EMA"):
