@@ -153,7 +153,16 @@ def parse_zip(path: str, **_options: Any) -> Iterator[Record | Skipped]:
 # ------------------------------------------------------------------ openFDA JSON
 
 
-def parse_drugsfda_result(result: Any, *, path: str = "", position: int | None = None) -> Record | Skipped:
+def parse_drugsfda_result(result: Any, *, source: str = "") -> Record:
+    """Adapter for the live API client: one drugsfda result -> Record; ParseError when unusable."""
+    r = drugsfda_result_record(result, path=source)
+    if isinstance(r, Skipped):
+        raise ParseError(r.reason, path=source or None)
+    return r
+
+
+def drugsfda_result_record(result: Any, *, path: str = "", position: int | None = None) -> Record | Skipped:
+    """One openFDA drugsfda result -> approval Record (Skipped without application_number)."""
     pos = f"result {position}" if position is not None else None
     if not isinstance(result, Mapping) or not result.get("application_number"):
         return Skipped(reason="drugsfda result without application_number", path=path or None, position=pos)
@@ -192,7 +201,7 @@ def parse_drugsfda_result(result: Any, *, path: str = "", position: int | None =
 
 def parse_json(path: str, **_options: Any) -> Iterator[Record | Skipped]:
     for k, result in enumerate(results_of(load_json(path), path), start=1):
-        yield parse_drugsfda_result(result, path=path, position=k)
+        yield drugsfda_result_record(result, path=path, position=k)
 
 
 def sniff_zip(name: str, head: bytes) -> bool:

@@ -7,6 +7,7 @@ so it can be tested on a snippet. ``DeleteCitation`` yields one :class:`Deletion
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from lxml import etree
 from ..errors import ParseError
 from ..models import Deletion, MeshHeading, Provenance, Record, Section, Skipped
 from .registry import SourceFormat, register
-from .xmlsafe import clean, dedupe, iter_elements, text_of
+from .xmlsafe import clean, dedupe, iter_elements, iter_stream, text_of
 
 FORMAT = "medline-xml"
 NCT_RE = re.compile(r"\bNCT\d{8}\b")
@@ -272,8 +273,17 @@ def parse(path: str, **_options: Any) -> Iterator[Record | Deletion | Skipped]:
 
     A syntax error raises :class:`ParseError` (file, line, column) after everything before it.
     """
+    yield from _parse_elements(iter_elements(path, _TAGS), path)
+
+
+def parse_medline_bytes(body: bytes, *, source: str = "<bytes>") -> Iterator[Record | Deletion | Skipped]:
+    """The same as :func:`parse` for a document in memory (an efetch response)."""
+    yield from _parse_elements(iter_stream(io.BytesIO(body), _TAGS, source=source), source)
+
+
+def _parse_elements(elements: Iterator[El], path: str) -> Iterator[Record | Deletion | Skipped]:
     k = 0
-    for el in iter_elements(path, _TAGS):
+    for el in elements:
         tag = el.tag
         if tag == "MedlineCitation":
             parent = el.getparent()
@@ -310,4 +320,4 @@ register(
     )
 )
 
-__all__ = ["FORMAT", "ParseError", "parse", "parse_citation"]
+__all__ = ["FORMAT", "ParseError", "parse", "parse_citation", "parse_medline_bytes"]

@@ -126,6 +126,14 @@ def parse_label_result(result: Any, *, path: str = "", position: int | None = No
     )
 
 
+def parse_openfda_label(result: Any, *, source: str = "") -> Record:
+    """Adapter for the live API client: one label result -> Record; ParseError when unusable."""
+    r = parse_label_result(result, path=source)
+    if isinstance(r, Skipped):
+        raise ParseError(r.reason, path=source or None)
+    return r
+
+
 def load_json(path: str) -> Any:
     """A whole JSON document; ParseError with line and column when malformed or truncated."""
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -63,25 +64,29 @@ def iter_elements(path: str | Path, tags: Iterable[str]) -> Iterator[etree._Elem
     another streamed element (``MedlineCitation`` inside ``PubmedArticle``) is yielded too but left
     intact for its container.
     """
-    tags = tuple(tags)
-    path = str(path)
     with open_binary(path) as f:
-        context = etree.iterparse(f, events=("end",), tag=tags, remove_comments=True, **_HARDENED)
-        try:
-            for _event, el in context:
-                yield el
-                parent = el.getparent()
-                if parent is not None and parent.tag in tags:
-                    continue  # nested in a streamed element: cleared with its container
-                el.clear(keep_tail=False)
-                if parent is not None:
-                    # drop siblings already handled (including el) so the root does not grow
-                    while el.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as e:
-            raise ParseError(f"malformed XML: {e.msg}", path=path, position=_pos(e)) from e
-        except (EOFError, zlib.error) as e:
-            raise ParseError(f"truncated or corrupt compressed file: {e}", path=path) from e
+        yield from iter_stream(f, tags, source=str(path))
+
+
+def iter_stream(f: IO[bytes], tags: Iterable[str], *, source: str) -> Iterator[etree._Element]:
+    """:func:`iter_elements` over an open binary stream (``source`` names it in errors)."""
+    tags = tuple(tags)
+    context = etree.iterparse(f, events=("end",), tag=tags, remove_comments=True, **_HARDENED)
+    try:
+        for _event, el in context:
+            yield el
+            parent = el.getparent()
+            if parent is not None and parent.tag in tags:
+                continue  # nested in a streamed element: cleared with its container
+            el.clear(keep_tail=False)
+            if parent is not None:
+                # drop siblings already handled (including el) so the root does not grow
+                while el.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as e:
+        raise ParseError(f"malformed XML: {e.msg}", path=source, position=_pos(e)) from e
+    except (EOFError, zlib.error) as e:
+        raise ParseError(f"truncated or corrupt compressed file: {e}", path=source) from e
 
 
 # ------------------------------------------------------------------ small pure helpers

@@ -1,0 +1,326 @@
+"""ClinicalTrials.gov -> ``trial`` records: API v2 JSON (a single study or a search page
+``{"studies": [...], "nextPageToken": ...}``) and the legacy XML (``clinical_study``).
+
+Both shapes give the same fields; enumerations are normalised (phase "Phase 2", allocation
+"randomized", masking "double", status "Completed"), ``extra["has_results"]`` says whether
+results were posted, ``extra["references"]`` holds the PMIDs the registration cites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+from ..errors import ParseError
+from ..models import Provenance, Record, Section, Skipped
+from .openfda import load_json
+from .registry import SourceFormat, register
+from .xmlsafe import clean, dedupe, parse_file, text_of
+
+FORMAT_V2 = "ctgov-v2"
+FORMAT_XML = "ctgov-xml"
+NCT_RE = re.compile(r"^NCT\d{8}$")
+
+_PHASES = {"EARLY_PHASE1": "Early Phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",
+           "PHASE4": "Phase 4", "NA": "N/A"}
+
+
+# ------------------------------------------------------------------ shared normalisers
+
+
+def norm_phase(values: list[str]) -> str | None:
+    """["PHASE1", "PHASE2"] or ["Phase 1/Phase 2"] -> "Phase 1/Phase 2"."""
+    out = [_PHASES.get(v.strip().upper(), v.strip()) for v in values if v and v.strip()]
+    return "/".join(out) or None
+
+
+def norm_status(value: str | None) -> str | None:
+    """"ACTIVE_NOT_RECRUITING" / "Active, not recruiting" -> "Active, not recruiting"."""
+    if not value:
+        return None
+    v = value.strip()
+    if v.isupper():
+        v = v.replace("_", " ").lower().capitalize()
+        v = v.replace("Active not recruiting", "Active, not recruiting")
+    return v
+
+
+def norm_allocation(value: str | None) -> str | None:
+    if not value:
+        return None
+    v = value.strip().lower().replace("_", "-")
+    return {"na": "n/a", "n/a": "n/a"}.get(v, v)
+
+
+def norm_masking(value: str | None) -> str | None:
+    """"DOUBLE" / "Double Blind (Subject, Investigator)" / "None (Open Label)" -> "double" / "none"."""
+    if not value:
+        return None
+    v = value.strip().lower()
+    for word in ("quadruple", "triple", "double", "single", "none"):
+        if v.startswith(word):
+            return word
+    if "open label" in v:
+        return "none"
+    return v
+
+
+def parse_loose_date(value: str | None) -> str | None:
+    """"2016-07", "July 1, 2008", "September 1999" -> ISO ("2016-07", "2008-07-01", "1999-09")."""
+    v = clean(value)
+    if not v:
+        return None
+    if re.match(r"^\d{4}(-\d\d){0,2}$", v):
+        return v
+    for fmt, out in (("%B %d, %Y", "%Y-%m-%d"), ("%B %Y", "%Y-%m"), ("%b %d, %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m")):
+        try:
+            return datetime.strptime(v, fmt).strftime(out)
+        except ValueError:
+            continue
+    m = re.search(r"\b(19|20)\d\d\b", v)
+    return m.group(0) if m else None
+
+
+def _outcomes_text(items: list[tuple[str | None, str | None, str | None]]) -> str | None:
+    lines = []
+    for measure, time_frame, desc in items:
+        if not measure:
+            continue
+        line = measure
+        if time_frame:
+            line += f" [time frame: {time_frame}]"
+        if desc:
+            line += f" - {desc}"
+        lines.append(line)
+    return "\n".join(lines) or None
+
+
+def _record(nct: str, *, title: str | None, sections: list[Section], start: str | None, first_posted: str | None,
+            extra: dict[str, Any], path: str, fmt: str, position: str | None = None) -> Record:
+    date = start or first_posted
+    return Record(
+        id=f"nct:{nct}",
+        kind="trial",
+        title=title,
+        sections=[s for s in sections if s.text],
+        nct_ids=[nct],
+        date=date,
+        year=int(date[:4]) if date else None,
+        extra={k: v for k, v in extra.items() if v not in (None, "", [])},
+        provenance=Provenance(source=path, format=fmt, position=position),
+    )
+
+
+# ------------------------------------------------------------------ API v2 JSON
+
+
+def _g(d: Any, *keys: str) -> Any:
+    for k in keys:
+        if not isinstance(d, Mapping):
+            return None
+        d = d.get(k)
+    return d
+
+
+def parse_v2_study(study: Any, *, path: str = "", position: int | None = None) -> Record | Skipped:
+    """One v2 study object (``{"protocolSection": ..., "resultsSection"?: ...}``) -> trial Record."""
+    pos = f"study {position}" if position is not None else None
+    ps = _g(study, "protocolSection")
+    nct = clean(_g(ps, "identificationModule", "nctId"))
+    if not nct or not NCT_RE.match(nct.upper()):
+        return Skipped(reason="study without a valid nctId", path=path or None, position=pos)
+    nct = nct.upper()
+    ident = _g(ps, "identificationModule") or {}
+    status = _g(ps, "statusModule") or {}
+    design = _g(ps, "designModule") or {}
+    arms_mod = _g(ps, "armsInterventionsModule") or {}
+    outcomes = _g(ps, "outcomesModule") or {}
+    desc = _g(ps, "descriptionModule") or {}
+
+    def outs(key: str) -> str | None:
+        return _outcomes_text([(clean(o.get("measure")), clean(o.get("timeFrame")), clean(o.get("description")))
+                               for o in outcomes.get(key) or [] if isinstance(o, Mapping)])
+
+    sections = [
+        Section(label="Brief Summary", code="brief_summary", text=clean(desc.get("briefSummary")) or ""),
+        Section(label="Detailed Description", code="detailed_description",
+                text=clean(desc.get("detailedDescription")) or ""),
+        Section(label="Primary Outcomes", code="primary_outcomes", text=outs("primaryOutcomes") or ""),
+        Section(label="Secondary Outcomes", code="secondary_outcomes", text=outs("secondaryOutcomes") or ""),
+    ]
+    interventions = [
+        {"type": i.get("type"), "name": clean(i.get("name")), "description": clean(i.get("description")),
+         "other_names": i.get("otherNames") or [], "arm_labels": i.get("armGroupLabels") or []}
+        for i in arms_mod.get("interventions") or [] if isinstance(i, Mapping)
+    ]
+    arms = [
+        {"label": clean(a.get("label")), "type": a.get("type"), "description": clean(a.get("description")),
+         "interventions": a.get("interventionNames") or []}
+        for a in arms_mod.get("armGroups") or [] if isinstance(a, Mapping)
+    ]
+    enroll = design.get("enrollmentInfo") or {}
+    count = enroll.get("count")
+    refs = dedupe(str(r.get("pmid")).strip() for r in (_g(ps, "referencesModule", "references") or [])
+                  if isinstance(r, Mapping) and r.get("pmid"))
+    extra: dict[str, Any] = {
+        "official_title": clean(ident.get("officialTitle")),
+        "study_type": design.get("studyType"),
+        "phase": norm_phase(design.get("phases") or []),
+        "status": norm_status(status.get("overallStatus")),
+        "enrollment": int(count) if isinstance(count, (int, float)) or (isinstance(count, str) and count.isdigit()) else None,
+        "enrollment_type": (enroll.get("type") or "").lower() or None,
+        "conditions": dedupe(clean(c) or "" for c in _g(ps, "conditionsModule", "conditions") or []),
+        "condition_keywords": dedupe(clean(c) or "" for c in _g(ps, "conditionsModule", "keywords") or []),
+        "interventions": interventions,
+        "arms": arms,
+        "has_results": bool(study.get("resultsSection")) or bool(study.get("hasResults")),
+        "allocation": norm_allocation(_g(design, "designInfo", "allocation")),
+        "masking": norm_masking(_g(design, "designInfo", "maskingInfo", "masking")),
+        "intervention_model": _g(design, "designInfo", "interventionModel"),
+        "primary_purpose": _g(design, "designInfo", "primaryPurpose"),
+        "sponsor": clean(_g(ps, "sponsorCollaboratorsModule", "leadSponsor", "name")),
+        "completion_date": parse_loose_date(_g(status, "completionDateStruct", "date")),
+        "first_posted": parse_loose_date(_g(status, "studyFirstPostDateStruct", "date")),
+        "references": refs,
+        "index_terms": dedupe([i["name"] or "" for i in interventions]
+                              + [n for i in interventions for n in i["other_names"]]),
+    }
+    return _record(
+        nct, title=clean(ident.get("briefTitle")) or clean(ident.get("officialTitle")), sections=sections,
+        start=parse_loose_date(_g(status, "startDateStruct", "date")), first_posted=extra["first_posted"],
+        extra=extra, path=path, fmt=FORMAT_V2, position=pos,
+    )
+
+
+def parse_ctgov_study(study: Any, *, source: str = "") -> Record:
+    """Adapter for the live API client: a v2 study -> Record; ParseError when it has no NCT id."""
+    r = parse_v2_study(study, path=source)
+    if isinstance(r, Skipped):
+        raise ParseError(r.reason, path=source or None)
+    return r
+
+
+def parse_v2(path: str, **_options: Any) -> Iterator[Record | Skipped]:
+    doc = load_json(path)
+    if isinstance(doc, Mapping) and isinstance(doc.get("studies"), list):
+        studies = doc["studies"]
+    elif isinstance(doc, Mapping) and "protocolSection" in doc:
+        studies = [doc]
+    elif isinstance(doc, list):
+        studies = doc
+    else:
+        raise ParseError('expected a CT.gov v2 study {"protocolSection": ...} or page {"studies": [...]}', path=path)
+    for k, s in enumerate(studies, start=1):
+        yield parse_v2_study(s, path=path, position=k)
+
+
+# ------------------------------------------------------------------ legacy XML
+
+
+def _design_field(design: str | None, name: str) -> str | None:
+    if not design:
+        return None
+    m = re.search(rf"{name}:\s*([^,]+(?:\([^)]*\))?)", design)
+    return m.group(1).strip() if m else None
+
+
+def parse_legacy_study(cs: etree._Element, *, path: str = "") -> Record | Skipped:
+    """A ``clinical_study`` element -> trial Record."""
+    nct = clean(cs.findtext("id_info/nct_id"))
+    if not nct or not NCT_RE.match(nct.upper()):
+        return Skipped(reason="clinical_study without a valid nct_id", path=path or None)
+    nct = nct.upper()
+
+    def tb(p: str) -> str:
+        return text_of(cs.find(p)) or ""
+
+    def outs(tag: str) -> str | None:
+        return _outcomes_text([(clean(o.findtext("measure")), clean(o.findtext("time_frame")),
+                                clean(o.findtext("description"))) for o in cs.iterfind(tag)])
+
+    sections = [
+        Section(label="Brief Summary", code="brief_summary", text=tb("brief_summary/textblock")),
+        Section(label="Detailed Description", code="detailed_description", text=tb("detailed_description/textblock")),
+        Section(label="Primary Outcomes", code="primary_outcomes", text=outs("primary_outcome") or ""),
+        Section(label="Secondary Outcomes", code="secondary_outcomes", text=outs("secondary_outcome") or ""),
+    ]
+    interventions = [
+        {"type": clean(i.findtext("intervention_type")), "name": clean(i.findtext("intervention_name")),
+         "description": clean(i.findtext("description")),
+         "other_names": dedupe(clean(o.text) or "" for o in i.iterfind("other_name")),
+         "arm_labels": dedupe(clean(a.text) or "" for a in i.iterfind("arm_group_label"))}
+        for i in cs.iterfind("intervention")
+    ]
+    arms = []
+    for a in cs.iterfind("arm_group"):
+        label = clean(a.findtext("arm_group_label"))
+        arms.append({"label": label, "type": clean(a.findtext("arm_group_type")),
+                     "description": clean(a.findtext("description")),
+                     "interventions": [i["name"] for i in interventions if label and label in i["arm_labels"]]})
+    design = clean(cs.findtext("study_design"))
+    enroll_el = cs.find("enrollment")
+    enroll_txt = clean(enroll_el.text) if enroll_el is not None else None
+    refs = dedupe(clean(p.text) or "" for p in cs.iterfind("reference/PMID"))
+    result_refs = dedupe(clean(p.text) or "" for p in cs.iterfind("results_reference/PMID"))
+    first = parse_loose_date(cs.findtext("firstreceived_date")) or parse_loose_date(cs.findtext("study_first_submitted"))
+    phase = clean(cs.findtext("phase"))
+    extra: dict[str, Any] = {
+        "official_title": clean(cs.findtext("official_title")),
+        "study_type": clean(cs.findtext("study_type")),
+        "phase": phase,
+        "status": norm_status(clean(cs.findtext("overall_status"))),
+        "enrollment": int(enroll_txt) if enroll_txt and enroll_txt.isdigit() else None,
+        "enrollment_type": (enroll_el.get("type") or "").lower() or None if enroll_el is not None else None,
+        "conditions": dedupe(clean(c.text) or "" for c in cs.iterfind("condition")),
+        "condition_keywords": dedupe(clean(c.text) or "" for c in cs.iterfind("keyword")),
+        "interventions": interventions,
+        "arms": arms,
+        "has_results": cs.find("clinical_results") is not None,
+        "allocation": norm_allocation(_design_field(design, "Allocation")),
+        "masking": norm_masking(_design_field(design, "Masking")),
+        "intervention_model": _design_field(design, "Intervention Model"),
+        "primary_purpose": _design_field(design, "Primary Purpose"),
+        "sponsor": clean(cs.findtext("sponsors/lead_sponsor/agency")),
+        "completion_date": parse_loose_date(cs.findtext("completion_date")),
+        "first_posted": first,
+        "references": dedupe(refs + result_refs),
+        "results_references": result_refs,
+        "index_terms": dedupe([i["name"] or "" for i in interventions]
+                              + [n for i in interventions for n in i["other_names"]]),
+    }
+    return _record(
+        nct, title=clean(cs.findtext("brief_title")) or extra["official_title"], sections=sections,
+        start=parse_loose_date(cs.findtext("start_date")), first_posted=first, extra=extra, path=path,
+        fmt=FORMAT_XML,
+    )
+
+
+def parse_xml(path: str, **_options: Any) -> Iterator[Record | Skipped]:
+    root = parse_file(path)
+    if root.tag == "clinical_study":
+        yield parse_legacy_study(root, path=path)
+        return
+    studies = list(root.iter("clinical_study"))
+    if not studies:
+        raise ParseError("no clinical_study element: not a ClinicalTrials.gov legacy XML record", path=path)
+    for s in studies:
+        yield parse_legacy_study(s, path=path)
+
+
+def sniff_v2(name: str, head: bytes) -> bool:
+    return head.lstrip().startswith((b"{", b"[")) and (b'"protocolSection"' in head or (
+        b'"studies"' in head and b'"nctId"' in head))
+
+
+def sniff_xml(name: str, head: bytes) -> bool:
+    return b"<clinical_study" in head
+
+
+register(SourceFormat(name=FORMAT_V2, description="ClinicalTrials.gov API v2 JSON (study or search page)",
+                      sniff=sniff_v2, parse=parse_v2, priority=25))
+register(SourceFormat(name=FORMAT_XML, description="ClinicalTrials.gov legacy XML (clinical_study)",
+                      sniff=sniff_xml, parse=parse_xml, priority=25))
