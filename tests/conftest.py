@@ -34,6 +34,35 @@ def store():
     s.close()
 
 
+PG_URL = os.environ.get("RXEVIDENCE_TEST_PG", "postgresql://rxevidence:rxevidence@127.0.0.1:5432/rxevidence_test")
+
+
+def postgres_store():
+    """A fresh PostgreSQL store, or skip when no server is reachable (.ci/run starts one)."""
+    try:
+        import psycopg
+
+        from rxevidence.store.postgres import PostgresStore
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install 'rxevidence[server]')")
+    try:
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+    except psycopg.Error as e:
+        pytest.skip(f"no PostgreSQL server at {PG_URL} ({str(e).strip()[:80]}); .ci/run starts one")
+    s = PostgresStore(PG_URL)
+    s.drop_all()
+    s.close()
+    return PostgresStore(PG_URL)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def anystore(request):
+    """The same store tests run against both backends."""
+    s = SQLiteStore(":memory:") if request.param == "sqlite" else postgres_store()
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return str(tmp_path / "test.db")

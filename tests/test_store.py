@@ -15,7 +15,8 @@ def art(pmid: str, title: str, abstract: str = "", **kw) -> Record:
                   sections=[Section(text=abstract)] if abstract else [], **kw)
 
 
-def test_upsert_is_idempotent_and_updates(store):
+def test_upsert_is_idempotent_and_updates(anystore):
+    store = anystore
     c1 = store.upsert_records([art("1", "Diazepam for back pain", "Randomised trial of diazepam.")])
     assert (c1.added, c1.updated, c1.unchanged) == (1, 0, 0)
     c2 = store.upsert_records([art("1", "Diazepam for back pain", "Randomised trial of diazepam.")])
@@ -28,7 +29,8 @@ def test_upsert_is_idempotent_and_updates(store):
     assert [h.id for h in store.search("low")] == ["pmid:1"]
 
 
-def test_older_label_version_is_skipped(store):
+def test_older_label_version_is_skipped(anystore):
+    store = anystore
     new = Record(id="spl:abc", kind="label", title="Valium", version="12", date="2023-01-01")
     old = Record(id="spl:abc", kind="label", title="Valium (old)", version="9", date="2019-01-01")
     store.upsert_records([new])
@@ -39,7 +41,8 @@ def test_older_label_version_is_skipped(store):
     assert store.upsert_records([newer]).updated == 1
 
 
-def test_search_ranks_by_bm25_and_terms(store):
+def test_search_ranks_by_bm25_and_terms(anystore):
+    store = anystore
     store.upsert_records([
         art("1", "Diazepam in acute low back pain", "diazepam diazepam placebo back pain"),
         art("2", "Naproxen for back pain", "A trial mentioning diazepam once."),
@@ -55,7 +58,8 @@ def test_search_ranks_by_bm25_and_terms(store):
     assert store.search("   ") == []
 
 
-def test_delete_and_appraisals(store):
+def test_delete_and_appraisals(anystore):
+    store = anystore
     store.upsert_records([art("5", "A trial", "text")])
     store.put_appraisal(Appraisal(record_id="pmid:5", appraiser="automatic", design="rct", n=40))
     store.put_appraisal(Appraisal(record_id="pmid:5", appraiser="curated", design="rct", n=42))
@@ -68,7 +72,8 @@ def test_delete_and_appraisals(store):
     assert store.delete_record("pmid:5") is False
 
 
-def test_transaction_rolls_back_on_error(store):
+def test_transaction_rolls_back_on_error(anystore):
+    store = anystore
     with pytest.raises(RuntimeError):
         with store.transaction():
             store.upsert_record(art("7", "x"))
@@ -76,7 +81,8 @@ def test_transaction_rolls_back_on_error(store):
     assert store.count() == 0
 
 
-def test_cache_progress_meta_vocab(store):
+def test_cache_progress_meta_vocab(anystore):
+    store = anystore
     store.cache_put("GET https://x", b"body", content_type="text/plain")
     body, age = store.cache_get("GET https://x")
     assert body == b"body" and age >= 0
