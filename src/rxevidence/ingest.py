@@ -172,17 +172,30 @@ def ingest_paths(
     restart: bool = False,
 ) -> IngestSummary:
     """Ingest files (directories are walked); returns the summary."""
-    files: list[str] = []
+    files: list[tuple[str, bool]] = []  # (path, found by walking a directory)
     for p in paths:
         pp = Path(p)
         if pp.is_dir():
-            files.extend(str(x) for x in sorted(pp.rglob("*")) if x.is_file() and not x.name.startswith("."))
+            files.extend(
+                (str(x), True) for x in sorted(pp.rglob("*")) if x.is_file() and not x.name.startswith(".")
+            )
         else:
-            files.append(str(pp))
+            files.append((str(pp), False))
     appraiser = default_appraiser() if appraise else None
     total = IngestSummary()
     t0 = time.perf_counter()
-    for f in files:
+    for f, walked in files:
+        if walked and fmt is None:
+            # a directory may hold files that are not records (READMEs, FAERS counts): skip and report them
+            try:
+                detect(f)
+            except InputError:
+                fs = FileSummary(path=f, format="unknown")
+                fs.counts.skip("unrecognised format")
+                fs.errors.append(f"{f}: not a known record format; skipped (name one with --format)")
+                total.files.append(fs)
+                total.counts.merge(fs.counts)
+                continue
         cb = (lambda n, _f=f: on_progress(_f, n)) if on_progress else None
         fs = ingest_file(
             store, f, fmt=fmt, options=options, batch_size=batch_size, appraiser=appraiser, on_progress=cb,

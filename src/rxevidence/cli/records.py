@@ -108,9 +108,11 @@ def register(app: typer.Typer) -> None:
             )
             for reason, n in d["skipped_reasons"].items():
                 console.print(f"  skipped {n:,}: {reason}")
-            for f in d["files"]:
-                for e in f["errors"][:5]:
-                    err_console.print(f"  [yellow]![/] {e}")
+            problems = [e for f in d["files"] for e in f["errors"][:5]]
+            for e in problems[:10]:
+                err_console.print(f"  [yellow]![/] {e}", soft_wrap=True)
+            if len(problems) > 10:
+                err_console.print(f"  ... and {len(problems) - 10} more (see --json for all)")
 
     @app.command()
     def search(

@@ -209,7 +209,8 @@ def sniff_zip(name: str, head: bytes) -> bool:
 
 
 def sniff_json(name: str, head: bytes) -> bool:
-    return head.lstrip().startswith((b"{", b"[")) and b'"application_number"' in head and (
+    return head.lstrip().startswith((b"{", b"[")) and b'"results"' in head and b'"$schema"' not in head and (
+        b'"application_number"' in head) and (
         b'"sponsor_name"' in head or b'"submissions"' in head
     )
 

@@ -169,7 +169,7 @@ def sniff(name: str, head: bytes) -> bool:
     s = head.lstrip()
     if not s.startswith((b"{", b"[")):
         return False
-    if any(m in head for m in _DRUGSFDA_MARKERS):
+    if b'"results"' not in head or b'"$schema"' in head or any(m in head for m in _DRUGSFDA_MARKERS):
         return False
     return any(m in head for m in _LABEL_MARKERS) or ("label" in name and name.endswith((".json", ".json.gz")))
 
