@@ -46,7 +46,7 @@ class ClientOptions:
 
     def kwargs(self, name: str, offline: bool) -> dict[str, Any]:
         return {
-            "offline": offline,
+            "offline": offline or env_offline(),
             "timeout": self.timeout,
             "max_attempts": self.max_attempts,
             "backoff_base": self.backoff_base,
