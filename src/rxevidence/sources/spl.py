@@ -40,7 +40,7 @@ LOINC = {
 }
 UNCLASSIFIED = "42229-5"
 ACTIVE_CLASSES = {"ACTIB", "ACTIM", "ACTIR"}  # active ingredient by basis of strength: base, moiety, reference
-_BLOCK = {"paragraph", "title", "item", "tr", "td", "th", "list", "table", "caption", "br", "content"}
+_BLOCK = {"paragraph", "title", "item", "tr", "td", "th", "list", "table", "caption", "br"}
 
 El = etree._Element
 
