@@ -646,6 +646,17 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                  f"{'study' if len(used) == 1 else 'studies'} ({_fmt_counts(Counter(v.design for v in used))}).",
             citations=_cite(v.id for v in used), section="bottom-line",
             claims={"designs": dict(Counter(v.design for v in used))}))
+        by_cond: dict[str, list[StudyView]] = defaultdict(list)
+        for v in used:
+            by_cond[v.condition_id or "unspecified"].append(v)
+        if len(by_cond) > 1:
+            for cid, group in sorted(by_cond.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+                sub = grade(group)
+                sentences.append(Sentence(
+                    text=f"For {group[0].condition_name or cid} alone: “{sub.verdict}” ({sub.certainty} certainty; "
+                         f"{_fmt_counts(Counter(v.design for v in group))}).",
+                    citations=_cite(v.id for v in group), section="bottom-line",
+                    claims={"designs": dict(Counter(v.design for v in group))}))
         for reason, ids in g.reasons:
             if ids:
                 sentences.append(Sentence(text=f"Rated down for {reason}.", citations=_cite(ids),

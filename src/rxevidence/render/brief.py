@@ -47,7 +47,13 @@ def title_of(brief: Brief) -> str:
     return f"{drugs} for {cond}"
 
 
+def _short_source(name: str | None, source: str | None, date: str | None) -> str:
+    bits = [b for b in (name or (citation_label(source) if source else None), date) if b]
+    return f" [{', '.join(bits)}]" if bits else ""
+
+
 def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = False) -> None:
+    """A brief people enjoy reading in an 80-column terminal: verdict first, then each section."""
     style = VERDICT_STYLE.get(brief.verdict, "")
     head = Text()
     head.append(f"{title_of(brief)}\n", style="bold")
@@ -58,77 +64,87 @@ def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = Fal
         head.append("\nRated down for: " + "; ".join(brief.reasons), style="dim")
     console.print(Panel(head, title="rxevidence brief", expand=False))
 
+    def heading(text: str) -> None:
+        console.print()
+        console.print(Text(text, style="bold underline"))
+
     if brief.drugs:
-        t = Table(title="The drug", show_edge=False, title_justify="left", title_style="bold")
-        t.add_column("drug")
-        t.add_column("class")
-        t.add_column("US label covers")
+        heading("The drug")
         for d in brief.drugs:
-            t.add_row(d.name, ", ".join(d.classes), "; ".join(d.indications) or "—")
-        console.print(t)
+            console.print(Text.assemble((d.name, "bold"), f" — {', '.join(d.classes) or 'class unknown'}"))
+            for ind in d.indications:
+                console.print(Text("  · US label: " + ind.rstrip(".") + "."), soft_wrap=False)
 
     if brief.regulatory:
-        t = Table(title="Regulatory status", show_edge=False, title_justify="left", title_style="bold")
-        for c in ("jurisdiction", "status", "note", "source"):
-            t.add_column(c, overflow="fold")
+        heading("Regulatory status")
         for r in brief.regulatory:
-            t.add_row(r.jurisdiction, r.status, (r.note or "") + (f" ({r.date})" if r.date else ""),
-                      (r.source_name + ": " if r.source_name else "") + (r.source or "—"))
+            st = {"on-label": "green", "recommended": "green", "not recommended": "red",
+                  "off-label": "yellow"}.get(r.status, "dim")
+            console.print(Text.assemble((f"{r.jurisdiction:<12}", "bold"), " ", (r.status, st), "  ",
+                                        (r.note or ""), (_short_source(r.source_name, r.source, r.date), "dim")))
             for d in r.details:
-                t.add_row("", f"  {d.condition_name or d.condition}: {d.status}", d.statement or "",
-                          (d.source_name + ": " if d.source_name else "") + (d.source or ""))
-        console.print(t)
+                console.print(Text.assemble("    ↳ ", (f"{d.condition_name or d.condition}: ", "bold"), d.status,
+                                            (f" — {d.statement}" if d.statement else ""),
+                                            (_short_source(d.source_name, d.source, d.date), "dim")))
 
     if brief.matrix:
-        t = Table(title="Evidence matrix", show_edge=False, title_justify="left", title_style="bold")
-        for c in ("condition", "outcome", "studies", "N", "directions", "certainty", "ids"):
+        heading("Evidence matrix")
+        t = Table(show_edge=False, pad_edge=False)
+        for c in ("condition", "outcome", "studies", "N", "result", "certainty"):
             t.add_column(c, overflow="fold")
         for row in brief.matrix:
             t.add_row(row.condition + (f"\n[dim]{row.note}[/]" if row.note else ""), row.outcome,
                       ", ".join(f"{n} {d}" for d, n in row.designs.items()), f"{row.total_n:,}" if row.total_n else "",
-                      ", ".join(f"{n} {d}" for d, n in row.directions.items()), row.certainty,
-                      " ".join(row.study_ids[:6]) + (" …" if len(row.study_ids) > 6 else ""))
+                      ", ".join(f"{n} {d}" for d, n in row.directions.items()), row.certainty)
         console.print(t)
 
     if brief.combinations:
-        t = Table(title="Combinations", show_edge=False, title_justify="left", title_style="bold")
-        for c in ("combination", "vs", "condition", "direction", "study"):
-            t.add_column(c, overflow="fold")
+        heading("Combinations")
         for c in brief.combinations:
-            t.add_row(" + ".join(c.combination), "; ".join(c.comparators), c.condition or "", c.direction,
-                      " ".join(c.study_ids))
-        console.print(t)
+            console.print(Text.assemble(("  " + " + ".join(c.combination), "bold"),
+                                        f" vs {'; '.join(c.comparators)}" if c.comparators else "",
+                                        f" ({c.condition})" if c.condition else "", f": {c.direction}",
+                                        (f"  [{' '.join(c.study_ids)}]", "dim")))
 
     if brief.harms:
-        console.print(Text("Harms that matter", style="bold"))
+        heading("Harms that matter")
         for h in brief.harms:
             console.print(Text.assemble(("  ⚠ ", "yellow"), (f"{h.drug} ({h.kind}): ", "bold"), h.text,
-                                        (f"  [{h.source}]", "dim")))
+                                        (_short_source(None, h.source, h.date), "dim")))
 
     if brief.studies:
-        t = Table(title=f"Studies ({len(brief.studies)})", show_edge=False, title_justify="left", title_style="bold")
-        for c in ("id", "year", "design", "N", "condition", "direction", "finding"):
+        heading(f"Studies ({len(brief.studies)}, best evidence first)")
+        t = Table(show_edge=False, pad_edge=False)
+        for c in ("study", "year", "design", "N", "condition", "result"):
             t.add_column(c, overflow="fold")
         for s in brief.studies[:15]:
-            t.add_row(s.id, str(s.year or ""), s.design, str(s.n or ""), s.condition or "", s.direction,
-                      (s.finding or "")[:140] + ("" if s.appraiser == "curated" else " [auto]"))
+            t.add_row(s.id, str(s.year or ""), s.design + ("" if s.appraiser == "curated" else " (auto)"),
+                      str(s.n or ""), s.condition or "", s.direction)
         console.print(t)
         if len(brief.studies) > 15:
-            console.print(f"[dim]… and {len(brief.studies) - 15} more (see --format json or md)[/]")
+            console.print(f"[dim]… and {len(brief.studies) - 15} more (--format md or json lists them all)[/]")
+        if brief.excluded:
+            console.print(f"[dim]Retracted, listed but not used: {', '.join(s.id for s in brief.excluded)}[/]")
 
-    keys = [("bottom-line", "Bottom line")] if not all_sentences else SECTION_TITLES
+    keys = SECTION_TITLES if all_sentences else [("evidence", "What the studies found"),
+                                                 ("bottom-line", "Bottom line")]
     for key, title in keys:
         items = _sentences(brief, key)
+        if key == "evidence" and not all_sentences:
+            items = [s for s in items if "direction" in s.claims][:6]
         if not items:
             continue
-        console.print(Text(title, style="bold"))
+        heading(title)
         for s in items:
             cites = " ".join(f"[{citation_label(c)}]" for c in s.citations[:6])
             more = f" (+{len(s.citations) - 6})" if len(s.citations) > 6 else ""
             console.print(Text.assemble("  • ", s.text, (f" {cites}{more}", "dim")))
     for n in brief.notes:
         console.print(Text("Note: " + n, style="yellow"))
-    console.print(Text(brief.disclaimer + f"  (as of {brief.as_of})", style="dim italic"))
+    console.print()
+    console.print(Text(brief.disclaimer + f" (as of {brief.as_of})", style="dim italic"))
+    if not all_sentences:
+        console.print(Text("Every statement with its sources: add --full, or --format md|json|html.", style="dim"))
 
 
 def render_markdown(brief: Brief) -> str:

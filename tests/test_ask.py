@@ -1,0 +1,124 @@
+"""The main job end to end: question -> pack/store -> brief, validated and deterministic."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rxevidence.ask import ask
+from rxevidence.errors import InputError, ValidationFailed
+from rxevidence.models import Sentence
+from rxevidence.pack import load_pack
+from rxevidence.store import SQLiteStore
+from rxevidence.validate import brief_problems, validate_brief
+
+
+@pytest.fixture(scope="module")
+def packed_store():
+    s = SQLiteStore(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def diazepam_brief(packed_store):
+    return ask("How effective is diazepam for pain?", store=packed_store)
+
+
+def test_diazepam_brief_sections(diazepam_brief):
+    b = diazepam_brief
+    assert [d.name for d in b.query.drugs] == ["diazepam"]
+    assert b.query.condition.id == "pain"
+    panel = b.drugs[0]
+    assert "benzodiazepine" in panel.classes
+    assert any("spasm" in i.lower() for i in panel.indications)
+    us = [r for r in b.regulatory if r.jurisdiction == "US FDA"][0]
+    # the label covers muscle spasm (as an adjunct), not pain as such
+    assert us.status == "off-label"
+    assert any(d.condition == "muscle-spasm" and d.status == "on-label" for d in us.details)
+    assert {r.jurisdiction for r in b.regulatory} >= {"US FDA", "UK NICE/NHS", "EU EMA"}
+    assert b.verdict in ("mixed/uncertain", "probably ineffective", "ineffective", "insufficient evidence")
+    assert b.certainty in ("low", "very low")
+    assert b.reasons
+    assert any(h.kind == "boxed warning" and "opioid" in h.text.lower() for h in b.harms)
+
+
+def test_diazepam_best_trials_and_experimental_kept_apart(diazepam_brief):
+    b = diazepam_brief
+    pack_ids = {s.id for s in load_pack().studies if "diazepam" in s.drugs}
+    assert pack_ids <= {s.id for s in b.studies} | {s.id for s in b.excluded}
+    ed = next(s for s in b.studies if s.id == "pmid:28187918")
+    assert (ed.design, ed.direction, ed.condition_id) == ("rct", "no difference", "acute-low-back-pain")
+    exp_rows = [r for r in b.matrix if r.condition_id == "experimental-pain"]
+    assert exp_rows and all(r.note and "healthy volunteers" in r.note for r in exp_rows)
+    # affective vs sensory dimensions are separate rows
+    outcomes = {r.outcome for r in exp_rows}
+    assert any("unpleasantness" in o for o in outcomes) and any("intensity" in o for o in outcomes)
+    # experimental studies are not counted in the verdict
+    bottom = [s for s in b.sentences if s.section == "bottom-line" and s.text.startswith("Bottom line")][0]
+    assert not set(bottom.citations) & {r for row in exp_rows for r in row.study_ids}
+
+
+def test_diazepam_ibuprofen_combination(packed_store):
+    b = ask("valium + ibuprofen for jaw pain?", store=packed_store)
+    assert b.query.relation == "combination"
+    assert any(set(c.combination) >= {"diazepam", "ibuprofen"} for c in b.combinations)
+
+
+def test_every_sentence_is_cited_and_valid(diazepam_brief, packed_store):
+    for s in diazepam_brief.sentences:
+        assert s.citations or s.claims.get("absence"), s.text
+    assert brief_problems(diazepam_brief, packed_store) == []
+
+
+def test_deterministic_json(packed_store, diazepam_brief):
+    again = ask("How effective is diazepam for pain?", store=packed_store)
+    a = json.loads(diazepam_brief.model_dump_json())
+    b = json.loads(again.model_dump_json())
+    a.pop("as_of")
+    b.pop("as_of")
+    assert a == b
+
+
+def test_validator_rejects_a_wrong_claim(diazepam_brief, packed_store):
+    bad = diazepam_brief.model_copy(deep=True)
+    bad.sentences.append(Sentence(text="It worked.", citations=["pmid:28187918"], section="evidence",
+                                  claims={"direction": "better"}))
+    with pytest.raises(ValidationFailed, match="no difference"):
+        validate_brief(bad, packed_store)
+    bad2 = diazepam_brief.model_copy(deep=True)
+    bad2.sentences.append(Sentence(text="A made-up study.", citations=["pmid:999999999"], section="evidence"))
+    assert any("not in the store" in p for p in brief_problems(bad2, packed_store))
+    bad3 = diazepam_brief.model_copy(deep=True)
+    bad3.sentences.append(Sentence(text="Uncited claim.", citations=[], section="evidence"))
+    assert any("no citation" in p for p in brief_problems(bad3, packed_store))
+
+
+def test_unknown_and_empty_questions(packed_store):
+    with pytest.raises(InputError):
+        ask("   ", store=packed_store)
+    with pytest.raises(InputError, match="No drug recognised"):
+        ask("how effective is for back pain?", store=packed_store)
+
+
+def test_nothing_found_says_what_would_help(tmp_path):
+    s = SQLiteStore(":memory:")
+    b = ask("Does sumatriptan help sciatica?", store=s)
+    assert b.verdict == "insufficient evidence"
+    assert any("ingest" in n and "--online" in n for n in b.notes)
+    s.close()
+
+
+def test_brief_from_automatic_appraisals_without_pack(shared, tmp_path):
+    from rxevidence.ingest import ingest_paths
+
+    csv = shared("cohen2006_drug_class_reviews", "SkeletalMuscleRelaxants.csv")
+    s = SQLiteStore(str(tmp_path / "c.db"))
+    ingest_paths(s, [csv], options={"mapping": {"pmid": "pubmedID", "title": "title", "abstract": "abstract",
+                                                "year": "year", "authors": "authors"}}, fmt="mapped")
+    b = ask("Is cyclobenzaprine effective for back pain?", store=s, install_pack=False)
+    assert b.studies, "expected automatically appraised studies"
+    assert all(st.appraiser == "automatic" for st in b.studies)
+    assert brief_problems(b, s) == []
+    s.close()
