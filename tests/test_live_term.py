@@ -59,6 +59,15 @@ def test_term_has_drug_synonyms_condition_mesh_and_filters():
     assert _balanced(term)
 
 
+def test_term_caps_long_synonym_lists():
+    cond = ConditionMention(text="low back pain", id="low-back-pain", name="low back pain",
+                            narrower=["sciatica"], synonyms=[f"synonym {i}" for i in range(60)])
+    term = build_pubmed_term(_query(condition=cond), humans=False, studies=False)
+    assert '"sciatica"[tiab]' in term  # narrower concepts come before the long tail of synonyms
+    assert '"synonym 5"[tiab]' in term and '"synonym 40"' not in term
+    assert len(term) < 1000
+
+
 def test_term_filters_can_be_dropped_and_condition_is_optional():
     term = build_pubmed_term(_query(condition=None), humans=False, studies=False)
     assert term == '("diazepam"[tiab] OR "Valium"[tiab] OR "Stesolid"[tiab] OR "diazepam"[MeSH Terms])'

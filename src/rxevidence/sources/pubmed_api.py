@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -35,7 +35,9 @@ STUDY_FILTER = (
 # Keeps human studies and records not yet MeSH-indexed; drops animal-only studies.
 HUMANS_FILTER = "NOT (animals[mh] NOT humans[mh])"
 
-ProgressFn = Callable[[str, int, int | None], None]
+# keep the query short and specific: the first names are the best ones (vocabulary order)
+MAX_DRUG_PHRASES = 10
+MAX_CONDITION_PHRASES = 15
 
 
 # --------------------------------------------------------------------------- the search term
@@ -51,7 +53,7 @@ def _or(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def _phrases(words: list[str]) -> list[str]:
+def _phrases(words: list[str], limit: int) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for w in words:
@@ -59,6 +61,8 @@ def _phrases(words: list[str]) -> list[str]:
         if len(c) >= 2 and c.lower() not in seen:
             seen.add(c.lower())
             out.append(c)
+            if len(out) >= limit:
+                break
     return out
 
 
@@ -67,7 +71,7 @@ def drug_terms(query: Query) -> list[str]:
     groups: list[str] = []
     for d in query.drugs:
         names = [d.name] + ([] if not d.is_class else d.members[:20]) + d.synonyms + [d.text]
-        phrases = _phrases(names)
+        phrases = _phrases(names, MAX_DRUG_PHRASES)
         if not phrases:
             continue
         parts = [f'"{p}"[tiab]' for p in phrases]
@@ -82,7 +86,7 @@ def condition_terms(query: Query) -> str | None:
     if c is None:
         return None
     narrower = [n.replace("-", " ") for n in c.narrower if not n.startswith("mesh:")]
-    phrases = _phrases([c.name, *c.synonyms, c.text, *narrower])
+    phrases = _phrases([c.name, c.text, *narrower, *c.synonyms], MAX_CONDITION_PHRASES)
     if not phrases:
         return None
     parts = [f'"{p}"[tiab]' for p in phrases]
