@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import threading
 import time
 
@@ -229,3 +230,11 @@ def test_rxnav_parsers():
     assert parse_classes(b"{}") == []
     with pytest.raises(ParseError):
         parse_rxcui(b'{"idGroup": ')
+
+
+def test_ctgov_study_without_id_is_skipped_not_fatal(shared):
+    body = json.loads(shared("biomcp_api_fixtures", "ctgov", "search_phelan_limit5_20260811.json").read_bytes())
+    del body["studies"][1]["protocolSection"]["identificationModule"]["nctId"]
+    page = parse_page(json.dumps(body).encode(), study_converter(), source="t")
+    kinds = [type(r).__name__ for r in page.records]
+    assert kinds == ["Record", "Skipped", "Record", "Record", "Record"]

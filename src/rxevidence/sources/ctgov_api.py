@@ -99,6 +99,8 @@ def parse_page(body: bytes, convert: Converter, *, source: str) -> StudyPage:
             raise ParseError(f"study {i} is not an object", path=source)
         try:
             records.append(call_converter(convert, s, source=source, position=i))
+        except ParseError as e:  # one unusable item (e.g. no id): skip it, keep the page
+            records.append(Skipped(reason=e.message, path=source, position=f"study {i}"))
         except (KeyError, TypeError, ValueError) as e:
             raise ParseError(f"study {i}: {e}", path=source) from e
     total = data.get("totalCount")

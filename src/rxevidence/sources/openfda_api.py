@@ -149,6 +149,8 @@ def parse_results(body: bytes, convert: Converter, *, source: str) -> tuple[list
             raise ParseError(f"result {i} is not an object", path=source)
         try:
             records.append(call_converter(convert, r, source=source, position=i))
+        except ParseError as e:  # one unusable item (e.g. no id): skip it, keep the page
+            records.append(Skipped(reason=e.message, path=source, position=f"result {i}"))
         except (KeyError, TypeError, ValueError) as e:
             raise ParseError(f"result {i}: {e}", path=source) from e
     return records, int(total)
