@@ -142,7 +142,7 @@ _NEG = re.compile(
 )
 _EFFECT = re.compile(
     r"\b(effective|efficacy|relie(?:f|ve|ved|ves|ving)|reduc\w*|help(?:s|ed|ful)?|work(?:s|ed)?|improv\w*|"
-    r"eas(?:e|es|ed|ing)|alleviat\w*|better|benefit\w*|treat(?:s|ed|ing)?|successful|affected|alter\w*|"
+    r"eas(?:e|es|ed|ing)|alleviat\w*|better|benefit\w*|successful|affected|alter\w*|"
     r"decreas\w*|lower\w*|change[sd]?|useful|tolerat\w*|endure|longer)\b",
     re.I,
 )
@@ -173,37 +173,90 @@ class _Context:
     condition: ConditionMention | None = None
 
 
+_CLAUSE_SPLIT = re.compile(r"\s*(?:,|;|\bbut\b|\bhowever\b|\balthough\b|\bwhich\b|\byet\b|\bwhile\b)\s*", re.I)
+_PRACTICE = re.compile(r"\b(doctors?|physicians?|clinicians?|prescribers?)\b.{0,60}\b(use|prescribe|give|given|attitude)\b",
+                       re.I)
+_METHOD = re.compile(r"\b(to test|to assess|to measure|to study|to find a mechanism|attempt to)\b", re.I)
+_RESULT = re.compile(r"\b(found|showed|concluded|demonstrat\w*|did not|was not|were not|no (significant )?"
+                     r"(difference|effect)|yield\w*|effective)\b", re.I)
+_STRONG = re.compile(r"\b(quite|very|highly|extremely|even more|most commonly|especially)\b", re.I)
+
+
+def clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE_SPLIT.split(sentence) if c and c.strip()]
+
+
+def _clause_polarity(clause: str) -> Literal["positive", "negative"]:
+    return "negative" if len(_NEG.findall(clause)) % 2 == 1 else "positive"
+
+
 def _polarity(sentence: str) -> Literal["positive", "negative"]:
-    negs = _NEG.findall(sentence)
-    # "not ... but ... can be effective": the clause after "but/however" carries the claim
-    parts = re.split(r"\b(?:but|however|although|yet)\b", sentence, flags=re.I)
-    if len(parts) > 1 and _EFFECT.search(parts[-1]):
-        return "negative" if _NEG.search(parts[-1]) else "positive"
-    return "negative" if len(negs) % 2 == 1 else "positive"
+    """Polarity of the main assertion: the last clause that carries an effect word decides."""
+    parts = [c for c in clauses(sentence) if _EFFECT.search(c) or re.search(r"pain relie", c, re.I)]
+    if not parts:
+        return _clause_polarity(sentence)
+    return _clause_polarity(parts[-1])
+
+
+def _mixed_polarity(sentence: str) -> bool:
+    parts = [c for c in clauses(sentence) if _EFFECT.search(c) or re.search(r"pain relie", c, re.I)]
+    return len({_clause_polarity(c) for c in parts}) > 1
+
+
+def _known_drug(vocab: Any, hit: DrugMention) -> bool:
+    """Drop vocabulary hits that are not a known medicine (common words, body substances)."""
+    from .pack import load_pack
+
+    if hit.is_class or len(hit.text) < 4:
+        return False
+    if load_pack().drug(hit.name) is not None:
+        return True
+    try:
+        return bool(vocab.drug_classes(hit.name))
+    except (KeyError, LookupError):
+        return False
+
+
+_COMBO_REF = re.compile(r"\b(this|the|that) combination\b", re.I)
 
 
 def find_claims(text: str, vocab: Any) -> list[Claim]:
     """The checkable claims of an article, with drugs and conditions resolved (pronouns carried over)."""
     claims: list[Claim] = []
     ctx = _Context()
-    article_drugs: dict[str, DrugMention] = {}
+    last_combo: list[str] = []
     for sent, start, end in split_sentences(text):
-        drugs = [d for d in vocab.find_drugs(sent) if not d.is_class or d.members]
-        conds = vocab.find_conditions(sent)
-        named = [d for d in drugs if not d.is_class]
-        for d in named:
-            article_drugs.setdefault(d.name, d)
+        if sent.rstrip().endswith("?"):
+            continue  # a question is not a claim
+        hits = vocab.find_drugs(sent)
+        named = [d for d in hits if _known_drug(vocab, d)]
+        classes = [d for d in hits if d.is_class]
+        conds = [c for c in vocab.find_conditions(sent) if not c.id.startswith("mesh:") or len(c.text) > 5]
+        names = list(dict.fromkeys(d.name for d in named))
+        if _COMBO_REF.search(sent) and last_combo and len(names) < 2:
+            names = list(dict.fromkeys(last_combo + names))
         subject = named[0] if named else None
-        if subject is None and (_PRONOUN_DRUG.search(sent) or _REG.search(sent) or _MECH.search(sent)) and ctx.drug:
+        if subject is None and ctx.drug and (_PRONOUN_DRUG.search(sent) or _REG.search(sent) or _MECH.search(sent)
+                                             or _COMBO_REF.search(sent)):
             subject = ctx.drug
+        if not names and subject is not None:
+            names = [subject.name]
         cond = conds[0] if conds else None
+        if cond is not None and ctx.condition is not None and cond.id != ctx.condition.id:
+            try:
+                narrower = set(vocab.narrower(cond.id))
+            except (KeyError, LookupError):
+                narrower = set()
+            if ctx.condition.id in narrower and re.search(rf"\b(this|the|such|that)\s+{re.escape(cond.text)}", sent, re.I):
+                cond = ctx.condition  # "this facial pain" refers back to the narrower condition named before
         if subject is None:
             if cond is not None:
                 ctx.condition = cond
             continue
         kind: ClaimKind | None = None
         jurisdiction = None
-        if _REG.search(sent) and (re.search(r"\b(FDA|NHS|NICE|EMA|approv\w*|licensed|recommend\w*)\b", sent, re.I)):
+        has_effect = bool(_EFFECT.search(sent) or re.search(r"pain relie", sent, re.I))
+        if re.search(r"\b(FDA|NHS|NICE|EMA|approv\w*|licensed|recommend\w*)\b", sent, re.I):
             kind = "regulatory"
             for j, rx in _JURIS:
                 if rx.search(sent):
@@ -211,34 +264,32 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
                     break
         elif _MECH.search(sent):
             kind = "mechanism"
-        elif len(named) >= 2 and _COMBO.search(sent) and _EFFECT.search(sent):
+        elif _PRACTICE.search(sent) and not re.search(r"\b(effective|relie\w*|reduc\w*|work)", sent, re.I):
+            kind = None  # describes prescribing habits, not an effect
+        elif _METHOD.search(sent) and not _RESULT.search(sent):
+            kind = None  # describes a study's method
+        elif len(names) >= 2 and (_COMBO.search(sent) or _COMBO_REF.search(sent)) and has_effect:
             kind = "combination"
-        elif _EFFECT.search(sent) and (cond is not None or ctx.condition is not None or "pain" in sent.lower()):
+        elif has_effect and (cond is not None or ctx.condition is not None or "pain" in sent.lower()):
             kind = "effect"
-        elif named and _CLASS.search(sent) and (drugs and any(d.is_class for d in vocab.find_drugs(sent))
-                                                  or re.search(r"\b(prescribed for|used for|used to treat)\b", sent, re.I)):
+        elif named and (classes or re.search(r"\b(prescribed for|used for|used to treat|indicated for)\b", sent, re.I)):
             kind = "description"
+        if len(names) >= 2:
+            last_combo = names
         if kind is None:
             ctx.drug = subject
             if cond is not None:
                 ctx.condition = cond
             continue
+        aff, sen = bool(_AFFECTIVE.search(sent)), bool(_SENSORY.search(sent))
+        dimension = "both" if aff and sen else ("affective" if aff else ("sensory" if sen else None))
         use_cond = cond or ctx.condition
-        dimension = None
-        if _AFFECTIVE.search(sent) and not _SENSORY.search(sent):
-            dimension = "affective"
-        elif _SENSORY.search(sent) and not _AFFECTIVE.search(sent):
-            dimension = "sensory"
-        elif _AFFECTIVE.search(sent) and _SENSORY.search(sent):
-            dimension = "both"
-        polarity = _polarity(sent)
-        if _NON_PAIN_NEG.search(sent) and kind == "effect":
-            polarity = _polarity(sent)
+        if dimension is not None and kind == "effect":
+            use_cond = None  # dimension claims are about experimental pain, whatever words surround them
         claims.append(Claim(
-            text=sent, start=start, end=end, kind=kind, polarity=polarity,
-            drugs=[d.name for d in named] or [subject.name],
-            condition=use_cond.text if use_cond else None,
-            condition_id=use_cond.id if use_cond else None,
+            text=sent, start=start, end=end, kind=kind, polarity=_polarity(sent),
+            drugs=names, condition=use_cond.text if use_cond else None,
+            condition_id=use_cond.id if use_cond else ("experimental-pain" if dimension else None),
             jurisdiction=jurisdiction, dimension=dimension,
         ))
         ctx.drug = subject
@@ -282,9 +333,43 @@ _POSITIVE_VERDICTS = {"effective": 2, "probably effective": 1}
 _NEGATIVE_VERDICTS = {"ineffective": 2, "probably ineffective": 1}
 
 
+def _direction_for(study: Any, drugs: list[str]) -> str | None:
+    """The study's result for ``drugs`` as tested: an arm-level outcome ("ibuprofen alone") when the
+    study tested a combination and the claim is about one of its parts; None when it cannot tell."""
+    if len(drugs) == 1 and len(study.drugs) > 1:
+        arm = [o for o in study.outcomes if re.search(rf"\b{re.escape(drugs[0])} alone\b", o.name, re.I)]
+        if arm:
+            return arm[0].direction
+        others = set(study.drugs) - set(drugs)
+        comparator = (study.comparator or "").lower()
+        if others and all(o in comparator for o in others):
+            return study.direction  # add-on design: X + Y vs Y tests X
+        return None
+    return study.direction
+
+
+def _best_direct(brief: Brief, drugs: list[str]) -> list[Any]:
+    """The two strongest direct studies of the drug(s) themselves (not pooled class reviews), each with
+    its direction for those drugs."""
+    rank = {"meta-analysis": 0, "systematic review": 1, "rct": 2}
+    cands = []
+    for s in brief.studies:
+        if s.design not in rank or s.healthy_volunteers or s.humans is False or not set(drugs) & set(s.drugs):
+            continue
+        if len(s.drugs) > 2 and s.design in ("meta-analysis", "systematic review"):
+            continue
+        d = _direction_for(s, drugs)
+        if d is None or d == "unclear":
+            continue
+        cands.append(s.model_copy(update={"direction": d}))
+    cands.sort(key=lambda s: (rank[s.design], -(s.n or 0), s.id))
+    return cands[:2]
+
+
 def _judge_effect(claim: Claim, brief: Brief) -> None:
     ids = [s.id for s in brief.studies if s.design not in ("animal",)][:8]
     claim.evidence = [ClaimEvidence(id=i) for i in ids]
+    pos = claim.polarity == "positive"
     if claim.dimension in ("affective", "sensory", "both"):
         rows = [r for r in brief.matrix if r.condition_id == "experimental-pain"]
         aff = [r for r in rows if "unpleasantness" in r.outcome or "tolerance" in r.outcome]
@@ -292,18 +377,39 @@ def _judge_effect(claim: Claim, brief: Brief) -> None:
         if aff or sen:
             aff_better = any(r.directions.get("better") for r in aff)
             sen_better = any(r.directions.get("better") for r in sen)
-            claim.evidence = [ClaimEvidence(id=i) for r in aff + sen for i in r.study_ids]
+            claim.evidence = [ClaimEvidence(id=i) for i in sorted({i for r in aff + sen for i in r.study_ids})]
             if claim.dimension == "affective":
-                ok = aff_better == (claim.polarity == "positive")
+                ok = aff_better == pos
             elif claim.dimension == "sensory":
-                ok = sen_better == (claim.polarity == "positive")
+                ok = sen_better == pos
             else:  # "changes the emotional side but not the sensory side" style sentences
                 ok = aff_better and not sen_better
-            claim.verdict = "supported" if ok else "contradicted"
+            measured = " ".join(r.outcome for r in rows)
+            specific = re.search(r"tourniquet|tolerat|longer|heat", claim.text, re.I)
+            claim.verdict = ("partly supported" if ok and specific and not re.search("tolerance", measured)
+                             else "supported" if ok else "contradicted")
             claim.reason = (
-                "In experimental pain in healthy volunteers the drug changed the affective side of pain "
-                f"({'yes' if aff_better else 'no'}) and the sensory side ({'yes' if sen_better else 'no'})."
+                "In experimental pain in healthy volunteers the drug "
+                f"{'changed' if aff_better else 'did not change'} the affective side of pain (unpleasantness) and "
+                f"{'changed' if sen_better else 'did not change'} the sensory side (intensity)"
+                + ("; the exact pain model named here was not among the studies found" if specific and ok and
+                   claim.verdict == "partly supported" else "") + "."
             )
+            return
+    best = _best_direct(brief, claim.drugs)
+    if best:
+        dirs = {s.direction for s in best}
+        labels = ", ".join(f"{s.id} ({s.design}, N={s.n or '?'}, {s.condition or ''}: {s.direction})" for s in best)
+        if dirs <= {"no difference", "worse"}:
+            claim.verdict = "contradicted" if pos else "supported"
+            claim.reason = f"The strongest direct studies found no benefit: {labels}."
+            claim.evidence = [ClaimEvidence(id=s.id, note=s.finding) for s in best] + [
+                ClaimEvidence(id=i) for i in ids if i not in {s.id for s in best}][:6]
+            return
+        if dirs == {"better"} and (brief.verdict in _POSITIVE_VERDICTS or any(s.design != "rct" for s in best)
+                                   or all((s.n or 0) >= 100 for s in best)):
+            claim.verdict = "supported" if pos else "contradicted"
+            claim.reason = f"The strongest direct studies found a benefit: {labels}."
             return
     v = brief.verdict
     if v == "insufficient evidence" or not ids:
@@ -311,7 +417,6 @@ def _judge_effect(claim: Claim, brief: Brief) -> None:
         claim.reason = f"No usable evidence in the store for {' + '.join(claim.drugs)}" + (
             f" in {claim.condition}." if claim.condition else ".")
         return
-    pos = claim.polarity == "positive"
     if v in _POSITIVE_VERDICTS:
         claim.verdict = "supported" if pos else "contradicted"
     elif v in _NEGATIVE_VERDICTS:
@@ -330,22 +435,26 @@ def _judge_combination(claim: Claim, brief: Brief) -> None:
         claim.reason = f"No study of {' + '.join(claim.drugs)} together was found."
         return
     claim.evidence = [ClaimEvidence(id=i, note=r.finding) for r in rows for i in r.study_ids]
-    better = [r for r in rows if r.direction == "better"]
     pos = claim.polarity == "positive"
-    text = claim.text.lower()
-    says_beyond_single = bool(re.search(r"either (compound |drug )?alone|than (either|each)", text))
-    if better and pos:
-        if says_beyond_single and any(r.finding and re.search(r"not with ibuprofen alone|alone", r.finding, re.I)
-                                       and re.search(r"attributed to|diazepam alone", r.finding or "", re.I)
-                                       for r in rows):
-            claim.verdict = "partly supported"
-            claim.reason = ("The combination helped, but the trial attributed the benefit to one component rather "
-                            "than showing the pair beat each drug alone.")
-        else:
-            claim.verdict = "supported"
-            claim.reason = "A study of the combination found it better than its comparator."
-    elif better and not pos:
+    beyond = bool(re.search(r"either|than (each|any)|alone|even more|more effective", claim.text, re.I))
+    # arm-level outcomes: did one component alone do as well as the combination?
+    studies = {s.id: s for s in brief.studies}
+    solo_better: list[str] = []
+    for r in rows:
+        for sid in r.study_ids:
+            st = studies.get(sid)
+            if st is None:
+                continue
+            for d in claim.drugs:
+                if re.search(rf"{re.escape(d)} alone", (st.finding or ""), re.I) and r.direction == "better":
+                    solo_better.append(d)
+    combo_better = any(r.direction == "better" for r in rows)
+    if pos and beyond and solo_better:
         claim.verdict = "contradicted"
+        claim.reason = (f"The combination helped, but {solo_better[0]} alone did as well; the trial did not show the "
+                        "pair beating each drug alone.")
+    elif combo_better:
+        claim.verdict = "supported" if pos else "contradicted"
         claim.reason = "A study of the combination found it better than its comparator."
     else:
         claim.verdict = "contradicted" if pos else "supported"
@@ -368,8 +477,9 @@ def _judge_regulatory(claim: Claim, brief: Brief) -> None:
     says_recommend = bool(re.search(r"recommend", text))
     pos = claim.polarity == "positive"
     if says_recommend:
-        has_rec = any(s in ("recommended", "on-label") for s in statuses)
-        has_not = any(s == "not recommended" for s in statuses)
+        exact = [row.status] if row.status != "no position found" else []
+        has_rec = any(s in ("recommended", "on-label") for s in exact)
+        has_not = any(s == "not recommended" for s in exact)
         if pos and has_rec and not has_not:
             claim.verdict = "supported"
         elif pos and has_rec and has_not:
@@ -382,6 +492,13 @@ def _judge_regulatory(claim: Claim, brief: Brief) -> None:
             claim.verdict = "contradicted"
         else:
             claim.verdict = "unverifiable"
+            nots = [d for d in row.details if d.status == "not recommended"]
+            if nots:
+                claim.evidence = [ClaimEvidence(id=d.source, note=d.statement) for d in nots if d.source]
+                claim.reason = (f"No {j} recommendation for {claim.condition or 'this use'} was found; "
+                                + "; ".join(f"{d.source_name or j} advises against it for {d.condition_name}"
+                                            for d in nots) + ".")
+                return
     elif says_approved:
         on = [d for d in row.details if d.status == "on-label"]
         main_on = row.status == "on-label"
@@ -396,8 +513,8 @@ def _judge_regulatory(claim: Claim, brief: Brief) -> None:
 
 
 def _judge_description(claim: Claim, brief: Brief) -> None:
-    text = claim.text.lower()
-    panel = brief.drugs[0] if brief.drugs else None
+    text = claim.text.lower().replace("panic", "anxiety").replace("seizure", "convulsive")
+    panel = next((d for d in brief.drugs if d.name in claim.drugs), brief.drugs[0] if brief.drugs else None)
     if panel is None or not (panel.classes or panel.indications):
         claim.verdict = "unverifiable"
         claim.reason = "No label facts for this drug."
@@ -430,28 +547,41 @@ def _judge_mechanism(claim: Claim, brief: Brief) -> None:
 
 
 def _contradictions(claims: list[Claim]) -> list[Contradiction]:
+    """Pairs of claims about the same drug whose assertions cannot both hold.
+
+    A general "it relieves pain" claim conflicts with a claim that it does not work, or that it does
+    not change the sensory experience of pain (which is what relieving pain means). Claims that
+    split the affective from the sensory side are consistent with each other.
+    """
     out: list[Contradiction] = []
-    for i, a in enumerate(claims):
-        for b in claims[i + 1 :]:
-            if a.kind not in ("effect", "combination") or b.kind not in ("effect", "combination"):
+    effect = [c for c in claims if c.kind in ("effect", "combination")]
+    for a in effect:
+        if a.polarity != "positive" or a.dimension is not None:
+            continue
+        for b in effect:
+            if b is a or b.polarity != "negative" or not set(a.drugs) & set(b.drugs):
                 continue
-            if not set(a.drugs) & set(b.drugs):
+            if b.dimension not in (None, "sensory", "both"):
                 continue
-            if a.polarity == b.polarity:
-                continue
-            if a.dimension and b.dimension and a.dimension != b.dimension:
-                continue  # "changes the emotional side" vs "not the sensory side" is consistent
-            same_cond = a.condition_id == b.condition_id or a.condition_id is None or b.condition_id is None
-            if not same_cond:
-                continue
-            if a.kind == "combination" and b.kind == "combination":
+            if b.dimension is None and a.condition_id and b.condition_id and a.condition_id != b.condition_id:
                 continue
             drug = sorted(set(a.drugs) & set(b.drugs))[0]
+            why = ("says it does not change the sensory experience of pain" if b.dimension else "says it does not work")
             out.append(Contradiction(a=a.text, b=b.text, reason=(
-                f"One says {drug} {'works' if a.polarity == 'positive' else 'does not work'}"
-                f" for {a.condition or 'pain'}, the other says it "
-                f"{'works' if b.polarity == 'positive' else 'does not'}.")))
-    return out
+                f"One sentence says {drug} relieves {a.condition or 'pain'}; the other {why}.")))
+            break
+    for c in effect:
+        if _mixed_polarity(c.text) and c.dimension is None:
+            parts = [p for p in clauses(c.text) if _EFFECT.search(p) or re.search(r"pain relie", p, re.I)]
+            out.append(Contradiction(a=parts[0].strip(), b=parts[-1].strip(),
+                                     reason="The same sentence asserts the effect and denies it."))
+    seen: set[tuple[str, str]] = set()
+    uniq = []
+    for x in out:
+        if (x.a, x.b) not in seen:
+            seen.add((x.a, x.b))
+            uniq.append(x)
+    return uniq
 
 
 def _checks(text: str, claims: list[Claim]) -> list[ReportingCheck]:
@@ -494,7 +624,13 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
     claims = find_claims(text, vocab)
     cache = _BriefCache(store, vocab)
     for c in claims:
-        brief = cache.brief(c.drugs, c.condition_id, "combination" if c.kind == "combination" else "single")
+        relation = "combination" if c.kind == "combination" else "single"
+        brief = cache.brief(c.drugs, c.condition_id, relation)
+        if brief is not None and not brief.studies and c.condition_id not in (None, "pain") and c.kind in (
+                "effect", "combination"):
+            wider = cache.brief(c.drugs, "pain", relation)  # widen to any pain condition
+            if wider is not None and wider.studies:
+                brief = wider
         if brief is None:
             c.verdict, c.reason = "unverifiable", "Drug not recognised."
             continue

@@ -327,6 +327,7 @@ class StudySummary(_Model):
     retracted: bool = False
     url: str | None = None
     related_ids: list[str] = Field(default_factory=list)  # merged duplicates (same trial)
+    outcomes: list[OutcomeResult] = Field(default_factory=list)  # per outcome / per arm, as appraised
 
 
 class MatrixRow(_Model):

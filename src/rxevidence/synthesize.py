@@ -385,6 +385,7 @@ def summarise_study(v: StudyView) -> StudySummary:
         retracted=v.retracted,
         url=record_url(v.id),
         related_ids=list(v.related_ids),
+        outcomes=[o.model_copy() for o in a.outcomes],
     )
 
 

@@ -8,7 +8,6 @@ as records with ``curated`` appraisals beside the automatic ones.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -121,8 +120,14 @@ def _load_pack_cached(strict: bool) -> Pack:
     return pack
 
 
-# The conditions the starter pack must know (concept ids shared with the vocabulary).
-_ALIAS_OK = re.compile(r"^[a-z0-9][a-z0-9 .+/'()-]*$")
+# The drugs the starter pack must cover (issue: starter evidence pack, scope).
+SCOPE = (
+    "diazepam clonazepam lorazepam alprazolam cyclobenzaprine carisoprodol methocarbamol metaxalone tizanidine "
+    "baclofen orphenadrine thiocolchicoside ibuprofen naproxen diclofenac celecoxib aspirin acetaminophen tramadol "
+    "codeine oxycodone hydrocodone morphine tapentadol gabapentin pregabalin amitriptyline nortriptyline "
+    "duloxetine venlafaxine milnacipran sumatriptan topiramate propranolol ropinirole pramipexole rotigotine quinine "
+    "magnesium prednisone methylprednisolone naltrexone lidocaine capsaicin"
+).split() + ["gabapentin enacarbil"]
 
 
 def validate_pack(pack: Pack | None = None) -> list[str]:
@@ -130,6 +135,9 @@ def validate_pack(pack: Pack | None = None) -> list[str]:
     pack = pack or load_pack()
     problems = list(pack.problems)
     known_conditions = _known_condition_ids()
+    for name in SCOPE:
+        if name not in pack.drugs:
+            problems.append(f"drug {name}: in scope but missing from the pack")
     for name, d in sorted(pack.drugs.items()):
         if not d.classes:
             problems.append(f"drug {name}: no class")

@@ -1,0 +1,69 @@
+"""``audit``: claim-by-claim verdicts for a health article."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError
+from .common import DbOption, JsonOption, console, emit_json, err_console, get_store, handle_errors
+
+FORMATS = ("terminal", "md", "json", "html")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def audit(
+        file: Annotated[str, typer.Argument(help="Article file (plain text, Markdown or HTML), or - for stdin.")],
+        db: DbOption = None,
+        json_: JsonOption = False,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="terminal, md, json or html.")] = "terminal",
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
+        kind: Annotated[str | None, typer.Option("--input", help="Force the input type: text, md or html.")] = None,
+    ) -> None:
+        """Check each claim of a health article against the evidence; flag internal contradictions.
+
+        Example: rxevidence audit article.html --format md
+        """
+        from ..audit import MAX_ARTICLE_CHARS
+        from ..audit import audit as audit_fn
+        from ..render.audit import audit_json, render_audit_html, render_audit_markdown, render_audit_terminal
+
+        if json_:
+            fmt = "json"
+        with handle_errors(fmt == "json"):
+            if fmt not in FORMATS:
+                raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+            if file == "-":
+                raw = sys.stdin.read(MAX_ARTICLE_CHARS + 1)
+            else:
+                p = Path(file)
+                if not p.is_file():
+                    raise InputError(f"{file}: no such file")
+                if p.stat().st_size > MAX_ARTICLE_CHARS * 4:
+                    raise InputError(f"{file}: too large to audit ({p.stat().st_size:,} bytes)")
+                raw = p.read_text(encoding="utf-8", errors="replace")
+                if kind is None and p.suffix.lower() in (".html", ".htm"):
+                    kind = "html"
+                elif kind is None and p.suffix.lower() in (".md", ".markdown"):
+                    kind = "md"
+            report = audit_fn(raw, store=get_store(db), kind=None if kind == "text" else kind)
+            text = {"json": audit_json, "md": render_audit_markdown, "html": render_audit_html}.get(fmt)
+            if out is not None:
+                if text is None:
+                    from rich.console import Console
+
+                    with open(out, "w", encoding="utf-8") as fh:
+                        render_audit_terminal(Console(file=fh, width=100), report)
+                else:
+                    out.write_text(text(report), encoding="utf-8")
+                err_console.print(f"Wrote {out}")
+            elif fmt == "json":
+                emit_json(report)
+            elif text is not None:
+                typer.echo(text(report))
+            else:
+                render_audit_terminal(console, report)
