@@ -469,7 +469,6 @@ def _judge_regulatory(claim: Claim, brief: Brief) -> None:
         claim.reason = f"No {j} position for this use was found."
         return
     row = rows[0]
-    statuses = [row.status] + [d.status for d in row.details]
     claim.evidence = [ClaimEvidence(id=x, note=n) for x, n in
                       [(row.source, row.note)] + [(d.source, d.statement) for d in row.details] if x]
     text = claim.text.lower()
