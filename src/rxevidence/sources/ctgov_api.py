@@ -68,7 +68,7 @@ def _trial_record(study: dict[str, Any], *, source: str) -> Record:
 def study_converter() -> Converter:
     """``ctgov.parse_ctgov_study`` when present, else the minimal converter above."""
     try:
-        from . import ctgov  # type: ignore[attr-defined]
+        from . import ctgov
     except ImportError:
         return _trial_record
     fn = getattr(ctgov, "parse_ctgov_study", None)

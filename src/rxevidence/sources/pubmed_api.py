@@ -175,30 +175,9 @@ def parse_efetch(body: bytes, *, source: str) -> list[Record | Deletion | Skippe
     if root.tag != "PubmedArticleSet":
         err = root.findtext(".//ERROR") or f"unexpected root <{root.tag}>"
         raise ParseError(f"efetch did not return a PubmedArticleSet: {err}", path=source)
-    try:
-        from .medline import parse_medline_bytes  # type: ignore[attr-defined]
-    except ImportError:
-        return _parse_with_citation_parser(root, source=source)
+    from .medline import parse_medline_bytes
+
     return list(parse_medline_bytes(body, source=source))
-
-
-def _parse_with_citation_parser(root: etree._Element, *, source: str) -> list[Record | Deletion | Skipped]:
-    """Interim adapter until ``medline.parse_medline_bytes`` exists: the per-citation parser."""
-    try:
-        from .medline import parse_citation
-    except ImportError as e:  # pragma: no cover - depends on another module
-        raise SourceError("PubMed records need rxevidence.sources.medline (parse_medline_bytes)") from e
-    out: list[Record | Deletion | Skipped] = []
-    for k, el in enumerate(root.iterchildren("PubmedArticle", "PubmedBookArticle"), start=1):
-        if el.tag == "PubmedBookArticle":
-            out.append(Skipped(reason="PubMed book article (not supported)", path=source, position=f"record {k}"))
-            continue
-        out.append(parse_citation(el, path=source, position=k))
-    for el in root.iterchildren("DeleteCitation"):
-        for p in el.iterfind("PMID"):
-            if p.text and p.text.strip():
-                out.append(Deletion(id=f"pmid:{p.text.strip()}"))
-    return out
 
 
 # --------------------------------------------------------------------------- the client
