@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Record
+from .text import Gated
 
 
 @dataclass(frozen=True)
@@ -80,55 +81,55 @@ MESH_DESIGNS: tuple[tuple[str, str], ...] = (
 _CLINICAL_TRIAL_PTS = ("clinical trial",)
 
 # ------------------------------------------------------------------ text cues
-RANDOM_RE = _rx(
+RANDOM_RE = Gated(_rx(
     r"\b(?<!non-)(?<!non)(?<!quasi-)(?<!un)(?:randomi[sz]ed|randomi[sz]ation|randomly\s+(?:assigned|allocated|divided|"
     r"selected\s+to\s+receive|received)|random\s+(?:allocation|assignment)|were\s+randomi[sz]ed|rct)\b"
-)
-RANDOM_TITLE_RE = _rx(r"\b(?<!non-)(?<!non)randomi[sz]ed\b|\brandomised\b|\brct\b")
-NON_RANDOM_RE = _rx(r"\bnon-?randomi[sz]ed|\bquasi-?randomi[sz]ed|\bnot\s+randomi[sz]ed|\bunrandomi[sz]ed")
-BLIND_RE = _rx(r"\b(?:double|single|triple|observer|investigator|assessor)[-\s](?:blind(?:ed)?|mask(?:ed)?)\b|\bblinded\b|\bdouble-dummy\b")
-PLACEBO_RE = _rx(r"\bplacebo\b|\bsham\b|\bdummy\b")
-CONTROLLED_TRIAL_RE = _rx(r"\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b|\bcomparative\s+trial\b")
-TRIAL_RE = _rx(r"\btrial\b")
-GROUPS_RE = _rx(r"\b(?:two|three|four|2|3|4)\s+(?:treatment\s+)?(?:groups|arms)\b|\bparallel[-\s]group\b|\bversus\b|\bvs\.?\s")
-CROSSOVER_RE = _rx(r"\bcross-?over\b|\blatin\s+square\b")
-META_RE = _rx(r"\bmeta-?analys[ie]s\b|\bmeta-?regression\b|\bpooled\s+analysis\b")
-NETWORK_META_RE = _rx(r"\bnetwork\s+meta-?analys[ie]s\b|\bmixed\s+treatment\s+comparison")
-SR_RE = _rx(
+), 'random', 'rct')
+RANDOM_TITLE_RE = Gated(_rx(r"\b(?<!non-)(?<!non)randomi[sz]ed\b|\brandomised\b|\brct\b"), 'random', 'rct')
+NON_RANDOM_RE = Gated(_rx(r"\bnon-?randomi[sz]ed|\bquasi-?randomi[sz]ed|\bnot\s+randomi[sz]ed|\bunrandomi[sz]ed"), 'random')
+BLIND_RE = Gated(_rx(r"\b(?:double|single|triple|observer|investigator|assessor)[-\s](?:blind(?:ed)?|mask(?:ed)?)\b|\bblinded\b|\bdouble-dummy\b"), 'blind', 'mask', 'dummy')
+PLACEBO_RE = Gated(_rx(r"\bplacebo\b|\bsham\b|\bdummy\b"), 'placebo', 'sham', 'dummy')
+CONTROLLED_TRIAL_RE = Gated(_rx(r"\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b|\bcomparative\s+trial\b"), 'controlled', 'comparative')
+TRIAL_RE = Gated(_rx(r"\btrial\b"), 'trial')
+GROUPS_RE = Gated(_rx(r"\b(?:two|three|four|2|3|4)\s+(?:treatment\s+)?(?:groups|arms)\b|\bparallel[-\s]group\b|\bversus\b|\bvs\.?\s"), 'group', 'arms', 'versus', 'vs')
+CROSSOVER_RE = Gated(_rx(r"\bcross-?over\b|\blatin\s+square\b"), 'cross', 'latin')
+META_RE = Gated(_rx(r"\bmeta-?analys[ie]s\b|\bmeta-?regression\b|\bpooled\s+analysis\b"), 'meta', 'pooled')
+NETWORK_META_RE = Gated(_rx(r"\bnetwork\s+meta-?analys[ie]s\b|\bmixed\s+treatment\s+comparison"), 'network', 'mixed')
+SR_RE = Gated(_rx(
     r"\bsystematic(?:ally)?\s+(?:review|search|literature|overview)|\bcochrane\s+review\b|"
     r"\b(?:searched|search\s+of)\s+(?:the\s+)?(?:medline|embase|pubmed|cochrane|cinahl|psycinfo|electronic\s+databases)"
-)
-GUIDELINE_RE = _rx(r"\bguidelines?\b|\bconsensus\s+(?:statement|recommendations?|conference)\b|\bposition\s+statement\b|\bpractice\s+parameter\b")
+), 'systematic', 'cochrane', 'search')
+GUIDELINE_RE = Gated(_rx(r"\bguidelines?\b|\bconsensus\s+(?:statement|recommendations?|conference)\b|\bposition\s+statement\b|\bpractice\s+parameter\b"), 'guideline', 'consensus', 'position', 'parameter')
 REVIEW_TITLE_RE = _rx(r"\breview\b|\boverview\b|\bupdate\s+on\b|\bcurrent\s+concepts\b|\badvances\s+in\b|\brole\s+of\b.*\?$|:\s*an?\s+update\b")
-REVIEW_TEXT_RE = _rx(r"\b(?:this|we|the\s+present)\s+(?:article\s+)?reviews?\b|\bin\s+this\s+review\b|\bis\s+reviewed\b|\bare\s+reviewed\b|\bwe\s+summari[sz]e\b|\bliterature\s+review\b|\breview\s+of\s+the\s+literature\b")
-CASE_REPORT_RE = _rx(
+REVIEW_TEXT_RE = Gated(_rx(r"\b(?:this|we|the\s+present)\s+(?:article\s+)?reviews?\b|\bin\s+this\s+review\b|\bis\s+reviewed\b|\bare\s+reviewed\b|\bwe\s+summari[sz]e\b|\bliterature\s+review\b|\breview\s+of\s+the\s+literature\b"), 'review', 'summari')
+CASE_REPORT_RE = Gated(_rx(
     r"\bcase\s+report\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the|two|three)\s+(?:\w+\s+){0,3}(?:cases?|patients?|boys?|girls?|man|woman|infants?)\b|"
     r"\ba\s+\d{1,3}-year-old\s+(?:\w+\s+)?(?:man|woman|boy|girl|male|female|patient)\b|\bcase\s+presentation\b"
-)
-CASE_SERIES_RE = _rx(r"\bcase\s+series\b|\bretrospective(?:ly)?\s+(?:review|analysis)\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|cases)\b|\bchart\s+review\b|\bconsecutive\s+(?:patients|cases)\b")
-COHORT_RE = _rx(r"\bcohort\b|\bprospective(?:ly)?\s+(?:followed|observational|study)|\bfollowed\s+up\s+for\b|\bregistry\b|\bpopulation-based\b|\blongitudinal\s+study\b|\bretrospective\s+(?:study|analysis)\b|\bclaims\s+data\b|\bdatabase\s+study\b")
-CASE_CONTROL_RE = _rx(r"\bcase[-\s]control\b|\bmatched\s+controls\b")
-CROSS_SECTIONAL_RE = _rx(r"\bcross-?sectional\b|\bsurvey\b|\bquestionnaire\s+study\b|\bprevalence\s+study\b")
-NRT_RE = _rx(r"\bopen-?label\b|\bsingle-?arm\b|\bphase\s+(?:i|ii|1|2|i/ii)\b(?!i)|\buncontrolled\b|\bpilot\s+study\b|\bnon-?comparative\b|\bpatients\s+(?:were|received)\s+treated\b|\bwere\s+treated\s+with\b|\bopen\s+(?:study|trial)\b")
-TRIAL_WORDS_RE = _rx(r"\btrial\b|\befficacy\b|\bpatients\s+received\b|\btreated\s+with\b|\badministered\b")
+), 'case', 'report', 'describe', 'present', 'year-old')
+CASE_SERIES_RE = Gated(_rx(r"\bcase\s+series\b|\bretrospective(?:ly)?\s+(?:review|analysis)\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|cases)\b|\bchart\s+review\b|\bconsecutive\s+(?:patients|cases)\b"), 'case', 'retrospective', 'chart', 'consecutive')
+COHORT_RE = Gated(_rx(r"\bcohort\b|\bprospective(?:ly)?\s+(?:followed|observational|study)|\bfollowed\s+up\s+for\b|\bregistry\b|\bpopulation-based\b|\blongitudinal\s+study\b|\bretrospective\s+(?:study|analysis)\b|\bclaims\s+data\b|\bdatabase\s+study\b"), 'cohort', 'prospective', 'followed', 'registry', 'population', 'longitudinal', 'retrospective', 'claims', 'database')
+CASE_CONTROL_RE = Gated(_rx(r"\bcase[-\s]control\b|\bmatched\s+controls\b"), 'case', 'matched')
+CROSS_SECTIONAL_RE = Gated(_rx(r"\bcross-?sectional\b|\bsurvey\b|\bquestionnaire\s+study\b|\bprevalence\s+study\b"), 'cross', 'survey', 'questionnaire', 'prevalence')
+NRT_RE = Gated(_rx(r"\bopen-?label\b|\bsingle-?arm\b|\bphase\s+(?:i|ii|1|2|i/ii)\b(?!i)|\buncontrolled\b|\bpilot\s+study\b|\bnon-?comparative\b|\bpatients\s+(?:were|received)\s+treated\b|\bwere\s+treated\s+with\b|\bopen\s+(?:study|trial)\b"), 'open', 'single', 'phase', 'uncontrolled', 'pilot', 'comparative', 'treated')
+TRIAL_WORDS_RE = Gated(_rx(r"\btrial\b|\befficacy\b|\bpatients\s+received\b|\btreated\s+with\b|\badministered\b"), 'trial', 'efficacy', 'received', 'treated', 'administered')
 ANIMAL_RE = _rx(
     r"\b(?:rats?|mice|mouse|murine|rodents?|dogs?|canine|cats?|feline|rabbits?|guinea\s+pigs?|hamsters?|monkeys?|"
     r"primates?|macaques?|pigs?|piglets?|swine|porcine|sheep|ovine|horses?|equine|cattle|bovine|calves|"
     r"zebrafish|drosophila|c\.\s*elegans|sprague[-\s]dawley|wistar|knockout)\b"
 )
 HUMAN_RE = _rx(r"\b(?:patients?|participants?|volunteers?|subjects|women|men|children|adults?|adolescents?|infants?|persons|people|outpatients|inpatients|healthy\s+individuals)\b")
-IN_VITRO_RE = _rx(r"\bin\s+vitro\b|\bcell\s+lines?\b|\bcultured\s+(?:\w+\s+)?cells\b|\bcell\s+cultures?\b|\bhek\s*293\b|\bxenopus\s+oocytes\b")
-HEALTHY_RE = _rx(r"\bhealthy\s+(?:\w+\s+){0,2}(?:volunteers?|subjects|participants|individuals|adults|men|women|males|females)\b|\bnormal\s+volunteers\b|\bpain-?free\s+(?:volunteers|subjects)\b")
-EXP_PAIN_RE = _rx(
+IN_VITRO_RE = Gated(_rx(r"\bin\s+vitro\b|\bcell\s+lines?\b|\bcultured\s+(?:\w+\s+)?cells\b|\bcell\s+cultures?\b|\bhek\s*293\b|\bxenopus\s+oocytes\b"), 'vitro', 'cell', 'hek', 'oocyte')
+HEALTHY_RE = Gated(_rx(r"\bhealthy\s+(?:\w+\s+){0,2}(?:volunteers?|subjects|participants|individuals|adults|men|women|males|females)\b|\bnormal\s+volunteers\b|\bpain-?free\s+(?:volunteers|subjects)\b"), 'healthy', 'normal', 'free')
+EXP_PAIN_RE = Gated(_rx(
     r"\bcold\s+pressor\b|\btourniquet\b|\bheat\s+pain\b|\bthermal\s+pain\b|\bexperimental(?:ly)?\s+(?:induced\s+)?pain\b|"
     r"\bpain\s+(?:threshold|tolerance)s?\b|\bischemic\s+pain\b|\bischaemic\s+pain\b|\bpressure\s+pain\b|\bcapsaicin[-\s]induced\b|"
     r"\bhyperalgesia\s+model\b|\bpain\s+model\b|\bnociceptive\s+(?:stimul|reflex)\w*\b|\belectrical(?:ly)?\s+(?:induced\s+)?pain\b|\bquantitative\s+sensory\s+testing\b"
-)
-PROTOCOL_RE = _rx(r"\bstudy\s+protocol\b|\btrial\s+protocol\b|\bdesign\s+and\s+rationale\b|\bprotocol\s+for\s+a\b|\brationale\s+and\s+design\b")
-PHARMACOKINETIC_RE = _rx(r"\bpharmacokinetic|\bbioavailability\b|\bbioequivalen")
+), 'pain', 'pressor', 'tourniquet', 'hyperalgesia', 'nocicept', 'sensory')
+PROTOCOL_RE = Gated(_rx(r"\bstudy\s+protocol\b|\btrial\s+protocol\b|\bdesign\s+and\s+rationale\b|\bprotocol\s+for\s+a\b|\brationale\s+and\s+design\b"), 'protocol', 'rationale')
+PHARMACOKINETIC_RE = Gated(_rx(r"\bpharmacokinetic|\bbioavailability\b|\bbioequivalen"), 'pharmacokinetic', 'bioavailab', 'bioequival')
 
 # hand-set weights of the RCT score (log-odds); no training data was used
-_RCT_WEIGHTS: tuple[tuple[re.Pattern[str], float, str], ...] = (
+_RCT_WEIGHTS: tuple[tuple[Gated | re.Pattern[str], float, str], ...] = (
     (RANDOM_RE, 4.0, "text"),
     (BLIND_RE, 1.5, "text"),
     (PLACEBO_RE, 1.2, "text"),
@@ -251,7 +252,7 @@ def design_from_text(title: str | None, abstract: str | None) -> DesignResult:
     if NETWORK_META_RE.search(text) or META_RE.search(title) or (META_RE.search(abstract) and SR_RE.search(text)):
         return res("meta-analysis", 0.9)
     if META_RE.search(abstract) and re.search(r"\b(?:trials|studies)\b", abstract, re.I) and not RANDOM_RE.search(
-        re.sub(META_RE, "", abstract)
+        META_RE.sub("", abstract)
     ):
         return res("meta-analysis", 0.75)
     if SR_RE.search(text):

@@ -170,16 +170,46 @@ def _p_significant(p_text: str | None) -> bool | None:
 
 
 @lru_cache(maxsize=1)
-def _learned_classifier() -> Callable[..., tuple[str, float]] | None:
-    """Part B's classifier when it is importable (and its model loads), else None."""
+def _learned_classifier() -> Callable[..., list[tuple[str, float]]] | None:
+    """The learned direction classifier (``appraise.direction``) when importable, else None.
+
+    Prefers its batch form ``classify_directions`` (one call per record); wraps the
+    single-sentence ``classify_direction`` otherwise.
+    """
     try:
-        from .direction import classify_direction  # type: ignore[import-not-found]
-    except (ImportError, AttributeError):
+        from . import direction  # type: ignore[attr-defined]
+    except ImportError:
         return None
-    return classify_direction  # type: ignore[no-any-return]
+    batch = getattr(direction, "classify_directions", None)
+    if batch is not None:
+        return batch  # type: ignore[no-any-return]
+    single = getattr(direction, "classify_direction", None)
+    if single is None:
+        return None
+
+    def _batch(sentences: list[str], **prompt: str | None) -> list[tuple[str, float]]:
+        return [single(x, **prompt) for x in sentences]
+
+    return _batch
 
 
-_USE_LEARNED = True
+#: Set to False to use the rules only (e.g. to compare, or when the model is too slow for a job).
+USE_LEARNED = True
+
+
+def learned_directions(
+    sentences: list[str], *, intervention: str | None = None, comparator: str | None = None,
+) -> dict[str, tuple[str, float]]:
+    """{sentence: (raw direction, probability)} from the learned classifier, in one batch; {} without it."""
+    clf = _learned_classifier() if USE_LEARNED else None
+    if clf is None or not sentences:
+        return {}
+    uniq = list(dict.fromkeys(sentences))
+    try:
+        labels = clf(uniq, intervention=intervention, comparator=comparator, outcome=None)
+    except Exception:  # noqa: BLE001 - a model failure (missing weights...) must not stop appraisal
+        return {}
+    return dict(zip(uniq, labels, strict=False))
 
 
 def rule_direction(sentence: str) -> tuple[str | None, str | None, float]:
@@ -255,17 +285,15 @@ def to_patient_direction(raw: str | None, judgement: str | None, polarity: int, 
 
 
 def sentence_direction(
-    sentence: str, *, polarity: int, intervention: str | None = None, comparator: str | None = None,
-    outcome: str | None = None,
+    sentence: str, *, polarity: int, learned: tuple[str, float] | None = None,
 ) -> tuple[str, str | None, float]:
-    """(patient direction, raw direction, confidence) for one sentence."""
-    clf = _learned_classifier() if _USE_LEARNED else None
+    """(patient direction, raw direction, confidence) for one sentence.
+
+    ``learned`` is the classifier's (raw direction, probability) for the sentence, if any.
+    """
     raw, judgement, conf = rule_direction(sentence)
-    if clf is not None:
-        try:
-            label, prob = clf(sentence, intervention=intervention, comparator=comparator, outcome=outcome)
-        except Exception:  # noqa: BLE001 - a model failure must not stop appraisal; fall back to rules
-            label, prob = None, 0.0
+    if learned is not None:
+        label, prob = learned
         if label in ("increased", "decreased", "no difference"):
             raw, conf = label, float(prob)
             if label == "no difference":
@@ -326,24 +354,27 @@ def extract_outcomes(
     else:
         all_s = [s for p in parts if p.label not in ("BACKGROUND", "METHODS", "CONCLUSIONS") for s in split_sentences(p.text)]
         candidates = [s for s in all_s[1:] if _RESULT_HINT_RE.search(s)]
-    outcomes: list[OutcomeResult] = []
+    picked: list[tuple[str, str, str | None, int]] = []
     seen: set[str] = set()
-    primary_idx: int | None = None
     for s in candidates:
         oc = outcome_of(s)
-        if oc is None:
-            continue
-        name, dim, pol = oc
-        if name in seen:
+        if oc is None or oc[0] in seen:
             continue
         if not (_RESULT_HINT_RE.search(s) or SIG_RE.search(s) or NO_DIFF_RE.search(s)):
             continue
-        direction, raw, _conf = sentence_direction(s, polarity=pol, intervention=intervention, comparator=comparator,
-                                                   outcome=name)
+        seen.add(oc[0])
+        picked.append((s, *oc))
+        if len(picked) >= max_outcomes + 2:
+            break
+    concl = conclusion_sentences(parts)
+    learned = learned_directions([p[0] for p in picked] + concl, intervention=intervention, comparator=comparator)
+    outcomes: list[OutcomeResult] = []
+    primary_idx: int | None = None
+    for s, name, dim, pol in picked:
+        direction, raw, _conf = sentence_direction(s, polarity=pol, learned=learned.get(s))
         if direction == "unclear" and raw is None and not _COMPARISON_RE.search(s):
             continue
         eff = extract_effect(s)
-        seen.add(name)
         if primary_idx is None and re.search(r"\bprimary\b", s, re.I):
             primary_idx = len(outcomes)
         outcomes.append(OutcomeResult(
@@ -359,15 +390,13 @@ def extract_outcomes(
         ))
         if len(outcomes) >= max_outcomes:
             break
-    concl = conclusion_sentences(parts)
     finding = concl[0] if concl else None
     # the conclusion sentence that carries a judgement is the better finding
     overall = "unclear"
     for s in concl:
         oc = outcome_of(s)
         pol = oc[2] if oc else -1
-        d, _raw, _c = sentence_direction(s, polarity=pol, intervention=intervention, comparator=comparator,
-                                         outcome=oc[0] if oc else None)
+        d, _raw, _c = sentence_direction(s, polarity=pol, learned=learned.get(s))
         if d == "unclear":
             raw2, judgement, _ = rule_direction(s)
             if judgement:

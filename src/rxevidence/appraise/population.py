@@ -75,6 +75,34 @@ _CONDITION_FALLBACK: tuple[tuple[str, str], ...] = (
     ("pain", r"\bpain\b"),
 )
 _CONDITION_FALLBACK_RE = [(cid, re.compile(rx, re.I)) for cid, rx in _CONDITION_FALLBACK]
+# literal words one of which every match of the entry contains (cheap pre-check before the regex)
+_CONDITION_KEYS: dict[str, tuple[str, ...]] = {
+    "acute-low-back-pain": ("back",), "chronic-low-back-pain": ("back",), "sciatica": ("sciatica", "radicul"),
+    "low-back-pain": ("back", "lumba"), "back-pain": ("back",), "neck-pain": ("neck", "cervical", "whiplash"),
+    "muscle-spasm": ("spasm",), "tmd": ("temporomandibular", "tmd", "tmj"),
+    "dental-pain": ("dental", "molar", "tooth"), "burning-mouth-syndrome": ("burning",),
+    "postherpetic-neuralgia": ("herpetic",), "diabetic-neuropathic-pain": ("neuropath",),
+    "neuropathic-pain": ("neuropathic", "neuralgia"), "fibromyalgia": ("fibromyalgia",),
+    "osteoarthritis-pain": ("osteoarth",), "migraine-prevention": ("migraine",), "migraine-acute": ("migraine",),
+    "migraine": ("migraine",), "tension-type-headache": ("tension",), "headache": ("headache",),
+    "postoperative-pain": ("operative", "surgery", "surgical"), "musculoskeletal-pain": ("sprain", "strain", "musculoskeletal", "soft"),
+    "cancer-pain": ("cancer",), "nocturnal-leg-cramps": ("cramp",), "muscle-cramps": ("cramp",),
+    "restless-legs-syndrome": ("restless",), "chronic-pain": ("chronic",), "spasticity": ("spasticity",),
+    "anxiety": ("anxiety",), "insomnia": ("insomnia",), "epilepsy": ("epilep", "seizure"), "depression": ("depressi",),
+    "pain": ("pain",),
+}
+
+
+def _fallback_matches(text: str) -> dict[int, str]:
+    """{priority: matched words} of the built-in condition patterns found in ``text``."""
+    low = text.lower()
+    out: dict[int, str] = {}
+    for i, (cid, rx) in enumerate(_CONDITION_FALLBACK_RE):
+        if any(k in low for k in _CONDITION_KEYS.get(cid, ("",))):
+            m = rx.search(text)
+            if m:
+                out[i] = m.group(0)
+    return out
 _PARENTS = {
     "acute-low-back-pain": "low-back-pain", "chronic-low-back-pain": "low-back-pain", "sciatica": "low-back-pain",
     "low-back-pain": "back-pain", "migraine-acute": "migraine", "migraine-prevention": "migraine",
@@ -102,20 +130,32 @@ def _vocabulary() -> Any | None:
         return None
 
 
-def find_condition_ids(text: str) -> list[str]:
-    """Condition concept ids mentioned in ``text`` (vocabulary first, built-in rules as fallback)."""
+@lru_cache(maxsize=16384)
+def _vocab_condition_ids(text: str) -> tuple[str, ...]:
     voc = _vocabulary()
-    if voc is not None and hasattr(voc, "find_conditions"):
-        try:
-            ids = [m.id for m in voc.find_conditions(text)]
-        except (AttributeError, TypeError, ValueError):
-            ids = []
+    if voc is None or not hasattr(voc, "find_conditions"):
+        return ()
+    try:
+        return tuple(dict.fromkeys(m.id for m in voc.find_conditions(text)))
+    except (AttributeError, TypeError, ValueError):
+        return ()
+
+
+def find_condition_ids(text: str, *, use_vocabulary: bool = True) -> list[str]:
+    """Condition concept ids mentioned in ``text`` (vocabulary first, built-in rules as fallback).
+
+    Meant for short texts (a title, a condition phrase): results are cached by text.
+    """
+    if use_vocabulary:
+        ids = _vocab_condition_ids(text.strip())
         if ids:
-            return list(dict.fromkeys(ids))
-    found: list[str] = []
-    for cid, rx in _CONDITION_FALLBACK_RE:
-        if rx.search(text):
-            found.append(cid)
+            return list(ids)
+    return fallback_condition_ids(text)
+
+
+def fallback_condition_ids(text: str) -> list[str]:
+    """Condition ids of the pain hierarchy (and a few others) by built-in patterns."""
+    found = [_CONDITION_FALLBACK[i][0] for i in sorted(_fallback_matches(text))]
     # keep the most specific ids: drop a parent when a child was found
     drop = {_PARENTS.get(c) for c in found} | {"pain"} if len(found) > 1 else set()
     while True:
@@ -126,17 +166,21 @@ def find_condition_ids(text: str) -> list[str]:
     return [c for c in found if c not in drop]
 
 
+_PHRASE_GATE = re.compile(r"\b(?:with|suffering|undergoing|having|presenting)\b", re.I)
+
+
 def condition_words(title: str, text: str) -> str | None:
     """The condition as the record words it ("acute low back pain"), or None."""
-    m = _CONDITION_PHRASE_RE.search(text)
+    m = _CONDITION_PHRASE_RE.search(text) if _PHRASE_GATE.search(text) else None
     if m:
         words = m.group(1).strip()
         if not re.match(r"^(?:a|an|the|no|both|either|placebo|\d)", words, re.I):
             return words
-    for _cid, rx in _CONDITION_FALLBACK_RE:
-        mm = rx.search(title) or rx.search(text)
-        if mm and _cid != "pain":
-            return mm.group(0).lower()
+    for part in (title, text):
+        found = _fallback_matches(part)
+        for i in sorted(found):
+            if _CONDITION_FALLBACK[i][0] != "pain":
+                return found[i].lower()
     return None
 
 
@@ -188,7 +232,11 @@ def appraise_population(record: Record, text: str, design: str) -> Population:
     title = record.title or ""
     if pop.condition is None:
         pop.condition = condition_words(title, text)
-    ids = find_condition_ids(f"{title}\n{pop.condition or ''}") or find_condition_ids(text)
+    ids: list[str] = []
+    if pop.condition:
+        ids = find_condition_ids(pop.condition)
+    if not ids:
+        ids = fallback_condition_ids(text)
     pop.condition_ids = ids
     if pop.humans is not False:
         pop.age_group = age_group(text, record)

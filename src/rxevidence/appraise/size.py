@@ -17,22 +17,27 @@ from .text import NUMBER_WORDS_RE, to_int
 _NUM = r"(\d{1,3}(?:[,\u2009\u00a0 ]\d{3})+|\d+|" + NUMBER_WORDS_RE + r")"
 _PEOPLE = (
     r"(?:(?:adult|elderly|older|male|female|healthy|eligible|consecutive|evaluable|outpatient|hospitali[sz]ed|"
-    r"ambulatory|postmenopausal|hypertensive|diabetic|obese|young|otherwise\s+healthy|[a-z]+-?(?:year-old)?)\s+){0,3}"
+    r"ambulatory|postmenopausal|hypertensive|diabetic|obese|young|otherwise\s+healthy|[a-z]+(?:-year-old)?)\s+){0,3}"
     r"(?:patients|participants|subjects|volunteers|individuals|persons|people|women|men|children|adults|adolescents|"
     r"infants|outpatients|inpatients|smokers|users|cases|mothers|neonates|veterans|students|residents|workers)"
 )
 _RANDOMISED = r"(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|allocated|assigned)"
-_N_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
-    (re.compile(p, re.I), prio)
-    for p, prio in (
-        (_RANDOMISED + r"\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 0),
-        (_NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was|had\s+been)\s+(?:\w+\s+)?" + _RANDOMISED, 0),
-        (r"\ba\s+total\s+of\s+" + _NUM + r"\s+(?:\w+\s+){0,3}?" + _PEOPLE, 1),
-        (_NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was)\s+(?:\w+\s+)?(?:enrolled|included|recruited|studied|treated|entered|evaluated|analy[sz]ed|assessed)", 2),
-        (r"\b(?:enrolled|included|recruited|studied|involved|involving|enrolling|including|comprised|comprising)\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 2),
-        (r"\b(?:total|overall)\s+(?:sample|population|cohort)?\s*(?:\(n\s*=\s*|of\s+|size\s+(?:of|was)\s+)" + _NUM, 2),
-        (r"^" + _NUM + r"\s+" + _PEOPLE, 3),
-        (r"\b(?:in|of|among|on)\s+" + _NUM + r"\s+" + _PEOPLE, 4),
+_ENROL = r"(?:enrolled|included|recruited|studied|treated|entered|evaluated|analy[sz]ed|assessed)"
+# (pattern, priority, cheap pre-check that must match first; keeps bulk appraisal fast)
+_N_PATTERNS: tuple[tuple[re.Pattern[str], int, re.Pattern[str]], ...] = tuple(
+    (re.compile(p, re.I), prio, re.compile(gate, re.I))
+    for p, prio, gate in (
+        (_RANDOMISED + r"\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 0, r"randomi|assigned|allocated"),
+        (r"\b" + _NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was|had\s+been)\s+(?:\w+\s+)?" + _RANDOMISED, 0,
+         r"(?:were|was|been)\s+(?:\w+\s+)?(?:randomi|randomly|assigned|allocated)"),
+        (r"\ba\s+total\s+of\s+" + _NUM + r"\s+(?:\w+\s+){0,3}?" + _PEOPLE, 1, r"a\s+total\s+of"),
+        (r"\b" + _NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was)\s+(?:\w+\s+)?" + _ENROL, 2,
+         r"(?:were|was)\s+(?:\w+\s+)?" + _ENROL),
+        (r"\b(?:enrolled|included|recruited|studied|involved|involving|enrolling|including|comprised|comprising)\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 2,
+         r"enrol|includ|recruit|studied|involv|compris"),
+        (r"\b(?:total|overall)\s+(?:sample|population|cohort)?\s*(?:\(n\s*=\s*|of\s+|size\s+(?:of|was)\s+)" + _NUM, 2, r"total|overall"),
+        (r"^" + _NUM + r"\s+" + _PEOPLE, 3, r"^\w"),
+        (r"\b(?:in|of|among|on)\s+" + _NUM + r"\s+" + _PEOPLE, 4, r"\b(?:in|of|among|on)\s+[\dA-Za-z]"),
     )
 )
 _N_EQ_RE = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)")
@@ -44,6 +49,9 @@ _STUDIES_RE = re.compile(
     + _NUM + r"\s+(?:participants|patients|subjects|women|men|children|people|individuals))?",
     re.I,
 )
+
+
+_STUDIES_GATE = re.compile(r"\b(?:trials|studies|rcts|articles|reports)\b", re.I)
 
 
 def _num(tok: str | None) -> int | None:
@@ -67,6 +75,8 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
     res = SizeResult()
     if review:
         for s in sentences:
+            if not _STUDIES_GATE.search(s):
+                continue
             for m in _STUDIES_RE.finditer(s):
                 k = _num(m.group(1))
                 people = _num(m.group(2) or m.group(3))
@@ -87,7 +97,9 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
         return res
     best: tuple[int, int, int, str] | None = None  # (priority, sentence index, n, sentence)
     for i, s in enumerate(sentences):
-        for rx, prio in _N_PATTERNS:
+        for rx, prio, gate in _N_PATTERNS:
+            if not gate.search(s):
+                continue
             m = rx.search(s)
             if not m:
                 continue
@@ -165,62 +177,82 @@ class DrugHit:
 
 
 @lru_cache(maxsize=1)
-def _drug_finder() -> Any | None:
-    """``rxevidence.vocab`` find_drugs when it exists, else the drug-named-entity-recognition package."""
+def _vocabulary() -> Any | None:
     try:
         from .. import vocab  # type: ignore[attr-defined]
 
-        voc = vocab.load_vocabulary()
-        if hasattr(voc, "find_drugs"):
-            return ("vocab", voc)
+        return vocab.load_vocabulary()
     except (ImportError, AttributeError):
-        pass
-    except Exception:  # noqa: BLE001 - vocabulary files absent: use the packaged recogniser
-        pass
-    try:
-        from drug_named_entity_recognition import find_drugs
+        return None
+    except Exception:  # noqa: BLE001 - vocabulary files absent: fall back to the packaged recogniser
+        return None
 
-        return ("dner", find_drugs)
+
+@lru_cache(maxsize=1)
+def _dner() -> Any | None:
+    try:
+        from drug_named_entity_recognition import find_drugs as dner_find
     except ImportError:
         return None
+    return dner_find
+
+
+@lru_cache(maxsize=16384)
+def canonical_drug(name: str) -> str | None:
+    """The project's canonical ingredient name for a drug name (via ``rxevidence.vocab``), lower case.
+
+    None when the vocabulary knows the word only as a class or not at all and it is a non-drug word.
+    """
+    low = name.strip().lower()
+    if not low or low in _NOT_DRUGS:
+        return None
+    voc = _vocabulary()
+    if voc is not None and hasattr(voc, "resolve_drug"):
+        try:
+            m = voc.resolve_drug(low, fuzzy=False)
+        except (AttributeError, TypeError, ValueError):
+            m = None
+        if m is not None and not getattr(m, "is_class", False) and getattr(m, "name", None):
+            return str(m.name).lower()
+    return "paracetamol" if low == "acetaminophen" else low
 
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 
 
 def find_drugs(text: str) -> list[DrugHit]:
-    """Drug mentions (canonical lower-case names with character offsets), in text order."""
-    finder = _drug_finder()
+    """Drug mentions (canonical lower-case names with character offsets), in text order.
+
+    Mentions come from the packaged ``drug-named-entity-recognition`` dictionary (fast on long
+    texts); names are made canonical through ``rxevidence.vocab`` (cached), so they match the
+    names used by queries and the pack. Without either, a tiny built-in list is used.
+    """
+    dner = _dner()
     hits: list[DrugHit] = []
-    if finder is not None and finder[0] == "vocab":
-        try:
-            for m in finder[1].find_drugs(text):
-                name = str(getattr(m, "name", "") or "").lower()
-                if getattr(m, "is_class", False) or not name:
-                    continue
-                start = int(getattr(m, "start", -1) if getattr(m, "start", None) is not None else -1)
-                if start < 0:
-                    word = str(getattr(m, "text", name))
-                    start = text.lower().find(word.lower())
-                end = start + len(str(getattr(m, "text", name)))
-                hits.append(DrugHit(name, max(start, 0), max(end, 0)))
-        except (AttributeError, TypeError, ValueError):
-            hits = []
-    elif finder is not None and finder[0] == "dner":
+    if dner is not None:
         toks = list(_TOKEN_RE.finditer(text))
         try:
-            found = finder[1]([t.group(0) for t in toks])
+            found = dner([t.group(0) for t in toks])
         except (KeyError, ValueError, TypeError, IndexError):
             found = []
         for info, a, b in found:
-            name = str(info.get("name", "")).lower()
-            if not name or name in _NOT_DRUGS or a >= len(toks):
+            if a >= len(toks):
                 continue
-            hits.append(DrugHit(name, toks[a].start(), toks[min(b, len(toks)) - 1].end()))
+            name = canonical_drug(str(info.get("name", "")))
+            if name:
+                hits.append(DrugHit(name, toks[a].start(), toks[min(b, len(toks)) - 1].end()))
     else:
-        for m in _FALLBACK_RE.finditer(text):
-            name = m.group(1).lower()
-            hits.append(DrugHit("paracetamol" if name == "acetaminophen" else name, m.start(), m.end()))
+        voc = _vocabulary()
+        if voc is not None and hasattr(voc, "find_drugs"):
+            try:
+                for m in voc.find_drugs(text, fuzzy=False):
+                    if not m.is_class and m.name:
+                        hits.append(DrugHit(str(m.name).lower(), int(m.start), int(m.end)))
+            except (AttributeError, TypeError, ValueError):
+                hits = []
+        if not hits:
+            for m in _FALLBACK_RE.finditer(text):
+                hits.append(DrugHit(canonical_drug(m.group(1)) or m.group(1).lower(), m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
 

@@ -159,3 +159,30 @@ def to_int(token: str) -> int | None:
     if digits.isdigit():
         return int(digits)
     return words_to_int(t)
+
+
+class Gated:
+    """A compiled pattern behind a cheap substring pre-check (keeps bulk appraisal fast).
+
+    ``search`` returns None at once when none of ``keys`` (lower-case literals) occurs in the
+    lower-cased text; every real match of the pattern must contain one of them.
+    """
+
+    __slots__ = ("pattern", "keys")
+
+    def __init__(self, pattern: re.Pattern[str], *keys: str) -> None:
+        self.pattern = pattern
+        self.keys = keys
+
+    def _maybe(self, text: str) -> bool:
+        low = text.lower()
+        return any(k in low for k in self.keys)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self._maybe(text) else None
+
+    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+        return self.pattern.finditer(text) if self._maybe(text) else iter(())
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.pattern.sub(repl, text) if self._maybe(text) else text
