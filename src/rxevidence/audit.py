@@ -108,29 +108,35 @@ def article_text(raw: str, *, kind: str | None = None) -> tuple[str | None, str]
     return title, text
 
 
-_SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’)]*|\n|$)")
-_ABBREV = re.compile(r"\b(e\.g|i\.e|et al|vs|Dr|Mr|Mrs|Ms|approx|no|fig)\.$", re.I)
+_BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*(?=\s|$)|\n\s*\n|\n(?=\s*[-*•#])")
+_ABBREVIATIONS = {"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "al", "no", "fig", "approx", "st", "prof",
+                  "u.s", "u.k", "ca", "cf", "jr", "sr", "inc", "ltd"}
 
 
 def split_sentences(text: str) -> list[tuple[str, int, int]]:
-    """(sentence, start, end) with character offsets into ``text``."""
+    """(sentence, start, end) with character offsets into ``text``; abbreviations do not end sentences."""
     out: list[tuple[str, int, int]] = []
-    pending_start: int | None = None
-    for m in _SENT.finditer(text):
-        seg = m.group(0)
-        if not seg.strip():
-            continue
-        start = m.start() if pending_start is None else pending_start
-        if _ABBREV.search(seg.strip()) and m.end() < len(text) and text[m.end() : m.end() + 1] != "\n":
-            pending_start = start
-            continue
-        pending_start = None
-        s = text[start : m.end()]
-        lead = len(s) - len(s.lstrip())
-        s = s.strip()
-        if s:
-            out.append((s, start + lead, start + lead + len(s)))
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if m.group(0).startswith("."):
+            before = text[start : m.start()].rsplit(None, 1)
+            last = before[-1].lower().strip("(\"“") if before else ""
+            nxt = text[end : end + 3].lstrip()
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or (nxt[:1].islower()):
+                continue
+        _emit(text, start, end, out)
+        start = end
+    _emit(text, start, len(text), out)
     return out
+
+
+def _emit(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:
+    seg = text[start:end]
+    stripped = seg.strip()
+    if stripped:
+        lead = len(seg) - len(seg.lstrip())
+        out.append((stripped, start + lead, start + lead + len(stripped)))
 
 
 # ------------------------------------------------------------------ claim detection

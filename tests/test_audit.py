@@ -1,0 +1,94 @@
+"""Audit mode on a real consumer article and on handwritten inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rxevidence.audit import article_text, audit, split_sentences
+from rxevidence.cli import app
+from rxevidence.errors import InputError
+from rxevidence.store import SQLiteStore
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "diazepam-for-pain.txt"
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = SQLiteStore(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def report(store):
+    if not EXAMPLE.exists():
+        pytest.skip(f"needs {EXAMPLE} (../shared is not in a fresh clone)")
+    return audit(EXAMPLE.read_text(), store=store)
+
+
+def claim(report, fragment):
+    return next(c for c in report.claims if fragment in c.text)
+
+
+def test_example_verdicts(report):
+    fda = claim(report, "has not approved diazepam")
+    assert fda.kind == "regulatory" and fda.verdict == "supported"
+    spasm = claim(report, "relieve pain resulting from back muscle spasms")
+    assert spasm.verdict == "contradicted"
+    assert "pmid:28187918" in {e.id for e in spasm.evidence}
+    affect = claim(report, "emotional component of pain")
+    assert affect.verdict == "supported" and "pmid:673439" in {e.id for e in affect.evidence}
+    combo = claim(report, "especially when combined with")
+    assert combo.kind == "combination" and combo.verdict in ("contradicted", "partly supported")
+    assert not any(c.text.endswith("?") for c in report.claims), "a question is not a claim"
+
+
+def test_example_contradictions_and_checks(report):
+    assert report.contradictions
+    assert any("sensory" in x.reason for x in report.contradictions)
+    checks = {k.criterion: k.passed for k in report.checks}
+    assert checks["sources cited"] is False and checks["harms mentioned"] is False
+
+
+def test_html_input_is_cleaned(store):
+    html = ("<html><head><title>t</title><script>alert('x')</script></head><body><h1>Back pain drugs</h1>"
+            "<p>Naproxen is effective for acute low back pain.</p><p>The FDA has approved diazepam for muscle "
+            "spasm.</p></body></html>")
+    title, text = article_text(html)
+    assert title == "Back pain drugs" and "alert" not in text
+    r = audit(html, store=store)
+    assert any(c.drugs == ["diazepam"] and c.kind == "regulatory" for c in r.claims)
+
+
+def test_sentence_splitter_keeps_offsets():
+    text = "Dr. Smith said diazepam works. It did not, e.g. in sciatica! Really?"
+    parts = split_sentences(text)
+    assert [p[0] for p in parts] == ["Dr. Smith said diazepam works.", "It did not, e.g. in sciatica!", "Really?"]
+    assert all(text[s:e] == t for t, s, e in parts)
+
+
+def test_bad_input(store):
+    with pytest.raises(InputError, match="Empty"):
+        audit("   \n ", store=store)
+    with pytest.raises(InputError, match="too long"):
+        audit("x" * 300_000, store=store)
+    r = audit("The weather was lovely and nobody took any medicine.", store=store)
+    assert r.claims == [] and r.contradictions == []
+
+
+def test_cli_audit_json(tmp_path, db_path):
+    art = tmp_path / "a.md"
+    art.write_text("# Muscle relaxants\n\nDiazepam **relieves** acute low back pain. "
+                   "The FDA has not approved diazepam for back pain.\n")
+    r = CliRunner().invoke(app, ["audit", str(art), "--db", db_path, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert {"text", "verdict", "evidence", "reason"} <= set(d["claims"][0])
+    assert isinstance(d["contradictions"], list)
+    assert {c["verdict"] for c in d["claims"]} <= {"supported", "partly supported", "contradicted", "unverifiable"}
+    missing = CliRunner().invoke(app, ["audit", str(tmp_path / "nope.txt"), "--db", db_path])
+    assert missing.exit_code == 1 and "no such file" in missing.output
