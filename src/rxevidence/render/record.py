@@ -39,10 +39,11 @@ def render_record_terminal(console: Console, rec: Record, appraisals: list[Appra
         console.print(f"[dim]source[/] {rec.provenance.source}" + (
             f" (retrieved {rec.provenance.retrieved_at})" if rec.provenance.retrieved_at else ""))
     for a in appraisals:
-        t = Table(title=f"Appraisal ({a.appraiser} v{a.appraiser_version})", show_edge=False, show_header=False)
+        t = Table(title=f"Appraisal ({a.appraiser} {a.appraiser_version})", show_edge=False, show_header=False)
         t.add_column("field", style="dim")
         t.add_column("value")
-        t.add_row("design", a.design + (f" ({a.design_detail})" if a.design_detail else ""))
+        t.add_row("design", a.design + (f" ({a.design_detail})" if a.design_detail else "") + (
+            f" [dim]from {a.design_source}[/]" if a.design_source else ""))
         pop = a.population
         pbits = [x for x in (
             "humans" if pop.humans else ("animals" if pop.humans is False else None),
@@ -51,7 +52,11 @@ def render_record_terminal(console: Console, rec: Record, appraisals: list[Appra
         if pbits:
             t.add_row("population", ", ".join(pbits))
         if a.n is not None:
-            t.add_row("N", str(a.n))
+            t.add_row("N", f"{a.n:,}")
+        if a.n_studies is not None:
+            t.add_row("studies", str(a.n_studies))
+        if a.drugs:
+            t.add_row("drugs", ", ".join(a.drugs))
         for arm in a.arms:
             t.add_row("arm", f"{arm.name} [{arm.role}]" + (f" {arm.dose}" if arm.dose else ""))
         if a.comparator:
