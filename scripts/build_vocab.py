@@ -41,7 +41,15 @@ FORM_WORDS = {
     "patch", "patches", "cream", "gel", "ointment", "injection", "injectable", "topical", "oral", "ophthalmic",
     "transdermal", "nasal", "spray", "inhalation", "inhaler", "solution", "suspension", "tablets", "tablet",
     "capsules", "capsule", "extended-release", "extended release", "er", "xr", "sr", "intravenous", "rectal",
-    "vaginal", "otic", "lotion", "foam", "shampoo", "powder", "film", "lozenge", "implant", "system",
+    "vaginal", "otic", "lotion", "foam", "shampoo", "powder", "film", "lozenge", "implant", "system", "oil",
+}
+SALT_WORDS = {
+    "hydrochloride", "hcl", "sodium", "potassium", "calcium", "magnesium", "succinate", "tartrate", "maleate",
+    "phosphate", "sulfate", "sulphate", "acetate", "citrate", "besylate", "mesylate", "bromide", "hydrobromide",
+    "fumarate", "furoate", "propionate", "dipropionate", "valerate", "disodium", "monohydrate", "dihydrate",
+    "trihydrate", "hyclate", "tromethamine", "bitartrate", "hemihydrate", "anhydrous", "trifenatate", "xinafoate",
+    "mesilate", "napsylate", "lactate", "gluconate", "axetil", "pivoxil", "medoxomil", "decanoate",
+    "pamoate", "estolate", "stearate", "sulfosalicylate", "hydrate", "dimesylate", "erbumine", "cilexetil",
 }
 
 
@@ -58,6 +66,134 @@ def _clean_canonical(c: str) -> str:
     return c
 
 
+def add_fda_brands(shared, terms, brands, drugs, not_drugs, canon_names, fix) -> None:
+    """US brand names from Drugs@FDA Products.txt (public domain; openFDA repo CC0): brand -> ingredients."""
+    import zipfile
+
+    zpath = shared / "openfda_repo_samples" / "drugsfda" / "drugsatfda_2019-07-02.zip"
+    if not zpath.exists():
+        return
+    with zipfile.ZipFile(zpath) as z:
+        lines = z.read("Products.txt").decode("latin-1").splitlines()
+    first_words: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for line in lines[1:]:
+        cols = line.split("\t")
+        if len(cols) < 7:
+            continue
+        brand, active = norm(cols[5]), cols[6]
+        if not brand or brand in not_drugs or len(brand) < 4:
+            continue
+        ingredients: list[str] = []
+        for a in active.split(";"):
+            key = norm(a)
+            got = terms.get(key) or fix(key)
+            got = [g for g in got if g in drugs or g in canon_names]
+            if not got:  # an ingredient the registry lacks: its name without the salt words
+                base = " ".join(w for w in key.split() if w not in SALT_WORDS)
+                if not base or not base.replace(" ", "").isalpha():
+                    ingredients = []
+                    break
+                drugs.setdefault(base, [None, None, None])
+                terms.setdefault(base, [base])
+                got = [base]
+            ingredients.extend(g for g in got if g not in ingredients)
+        if not ingredients or norm(" ".join(ingredients)) == brand:
+            continue
+        if brand in terms:
+            ingredients = terms[brand]
+        else:
+            terms[brand] = ingredients
+            brands.add(brand)
+        words = brand.split()
+        if len(words) > 1:
+            first_words[words[0]].add(tuple(ingredients))
+    # "Breo Ellipta" is asked about as "Breo": a first word that names one product only
+    for w, prods in first_words.items():
+        if len(prods) == 1 and len(w) >= 4 and w not in terms and w not in not_drugs and w.isalpha():
+            terms[w] = list(next(iter(prods)))
+            brands.add(w)
+
+
+def add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, counts) -> None:
+    """Brand names and substance names from RxNorm normalised names (NLM, SAB=RXNORM; the BioPortal
+    export in labeledin/): "Acetaminophen 325 MG / Oxycodone ... [Percocet]" -> percocet; only names
+    that are new, not ordinary English words, and whose ingredients all resolve are added."""
+    path = shared / "labeledin" / "download" / "RXNORM.csv.gz"
+    if not path.exists():
+        return
+    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+        rows = list(csv.reader(f))[1:]
+
+    def ingredient(seg: str) -> list[str]:
+        words: list[str] = []
+        for w in norm(seg).split():
+            if any(ch.isdigit() for ch in w):
+                break
+            words.append(w)
+        key = " ".join(words)
+        if not key:
+            return []
+        got = terms.get(key) or [g for g in fix(key) if g in drugs or g in canon_names]
+        return got
+
+    for row in rows:
+        if len(row) < 7:
+            continue
+        label = row[1]
+        m = re.search(r"\[([^\]]+)\]\s*$", label)
+        if m:
+            brand = norm(m.group(1))
+            if not brand or brand in terms or brand in not_drugs or len(brand) < 4 or counts.get(brand, 0) >= 8:
+                continue
+            ingredients: list[str] = []
+            for seg in label[: m.start()].split(" / "):
+                got = ingredient(seg)
+                if not got:
+                    ingredients = []
+                    break
+                ingredients.extend(g for g in got if g not in ingredients)
+            if ingredients:
+                terms[brand] = ingredients
+                brands.add(brand)
+            continue
+        if "STY/T200" in row[6] or "STY/T1" not in row[6] or re.search(r"[\d/(),]", label):
+            continue
+        key = norm(label)
+        words = key.split()
+        if not key or key in terms or key in not_drugs or len(words) > 4 or len(key) < 4:
+            continue
+        if len(words) == 1 and counts.get(key, 0) >= 8:
+            continue
+        canon = fix(key)
+        if len(canon) != 1:
+            continue
+        drugs.setdefault(canon[0], [None, None, None])
+        terms[key] = canon
+        terms.setdefault(canon[0], canon)
+        base = " ".join(words[:-1])
+        if len(words) > 1 and words[-1] in FORM_WORDS and len(base) >= 5 and counts.get(base, 0) < 8:
+            terms.setdefault(base, canon)  # "palmarosa oil" is asked about as "palmarosa"
+
+
+def word_counts(shared: Path) -> dict[str, int]:
+    """Word frequencies of lay and scientific English (Druglib reviews, HealthVer claims)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    src = shared / "druglib_reviews_uci" / "drugLibTrain_raw.tsv"
+    if src.exists():
+        with open(src, encoding="utf-8", errors="replace") as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                for col in ("benefitsReview", "sideEffectsReview", "commentsReview", "condition"):
+                    counts.update(re.findall(r"[a-z]+", (r.get(col) or "").lower()))
+    hv = shared / "healthver" / "healthver_dev.csv"
+    if hv.exists():
+        with open(hv, encoding="utf-8", errors="replace") as f:
+            for r in csv.DictReader(f):
+                counts.update(re.findall(r"[a-z]+", " ".join(str(v) for v in r.values()).lower()))
+    return counts
+
+
 def build_drugs(shared: Path, cur: dict) -> dict:
     d = _pickle("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2")
     v2c: dict[str, list[str]] = d["drug_variant_to_canonical"]
@@ -72,13 +208,16 @@ def build_drugs(shared: Path, cur: dict) -> dict:
         c = rename.get(c, c)
         words = c.split()
         # "rotigotine patch" -> rotigotine ; "lidocaine patch" -> lidocaine
-        while len(words) > 1 and words[-1] in FORM_WORDS and " ".join(words[:-1]) in canon_names:
+        while len(words) > 1 and (words[-1] in FORM_WORDS or words[-1] in SALT_WORDS) and (
+            " ".join(words[:-1]) in canon_names or " ".join(words[:-1]) in rename
+        ):
             words = words[:-1]
         c = " ".join(words)
         c = rename.get(c, c)
         # "abacavir, dolutegravir, and lamivudine" -> combination of its parts
-        if "," in c or " and " in c:
-            parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", c) if p.strip()]
+        if "," in c or " and " in c or "/" in c:
+            parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*/\s*", c) if p.strip()]
+            parts = [fix(p)[0] if p not in canon_names else p for p in parts]
             parts = [rename.get(p, p) for p in parts]
             if len(parts) > 1 and all(p in canon_names or p in rename.values() for p in parts):
                 return parts
@@ -97,8 +236,12 @@ def build_drugs(shared: Path, cur: dict) -> dict:
     not_drugs = {norm(w) for w in cur["drugs"]["not_drugs"]}
     terms: dict[str, list[str]] = {}
     brands: set[str] = set()
-    for variant, canons in v2c.items():
+    # exact spellings first; a variant that only normalises to a key ("β-quinine" -> "quinine")
+    # never adds a second meaning to a key an exact spelling already holds
+    for variant, canons in sorted(v2c.items(), key=lambda kv: norm(kv[0]) != kv[0].lower()):
         key = norm(variant)
+        if key in terms and norm(variant) != variant.lower():
+            continue
         if not key or key in not_drugs:
             continue
         if " " not in key and len(key) < 3:
@@ -123,6 +266,8 @@ def build_drugs(shared: Path, cur: dict) -> dict:
         terms[key] = [rename.get(c, c) for c in canons]
         for c in terms[key]:
             drugs.setdefault(c, [None, None, None])
+    add_fda_brands(shared, terms, brands, drugs, not_drugs, canon_names, fix)
+    add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, word_counts(shared))
     for w in not_drugs:
         terms.pop(w, None)
 
@@ -190,7 +335,9 @@ def build_drugs(shared: Path, cur: dict) -> dict:
         members = [m for m in members if m not in excl]
         for m in members:
             drugs.setdefault(m, [None, None, None])
-        classes[cname] = {"aliases": sorted({norm(a) for a in spec["aliases"]} | {norm(cname)}), "members": members}
+        aliases = {norm(a) for a in spec["aliases"]} | {norm(cname)}
+        aliases |= {a + "s" for a in aliases if not a.endswith("s")}
+        classes[cname] = {"aliases": sorted(aliases), "members": members}
 
     common = common_words(shared, terms, classes)
     curated_terms = {norm(t) for t in cur["drugs"]["add"]}
@@ -214,30 +361,16 @@ def build_drugs(shared: Path, cur: dict) -> dict:
 def common_words(shared: Path, terms: dict[str, list[str]], classes: dict[str, dict]) -> list[str]:
     """Frequent words of lay and scientific English (Druglib reviews, HealthVer claims) that are not
     drug names and not close to one: the fuzzy matcher never "corrects" them into a drug."""
-    from collections import Counter
-
     from rapidfuzz import fuzz, process
 
-    counts: Counter[str] = Counter()
-    src = shared / "druglib_reviews_uci" / "drugLibTrain_raw.tsv"
-    if src.exists():
-        with open(src, encoding="utf-8", errors="replace") as f:
-            for r in csv.DictReader(f, delimiter="\t"):
-                for col in ("benefitsReview", "sideEffectsReview", "commentsReview", "condition"):
-                    counts.update(re.findall(r"[a-z]+", (r.get(col) or "").lower()))
-    hv = shared / "healthver" / "healthver_dev.csv"
-    if hv.exists():
-        with open(hv, encoding="utf-8", errors="replace") as f:
-            for r in csv.DictReader(f):
-                counts.update(re.findall(r"[a-z]+", " ".join(str(v) for v in r.values()).lower()))
+    counts = word_counts(shared)
     drug_words = [t for t in list(terms) + [a for c in classes.values() for a in c["aliases"]] if " " not in t]
     out: list[str] = []
     for w, n in counts.most_common(12000):
         if n < 8 or len(w) < 4 or w in terms:
             continue
-        near = process.extractOne(w, drug_words, scorer=fuzz.ratio, score_cutoff=88)
-        if near:
-            continue
+        if n < 40 and process.extractOne(w, drug_words, scorer=fuzz.ratio, score_cutoff=88):
+            continue  # maybe a frequent misspelling of a drug: let the fuzzy matcher see it
         out.append(w)
     return sorted(out)
 

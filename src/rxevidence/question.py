@@ -50,10 +50,8 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     low = text.lower().replace("’", "'")
 
     conditions = v.find_conditions(text)
-    drugs = v.find_drugs(text, skip=[(c.start, c.end) for c in conditions])
-    # a drug name inside a condition phrase never wins, but a condition word the drug list claims does:
-    # drop condition hits that overlap a drug hit (e.g. "vitamin d deficiency" keeps the condition)
-    conditions = [c for c in conditions if not any(d.start < c.end and c.start < d.end for d in drugs)]
+    drugs = v.find_drugs(text)
+    drugs, conditions = _resolve_overlaps(drugs, conditions)
 
     query = Query(text=text)
     query.drugs = _expand(drugs, v)
@@ -81,6 +79,29 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     _explain_missing(query, text, drugs, conditions, v)
     query.confidence = _confidence(query, drugs, conditions)
     return query
+
+
+def _resolve_overlaps(
+    drugs: list[DrugHit], conditions: list[ConditionHit]
+) -> tuple[list[DrugHit], list[ConditionHit]]:
+    """Where a drug and a condition mention overlap, the longer phrase wins ("pain medication" is a
+    drug class, "vitamin d deficiency" a condition); on a tie the drug wins."""
+    keep_d: list[DrugHit] = []
+    drop_c: set[int] = set()
+    for d in drugs:
+        lost = False
+        for i, c in enumerate(conditions):
+            if d.start < c.end and c.start < d.end:
+                if (c.end - c.start) > (d.end - d.start):
+                    lost = True
+                else:
+                    drop_c.add(i)
+        if lost:
+            drop_c -= {i for i, c in enumerate(conditions) if d.start < c.end and c.start < d.end and
+                       (c.end - c.start) <= (d.end - d.start)}
+        else:
+            keep_d.append(d)
+    return keep_d, [c for i, c in enumerate(conditions) if i not in drop_c]
 
 
 def _expand(hits: list[DrugHit], v: Vocabulary) -> list[DrugMention]:

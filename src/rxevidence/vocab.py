@@ -129,7 +129,7 @@ class Vocabulary:
             (re.compile(p), cid) for cid, c in self._concepts.items() for p in c.get("patterns", [])
         ]
         self._by_canon: dict[str, list[str]] | None = None
-        self._fuzzy_index: dict[str, list[str]] | None = None
+        self._fuzzy_index: dict[tuple[str, int], list[str]] | None = None
         self._condition_words: frozenset[str] | None = None
         if extra:
             self.extend(extra)
@@ -262,14 +262,18 @@ class Vocabulary:
         return None
 
     # fuzzy matching of misspelt single words ("ibuprophen" -> ibuprofen)
-    def _fuzzy_candidates(self, word: str) -> list[str]:
+    def _fuzzy_candidates(self, word: str, spread: int = 3) -> list[str]:
+        """Single-word names with the same first letter and a length within ``spread``."""
         if self._fuzzy_index is None:
-            idx: dict[str, list[str]] = {}
+            idx: dict[tuple[str, int], list[str]] = {}
             for t in list(self._terms) + list(self._class_alias):
                 if " " not in t and len(t) >= 5 and t.isalpha():
-                    idx.setdefault(t[0], []).append(t)
+                    idx.setdefault((t[0], len(t)), []).append(t)
             self._fuzzy_index = idx
-        return self._fuzzy_index.get(word[:1], [])
+        out: list[str] = []
+        for n in range(len(word) - spread, len(word) + spread + 1):
+            out.extend(self._fuzzy_index.get((word[:1], n), []))
+        return out
 
     def looks_like_word(self, word: str) -> bool:
         """True for ordinary English or condition words that must never be read as a misspelt drug."""
@@ -278,8 +282,8 @@ class Vocabulary:
             self._condition_words = frozenset(cw)
         return word in self._common or word in self._condition_words
 
-    def _fuzzy(self, word: str, *, cutoff: float | None = None) -> tuple[str, float] | None:
-        if len(word) < 5 or not word.isalpha() or self.looks_like_word(word):
+    def _fuzzy(self, word: str, *, cutoff: float | None = None, guard: bool = True) -> tuple[str, float] | None:
+        if len(word) < 5 or not word.isalpha() or (guard and self.looks_like_word(word)):
             return None
         if cutoff is None:
             cutoff = 80.0 if len(word) >= 8 else 85.0 if len(word) >= 6 else 90.0
@@ -293,7 +297,8 @@ class Vocabulary:
         key = norm(word)
         if len(key) < 4 or " " in key:
             return []
-        got = process.extract(key, self._fuzzy_candidates(key), scorer=fuzz.ratio, score_cutoff=75, limit=limit * 3)
+        cands = [c for c in self._fuzzy_candidates(key, 6) if len(c) >= 0.7 * len(key)]
+        got = process.extract(key, cands, scorer=fuzz.WRatio, score_cutoff=80, limit=limit * 3)
         out: list[str] = []
         for term, _score, _ in got:
             canon = self._class_alias.get(term) or " + ".join(self._terms.get(term, [term]))
@@ -322,6 +327,20 @@ class Vocabulary:
                 if m is not None:
                     found = (n, m)
                     break
+            if found is None and fuzzy and i + 1 < len(toks):
+                # a name split in two ("level iracetam", "hydro codone")
+                a, b = toks[i][0], toks[i + 1][0]
+                if (
+                    len(a) >= 3 and len(b) >= 3 and a.isalpha() and b.isalpha()
+                    and a not in self._terms and b not in self._terms and b not in self._class_alias
+                    and not (self.looks_like_word(a) and self.looks_like_word(b))
+                ):
+                    best = self._fuzzy(a + b, guard=False)
+                    if best and best[1] >= 85:
+                        m = self._lookup(best[0], "")
+                        if m is not None:
+                            m.score = round(best[1] / 100, 3)
+                            found = (2, m)
             if found is None and fuzzy:
                 best = self._fuzzy(toks[i][0])
                 if best:

@@ -54,8 +54,13 @@ def parse_rxnorm(path: str, **_: object) -> Iterator[VocabTerm | Skipped]:
         with open_text(rel) as f:
             for line in f:
                 cols = line.split("|")
-                if len(cols) > 7 and cols[7] == "tradename_of" and cols[4] in brands and cols[0] in ingredient:
-                    yield VocabTerm(term=brands[cols[4]], kind="brand", canonical=ingredient[cols[0]], source="rxnorm")
+                if len(cols) <= 7 or cols[7] not in ("tradename_of", "has_tradename"):
+                    continue
+                a, b = cols[0], cols[4]  # the direction of the relation differs between releases: accept both
+                if a in brands and b in ingredient:
+                    a, b = b, a
+                if b in brands and a in ingredient:
+                    yield VocabTerm(term=brands[b], kind="brand", canonical=ingredient[a], source="rxnorm")
 
 
 def _sniff_drugbank(name: str, head: bytes) -> bool:
