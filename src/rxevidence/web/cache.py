@@ -1,0 +1,84 @@
+"""A small thread-safe LRU and a cheap fingerprint of the store's contents (the cache key's "state")."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Generic, TypeVar
+
+from ..store.base import Store
+
+V = TypeVar("V")
+
+
+class LRU(Generic[V]):
+    """Least-recently-used mapping with at most ``maxsize`` entries; safe to share between threads."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.maxsize = max(0, maxsize)
+        self._data: OrderedDict[tuple, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple) -> V | None:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+            self.misses += 1
+            return None
+
+    def put(self, key: tuple, value: V) -> None:
+        if self.maxsize == 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class StoreState:
+    """A fingerprint that changes when records or appraisals are added, updated or deleted.
+
+    Recomputed at most every ``every_s`` seconds, so a cached answer costs no store query.
+    """
+
+    def __init__(self, store: Store, *, every_s: float = 1.0) -> None:
+        self.store = store
+        self.every_s = every_s
+        self._value = ""
+        self._at = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> str:
+        now = time.monotonic()
+        if self._value and now - self._at < self.every_s:
+            return self._value
+        with self._lock:
+            if not self._value or now - self._at >= self.every_s:
+                self._value = self._compute()
+                self._at = time.monotonic()
+        return self._value
+
+    def _compute(self) -> str:
+        from ..store.sqlite import SQLiteStore
+
+        if isinstance(self.store, SQLiteStore):
+            row = self.store.conn.execute(
+                "SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM records),"
+                " (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM appraisals)"
+            ).fetchone()
+            return f"{row[0]}|{row[1]}"
+        # other backends: counts are a coarser but still cheap fingerprint
+        return f"{self.store.count()}|{self.store.meta_get('pack_version') or ''}"

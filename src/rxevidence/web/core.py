@@ -1,0 +1,145 @@
+"""What the pages and the API share: the store opened once, the brief cache, input limits, web errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+
+from ..errors import InputError, RxEvidenceError
+from ..models import Brief, Query
+from ..store import Store, default_db_path, open_store
+from .cache import LRU, StoreState
+
+log = logging.getLogger("rxevidence.web")
+
+MAX_QUESTION_CHARS = 500
+MAX_AUDIT_CHARS = 200_000
+MAX_BODY_BYTES = 1_000_000
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_LIMIT = 100
+
+EXAMPLES: tuple[str, ...] = (
+    "How effective is diazepam for pain?",
+    "Does cyclobenzaprine help low back pain?",
+    "Is gabapentin effective for postherpetic neuralgia?",
+    "Diazepam plus naproxen for acute low back pain",
+    "Does ibuprofen work for migraine?",
+    "Tramadol vs codeine for dental pain",
+)
+
+
+class WebError(Exception):
+    """An error with an HTTP status and a message safe to show to the client."""
+
+    def __init__(self, message: str, status: int, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.errors = errors
+
+
+def status_of(exc: RxEvidenceError) -> int:
+    return int(getattr(exc, "status", 500) or 500)
+
+
+def clean_question(text: str | None) -> str:
+    """Collapse whitespace and enforce the length limit.
+
+    :raises InputError: empty question.
+    :raises WebError: 422 when longer than :data:`MAX_QUESTION_CHARS`.
+    """
+    q = re.sub(r"\s+", " ", text or "").strip()
+    if not q:
+        raise InputError("Empty question. Try: How effective is diazepam for pain?")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise WebError(f"Question too long ({len(q):,} characters; the limit is {MAX_QUESTION_CHARS}). "
+                       "Ask about one drug (or two) and one condition.", 422)
+    return q
+
+
+@dataclass
+class CachedBrief:
+    brief: Brief
+    json_bytes: bytes
+
+
+@dataclass
+class Services:
+    """Per-app state: one store, its fingerprint, and two small LRU caches (briefs; rendered pages)."""
+
+    store_url: str
+    cache_size: int = 64
+    store: Store | None = None
+    state: StoreState | None = None
+    briefs: LRU[CachedBrief] = field(default_factory=LRU)
+    pages: LRU[bytes] = field(default_factory=LRU)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def open(self) -> Store:
+        """Open the store and install the starter pack once (idempotent, thread-safe)."""
+        if self.store is not None:
+            return self.store
+        with self._lock:
+            if self.store is None:
+                from ..pack import ensure_pack
+
+                store = open_store(self.store_url)
+                ensure_pack(store)
+                self.state = StoreState(store)
+                self.briefs = LRU(self.cache_size)
+                self.pages = LRU(self.cache_size * 4)
+                self.store = store
+        return self.store
+
+    def close(self) -> None:
+        with self._lock:
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+
+    def state_key(self) -> str:
+        self.open()
+        assert self.state is not None
+        return self.state.current()
+
+    def brief(self, question: str) -> CachedBrief:
+        """The brief for a cleaned question, from the cache when the store has not changed."""
+        from ..ask import ask
+
+        store = self.open()
+        key = (question, self.state_key())
+        hit = self.briefs.get(key)
+        if hit is not None:
+            return hit
+        brief = ask(question, store=store, online=False, install_pack=False)
+        body = json.dumps(brief.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+        entry = CachedBrief(brief, body)
+        self.briefs.put(key, entry)
+        return entry
+
+    def parse(self, question: str) -> Query:
+        from ..ask import parse_question
+
+        return parse_question(question, store=self.open())
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def make_services(store_url: str | None, *, cache_size: int = 64) -> Services:
+    return Services(store_url=store_url or default_db_path(), cache_size=cache_size)
+
+
+def wants_json(path: str) -> bool:
+    return path.startswith("/api/") or path == "/api" or path.endswith(".json")
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8")
