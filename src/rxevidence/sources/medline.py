@@ -116,14 +116,26 @@ def parse_year(mc: El) -> int | None:
 def parse_authors(mc: El) -> list[str]:
     """"Last FM" strings (LastName + Initials), or the CollectiveName of a group author."""
     out: list[str] = []
-    for a in mc.iterfind("Article/AuthorList/Author"):
-        last = clean(a.findtext("LastName"))
+    al = mc.find("Article/AuthorList")
+    if al is None:
+        return out
+    for a in al:
+        last = ini = fore = coll = None
+        for c in a:  # one pass over the author's children
+            tag = c.tag
+            if tag == "LastName":
+                last = c.text
+            elif tag == "Initials":
+                ini = c.text
+            elif tag == "ForeName":
+                fore = c.text
+            elif tag == "CollectiveName":
+                coll = text_of(c)
+        last = clean(last)
         if last:
-            ini = clean(a.findtext("Initials")) or clean(a.findtext("ForeName"))
+            ini = clean(ini) or clean(fore)
             out.append(f"{last} {ini}" if ini else last)
-            continue
-        coll = text_of(a.find("CollectiveName"))
-        if coll:
+        elif coll:
             out.append(coll)
     return out
 
@@ -153,18 +165,25 @@ def parse_publication_types(mc: El) -> list[str]:
 def parse_mesh_headings(mc: El) -> list[MeshHeading]:
     """Descriptor, UI, major (descriptor's MajorTopicYN), qualifiers and the major ones."""
     out: list[MeshHeading] = []
-    for mh in mc.iterfind("MeshHeadingList/MeshHeading"):
-        d = mh.find("DescriptorName")
+    mhl = mc.find("MeshHeadingList")
+    if mhl is None:
+        return out
+    for mh in mhl:
+        d = None
+        quals: list[str] = []
+        major_quals: list[str] = []
+        for c in mh:
+            if c.tag == "DescriptorName":
+                d = c
+            elif c.tag == "QualifierName":
+                qn = clean(c.text)
+                if qn:
+                    quals.append(qn)
+                    if c.get("MajorTopicYN") == "Y":
+                        major_quals.append(qn)
         name = clean(d.text) if d is not None else None
-        if not name:
+        if not name or d is None:
             continue
-        quals, major_quals = [], []
-        for q in mh.iterfind("QualifierName"):
-            qn = clean(q.text)
-            if qn:
-                quals.append(qn)
-                if q.get("MajorTopicYN") == "Y":
-                    major_quals.append(qn)
         out.append(
             MeshHeading(
                 descriptor=name,
@@ -199,7 +218,7 @@ def parse_databank_nct_ids(mc: El) -> list[str]:
 
 
 def parse_text_nct_ids(sections: list[Section]) -> list[str]:
-    return dedupe(m for s in sections for m in NCT_RE.findall(s.text))
+    return dedupe(m for s in sections if "NCT" in s.text for m in NCT_RE.findall(s.text))
 
 
 def parse_retraction(mc: El, publication_types: list[str]) -> tuple[bool, list[str]]:
