@@ -352,8 +352,9 @@ def build_drugs(shared: Path, cur: dict) -> dict:
             by_canon[canons[0]].append(term)
         elif canons:
             multi[term] = canons
+    drug_tsv = "\n".join("\t".join([c] + [x or "" for x in rec]) for c, rec in sorted(drugs.items()))
     return {
-        "drugs": drugs, "by_canon": {c: "\t".join(ts) for c, ts in by_canon.items()}, "multi": multi,
+        "drug_tsv": drug_tsv, "by_canon": {c: "\t".join(ts) for c, ts in by_canon.items()}, "multi": multi,
         "brands": sorted(brands), "classes": classes, "common_words": common,
     }
 
@@ -441,7 +442,14 @@ def build_conditions(shared: Path, cur: dict) -> dict:
         for t in c["terms"]:
             terms[t] = cid
     amb = {norm(k): v for k, v in cur.get("ambiguous", {}).items()}
-    return {"concepts": concepts, "mesh": mesh, "terms": terms, "ambiguous": amb}
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for t, cid in sorted(terms.items()):
+        by_id[cid].append(t)
+    mesh_tsv = "\n".join(f"{m}\t{name}\t{'|'.join(tr)}" for m, (name, tr) in sorted(mesh.items()))
+    return {
+        "concepts": concepts, "mesh_tsv": mesh_tsv, "terms_by_id": {c: "\t".join(ts) for c, ts in by_id.items()},
+        "ambiguous": amb,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -461,8 +469,9 @@ def main(argv: list[str] | None = None) -> int:
             f.write(data)
         print(f"{name}: {len(data) / 1e6:.1f} MB raw")
     print(
-        f"drugs {len(drugs['drugs'])}, drug terms {sum(v.count(chr(9)) + 1 for v in drugs['by_canon'].values()) + len(drugs['multi'])}, classes {len(drugs['classes'])}; "
-        f"concepts {len(conds['concepts'])}, MeSH diseases {len(conds['mesh'])}, condition terms {len(conds['terms'])}"
+        f"drugs {drugs['drug_tsv'].count(chr(10)) + 1}, drug terms {sum(v.count(chr(9)) + 1 for v in drugs['by_canon'].values()) + len(drugs['multi'])}, classes {len(drugs['classes'])}; "
+        f"concepts {len(conds['concepts'])}, MeSH diseases {conds['mesh_tsv'].count(chr(10)) + 1}, "
+        f"condition terms {sum(v.count(chr(9)) + 1 for v in conds['terms_by_id'].values())}"
     )
     return 0
 

@@ -10,6 +10,7 @@ other non-alphanumeric character a word break.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import re
@@ -99,7 +100,11 @@ class Vocabulary:
         conditions: dict[str, Any],
         extra: list[tuple[str, str, str, str]] | None = None,
     ) -> None:
-        self._drugs: dict[str, list[Any]] = drugs["drugs"]  # canonical -> [drugbank id, rxcui, mesh id]
+        # canonical -> [drugbank id, rxcui, mesh id]
+        self._drugs: dict[str, list[Any]] = {}
+        for line in drugs["drug_tsv"].split("\n"):
+            c, db, rx, mesh = line.split("\t")
+            self._drugs[c] = [db or None, rx or None, mesh or None]
         # term -> canonical ingredient(s); stored grouped by ingredient (fast to load)
         self._terms: dict[str, list[str]] = dict(drugs.get("multi", {}))
         for canon, joined in drugs.get("by_canon", {}).items():
@@ -118,8 +123,14 @@ class Vocabulary:
             for m in members:
                 self._member_classes.setdefault(m, []).append(cname)
         self._concepts: dict[str, dict[str, Any]] = conditions["concepts"]
-        self._mesh: dict[str, list[Any]] = conditions["mesh"]
-        self._cterms: dict[str, str] = conditions["terms"]
+        self._mesh: dict[str, list[Any]] = {}  # MeSH id -> [name, tree numbers]
+        for line in conditions["mesh_tsv"].split("\n"):
+            mid, name, trees = line.split("\t")
+            self._mesh[mid] = [name, trees.split("|") if trees else []]
+        self._cterms: dict[str, str] = {}  # term -> concept id
+        for cid, joined in conditions["terms_by_id"].items():
+            for t in joined.split("\t"):
+                self._cterms[t] = cid
         self._ambiguous: dict[str, list[str]] = conditions.get("ambiguous", {})
         self._children: dict[str, list[str]] = {cid: [] for cid in self._concepts}
         for cid, c in self._concepts.items():
@@ -131,6 +142,7 @@ class Vocabulary:
         self._by_canon: dict[str, list[str]] | None = None
         self._fuzzy_index: dict[tuple[str, int], list[str]] | None = None
         self._condition_words: frozenset[str] | None = None
+        self._fuzzy_memo: dict[tuple[str, float | None], tuple[str, float] | None] = {}
         if extra:
             self.extend(extra)
 
@@ -169,6 +181,7 @@ class Vocabulary:
             used += 1
         self._by_canon = None
         self._fuzzy_index = None
+        self._fuzzy_memo.clear()
         return used
 
     # ------------------------------------------------------------------ drugs
@@ -285,6 +298,16 @@ class Vocabulary:
     def _fuzzy(self, word: str, *, cutoff: float | None = None, guard: bool = True) -> tuple[str, float] | None:
         if len(word) < 5 or not word.isalpha() or (guard and self.looks_like_word(word)):
             return None
+        memo_key = (word, cutoff)
+        if memo_key in self._fuzzy_memo:
+            return self._fuzzy_memo[memo_key]
+        got = self._fuzzy_search(word, cutoff)
+        if len(self._fuzzy_memo) > 20000:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[memo_key] = got
+        return got
+
+    def _fuzzy_search(self, word: str, cutoff: float | None) -> tuple[str, float] | None:
         if cutoff is None:
             cutoff = 80.0 if len(word) >= 8 else 85.0 if len(word) >= 6 else 90.0
         got = process.extractOne(word, self._fuzzy_candidates(word), scorer=fuzz.ratio, score_cutoff=cutoff)
@@ -477,16 +500,33 @@ def _base_data() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 _cached: Vocabulary | None = None
+_extended: dict[tuple[int, int], Vocabulary] = {}
 
 
 def load_vocabulary(store: Store | None = None) -> Vocabulary:
     """The shipped vocabulary (cached), extended with the store's ingested vocabulary rows if given."""
+    enabled = gc.isenabled()
+    gc.disable()  # building ~200k small objects: the cyclic collector only slows this down
+    try:
+        return _load(store)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(store: Store | None) -> Vocabulary:
     global _cached
     if store is not None:
         rows = store.vocab_rows()
         if rows:
-            drugs, conds = _base_data()
-            return Vocabulary(_copy_drugs(drugs), _copy_conditions(conds), extra=rows)
+            key = (len(rows), hash(tuple(rows)))
+            hit = _extended.get(key)
+            if hit is None:
+                drugs, conds = _base_data()
+                hit = Vocabulary(_copy_drugs(drugs), _copy_conditions(conds), extra=rows)
+                _extended.clear()  # keep one extended vocabulary: the latest store contents
+                _extended[key] = hit
+            return hit
     if _cached is None:
         drugs, conds = _base_data()
         _cached = Vocabulary(_copy_drugs(drugs), _copy_conditions(conds))
@@ -497,13 +537,12 @@ def _copy_drugs(d: dict[str, Any]) -> dict[str, Any]:
     # extension mutates term lists and class members: copy those containers, share the rest
     return {
         **d,
-        "drugs": dict(d["drugs"]),
         "classes": {k: {"aliases": v["aliases"], "members": list(v["members"])} for k, v in d["classes"].items()},
     }
 
 
 def _copy_conditions(c: dict[str, Any]) -> dict[str, Any]:
-    return {**c, "terms": dict(c["terms"])}
+    return dict(c)
 
 
 __all__ = ["Concept", "ConditionHit", "DrugHit", "Vocabulary", "load_vocabulary", "norm", "tokens"]
