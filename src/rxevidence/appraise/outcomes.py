@@ -50,7 +50,7 @@ NO_DIFF_RE = re.compile(
     r"\bno\s+(?:statistically\s+)?significant\w*\b|\bnot\s+(?:statistically\s+)?significant\w*\b|\bnon-?significant\w*\b|"
     r"\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|improve|reduce|decrease|increase|affect|alter|show|reach|result)\b|"
     r"\bno\s+(?:difference|differences|change|effect|benefit|advantage)\b|\bwere\s+similar\b|\bwas\s+similar\b|\bsimilar\s+(?:in|between|to|for)\b|"
-    r"\bcomparable\b|\bnot\s+differ\w*|\bequivalent\b|\bfailed\s+to\b|\bnot\s+superior\b|\bno\s+better\s+than\b|"
+    r"\bcomparable\b|\bnot\s+differ\w*|\bno\s+(?:greater|higher|more|increased)\s+(?:risk|rate|incidence)\b|\bequivalent\b|\bfailed\s+to\b|\bnot\s+superior\b|\bno\s+better\s+than\b|"
     r"\bn\.?s\.?\b(?=[),;])|\bwas\s+not\s+(?:more|less)\s+effective\b|\bnot\s+(?:more|less)\s+effective\b|\bineffective\b|\bnot\s+effective\b",
     re.I,
 )
@@ -76,6 +76,12 @@ _BETTER_RE = re.compile(
     re.I,
 )
 _WORSE_RE = re.compile(r"\b(?:worse|inferior|less\s+effective|worsen\w*|deteriorat\w*|aggravat\w*|harm\w*)\b", re.I)
+# a significant, directional comparison stated in words ("lower than", "superior to", "significantly reduced")
+_SIG_DIRECTIONAL_RE = re.compile(
+    r"\bsignificantly\s+(?:more|less|better|worse|greater|lower|higher|reduc|increas|improv|decreas|shorter|longer)\w*|"
+    r"\b(?:superior|inferior)\s+to\b|\b(?:lower|higher|greater|fewer|more|less|better|worse)\s+(?:\w+\s+){0,3}?than\b",
+    re.I,
+)
 _COMPARISON_RE = re.compile(
     r"\b(?:than|versus|vs\.?|compared|comparison|relative\s+to|over\s+placebo|placebo|control\s+group|"
     r"between\s+(?:the\s+)?(?:groups|treatments)|both\s+groups|treatment\s+groups?|difference)\b",
@@ -219,10 +225,16 @@ def rule_direction(sentence: str) -> tuple[str | None, str | None, float]:
     when the sentence says so in words that carry their own polarity ("improved", "superior").
     """
     eff = extract_effect(sentence)
-    if NO_DIFF_RE.search(sentence) and not re.search(r"\bsignificantly\s+(?:more|less|better|greater|lower|higher|reduc|increas|improv|decreas)", sentence, re.I):
+    no_diff = bool(NO_DIFF_RE.search(sentence))
+    directional = bool(_SIG_DIRECTIONAL_RE.search(sentence))
+    if no_diff and directional:
+        return None, "mixed", 0.5
+    if no_diff:
         return "no difference", None, 0.75
+    if _BETTER_RE.search(sentence) and _WORSE_RE.search(sentence):
+        return None, "mixed", 0.5
     sig_p = _p_significant(eff.p_value)
-    significant = bool(SIG_RE.search(sentence)) or sig_p is True or eff.ci_excludes_null is True
+    significant = bool(SIG_RE.search(sentence)) or sig_p is True or eff.ci_excludes_null is True or directional
     if sig_p is False or eff.ci_excludes_null is False:
         if not re.search(r"\bsignificant", sentence, re.I):
             return "no difference", None, 0.6
@@ -270,6 +282,8 @@ def to_patient_direction(raw: str | None, judgement: str | None, polarity: int, 
     """Map a raw change to better/worse for the patient, using the outcome's polarity."""
     if raw == "no difference":
         return "no difference"
+    if judgement == "mixed":
+        return "mixed"
     # the comparator as the grammatical subject flips the reading ("placebo was superior to X")
     flipped = bool(re.match(r"^\s*(?:the\s+)?(?:placebo|control)\b", sentence, re.I))
     if judgement in ("better", "worse") and not (raw and judgement == "better" and _UP_RE.search(sentence) and polarity < 0 and not _BETTER_RE.search(sentence)):
@@ -292,6 +306,8 @@ def sentence_direction(
     ``learned`` is the classifier's (raw direction, probability) for the sentence, if any.
     """
     raw, judgement, conf = rule_direction(sentence)
+    if judgement == "mixed":  # both directions (or a difference and a non-difference) in one sentence
+        return "mixed", raw, conf
     if learned is not None:
         label, prob = learned
         if label in ("increased", "decreased", "no difference"):

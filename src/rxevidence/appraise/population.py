@@ -220,7 +220,10 @@ def appraise_population(record: Record, text: str, design: str) -> Population:
         pop.species = species(text)
     elif "humans" in mesh or _HUMAN_RE.search(text) or record.kind == "trial":
         pop.humans = True
-    healthy = "healthy volunteers" in mesh or bool(HEALTHY_RE.search(text)) or design == "experimental pain model"
+    # healthy people as the studied population, not as a control group next to patients
+    healthy = "healthy volunteers" in mesh or design == "experimental pain model" or (
+        bool(HEALTHY_RE.search(text)) and not re.search(r"\bpatients?\b", text, re.I)
+    )
     if healthy:
         pop.healthy_volunteers = True
     elif pop.humans and re.search(r"\bpatients?\b", text, re.I):
@@ -235,6 +238,10 @@ def appraise_population(record: Record, text: str, design: str) -> Population:
     ids: list[str] = []
     if pop.condition:
         ids = find_condition_ids(pop.condition)
+    if not ids:
+        ids = fallback_condition_ids(f"{title}\n{pop.condition or ''}")
+    if not ids and title:
+        ids = find_condition_ids(title)
     if not ids:
         ids = fallback_condition_ids(text)
     pop.condition_ids = ids

@@ -214,7 +214,9 @@ def canonical_drug(name: str) -> str | None:
             m = None
         if m is not None and not getattr(m, "is_class", False) and getattr(m, "name", None):
             return str(m.name).lower()
-    return "paracetamol" if low == "acetaminophen" else low
+    if voc is not None:
+        return None  # the project vocabulary does not know it as a drug (a protein, a class...)
+    return "acetaminophen" if low == "paracetamol" else low
 
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
@@ -252,7 +254,8 @@ def find_drugs(text: str) -> list[DrugHit]:
                 hits = []
         if not hits:
             for m in _FALLBACK_RE.finditer(text):
-                hits.append(DrugHit(canonical_drug(m.group(1)) or m.group(1).lower(), m.start(), m.end()))
+                name = m.group(1).lower()
+                hits.append(DrugHit("acetaminophen" if name == "paracetamol" else name, m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
 
