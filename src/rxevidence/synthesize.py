@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+import re
 from typing import Any
 
 from .models import (
@@ -229,6 +230,30 @@ def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination)."""
     drugs = set(drugs)
     return bool(set(v.appraisal.drugs) & drugs) or not v.appraisal.drugs
+
+
+_PLACEBO = re.compile(r"\b(placebo|sham|vehicle|dummy|no treatment|no drug|usual care|standard care|waiting list|"
+                      r"wait-list|control group|untreated|baseline|pre-drug)\b", re.I)
+_HARM_OUTCOME = re.compile(r"\b(adverse|safety|side[- ]effects?|tolerab\w*|cost\w*|bleed\w*|cardiovascular|ulcer\w*|"
+                           r"mortality|death|harms?|toxicity|withdrawals? due|dropouts?)\b", re.I)
+
+
+def comparator_kind(v: StudyView) -> str:
+    """'placebo' (placebo, sham, usual care, no treatment), 'active' (another drug) or 'unknown'."""
+    a = v.appraisal
+    if a.comparator and _PLACEBO.search(a.comparator):
+        return "placebo"
+    if any(arm.role == "placebo" for arm in a.arms):
+        return "placebo"
+    if a.comparator or any(arm.role == "comparator" and arm.drugs for arm in a.arms):
+        return "active"
+    return "unknown"
+
+
+def efficacy_outcomes_only_harms(v: StudyView) -> bool:
+    """True when every outcome the study reports is a harm, safety or cost outcome."""
+    outs = v.appraisal.outcomes
+    return bool(outs) and all(_HARM_OUTCOME.search(o.name or "") for o in outs)
 
 
 def is_combination(v: StudyView) -> bool:
@@ -616,8 +641,19 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                                       citations=[lab.id], section="harms"))
 
     # ---- bottom line
-    direct = [v for v in included if is_direct(v) and tests_drug(v, drugs)]
+    direct = [v for v in included if is_direct(v) and tests_drug(v, drugs) and not efficacy_outcomes_only_harms(v)]
     indirect = [v for v in included if not is_direct(v)]
+    head_to_head = [v for v in direct if comparator_kind(v) == "active" and not is_combination(v)]
+    if query.relation == "comparison" and len(query.drugs) >= 2:
+        direct = _comparison_view(direct, query) or direct
+    elif head_to_head and len(head_to_head) < len(direct):
+        # an efficacy question is answered by placebo-controlled evidence; head-to-head results say how the
+        # drug compares with another active drug, not whether it works
+        direct = [v for v in direct if v not in head_to_head]
+        sentences.append(Sentence(
+            text=f"{len(head_to_head)} head-to-head {'study' if len(head_to_head) == 1 else 'studies'} against "
+                 "another active drug are listed but not counted in the efficacy verdict.",
+            citations=_cite(v.id for v in head_to_head), section="bottom-line"))
     no_results = [t.id for t in ev.trials if _completed_without_results(t)]
     broad = bool(cond and len(ev.condition_ids) > 3 and len({v.condition_id for v in direct}) > 1)
     if query.relation == "combination":
@@ -675,6 +711,23 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     brief.sentences = sentences
     brief.notes.extend(ev.notes)
     return brief
+
+
+def _comparison_view(views: list[StudyView], query: Query) -> list[StudyView]:
+    """Head-to-head studies of the first named drug against the second, directions from the first's side."""
+    first = set(query.drugs[0].members or [query.drugs[0].name])
+    second = set(query.drugs[1].members or [query.drugs[1].name])
+    flip = {"better": "worse", "worse": "better"}
+    out: list[StudyView] = []
+    for v in views:
+        comp = (v.appraisal.comparator or "").lower()
+        tested = set(v.appraisal.drugs)
+        if tested & first and any(d in comp for d in second):
+            out.append(v)
+        elif tested & second and any(d in comp for d in first):
+            a = v.appraisal.model_copy(update={"direction": flip.get(v.appraisal.direction, v.appraisal.direction)})
+            out.append(StudyView(v.id, v.record, a, v.condition_id, v.condition_name, v.related_ids))
+    return out
 
 
 def _completed_without_results(t: Record) -> bool:
