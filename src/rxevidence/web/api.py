@@ -40,9 +40,16 @@ def api_parse(request: Request, q: QuestionParam) -> Response:
 
 
 @router.get("/ask", summary="The evidence brief (same JSON as `rxevidence ask --format json`)")
-def api_ask(request: Request, q: QuestionParam) -> Response:
+async def api_ask(request: Request, q: QuestionParam) -> Response:
     """The Brief: query, verdict, certainty, reasons, regulatory, matrix, studies, sentences with citations."""
-    entry = services(request).brief(clean_question(q))
+    return await brief_json_response(request, q)
+
+
+async def brief_json_response(request: Request, q: str) -> Response:
+    """Cached briefs are served on the event loop; a miss runs ``ask`` in the thread pool."""
+    svc = services(request)
+    question = clean_question(q)
+    entry = svc.cached_brief(question) or await run_in_threadpool(svc.brief, question)
     return Response(entry.json_bytes, media_type="application/json")
 
 

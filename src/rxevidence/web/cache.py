@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -10,6 +11,7 @@ from typing import Generic, TypeVar
 from ..store.base import Store
 
 V = TypeVar("V")
+log = logging.getLogger("rxevidence.web")
 
 
 class LRU(Generic[V]):
@@ -60,6 +62,38 @@ class StoreState:
         self._value = ""
         self._at = 0.0
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def peek(self) -> str | None:
+        """The fingerprint when it is fresh (no store query), else None: safe to call on the event loop."""
+        if self._value and time.monotonic() - self._at < 3 * self.every_s:
+            return self._value
+        return None
+
+    def start(self) -> None:
+        """Keep the fingerprint fresh from a background thread, so cached answers never wait for it."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._refresh_loop, name="rxevidence-store-state", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _refresh_loop(self) -> None:
+        while not self._stop.wait(max(self.every_s / 2, 0.05)):
+            try:
+                value = self._compute()
+            except Exception as e:  # noqa: BLE001 - a transient store error must not stop the refresher
+                log.warning("store state refresh failed: %s", e)
+                continue
+            with self._lock:
+                self._value, self._at = value, time.monotonic()
 
     def current(self) -> str:
         now = time.monotonic()

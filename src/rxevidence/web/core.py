@@ -92,6 +92,9 @@ class Services:
                 store = open_store(self.store_url)
                 ensure_pack(store)
                 self.state = StoreState(store)
+                self.state.current()
+                if self.store_url != ":memory:":
+                    self.state.start()
                 self.briefs = LRU(self.cache_size)
                 self.pages = LRU(self.cache_size * 4)
                 self.store = store
@@ -99,6 +102,8 @@ class Services:
 
     def close(self) -> None:
         with self._lock:
+            if self.state is not None:
+                self.state.stop()
             if self.store is not None:
                 self.store.close()
                 self.store = None
@@ -107,6 +112,15 @@ class Services:
         self.open()
         assert self.state is not None
         return self.state.current()
+
+    def cached_brief(self, question: str) -> CachedBrief | None:
+        """The cached brief when the store fingerprint is fresh; never touches the store (event-loop safe)."""
+        state = self.state.peek() if self.state is not None else None
+        return self.briefs.get((question, state)) if state is not None else None
+
+    def cached_page(self, key: tuple) -> bytes | None:
+        state = self.state.peek() if self.state is not None else None
+        return self.pages.get((*key, state)) if state is not None else None
 
     def brief(self, question: str) -> CachedBrief:
         """The brief for a cleaned question, from the cache when the store has not changed."""

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..models import DESIGNS, DIRECTIONS, StudySummary
-from .api import AUDIT_FORMATS, check_audit_text
-from .chart import FAMILIES, build_chart, family
-from .core import EXAMPLES, MAX_AUDIT_CHARS, MAX_QUESTION_CHARS, WebError, clean_question, services
+from .api import AUDIT_FORMATS, brief_json_response, check_audit_text
+from .chart import build_chart
+from .core import EXAMPLES, MAX_AUDIT_CHARS, MAX_QUESTION_CHARS, Services, WebError, clean_question, services
 from .filters import POPULATIONS, StudyFilter
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +37,7 @@ def home(request: Request) -> Response:
 
 
 @router.get("/ask", response_class=HTMLResponse)
-def ask_page(
+async def ask_page(
     request: Request,
     q: Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS * 4)] = None,
     design: str | None = None,
@@ -51,15 +53,21 @@ def ask_page(
                                    year_from=year_from, year_to=year_to)
     svc = services(request)
     base = str(request.base_url).rstrip("/")
+    key = ("ask", question, filt.key(), base)
+    cached = svc.cached_page(key)
+    if cached is None:
+        cached = await run_in_threadpool(_render_brief_page, svc, question, filt, base, key)
+    return _page(cached)
+
+
+def _render_brief_page(svc: Services, question: str, filt: StudyFilter, base: str, key: tuple) -> bytes:
     entry = svc.brief(question)
-    key = ("ask", question, svc.state_key(), filt.key(), base)
-    cached = svc.pages.get(key)
-    if cached is not None:
-        return _page(cached)
+    state = svc.state_key()
+    hit = svc.pages.get((*key, state))
+    if hit is not None:
+        return hit
     brief = entry.brief
     studies = filt.apply(brief.studies)
-    from urllib.parse import urlencode
-
     permalink = f"{base}/ask?{urlencode({'q': question})}"
     years = [s.year for s in brief.studies if s.year]
     html = render(
@@ -68,12 +76,9 @@ def ask_page(
         web=True,
         q=question,
         permalink=permalink,
-        filtered_url=f"/ask?{filt.query_string(question)}",
         filt=filt,
         studies=studies,
         chart=build_chart(studies),
-        families=FAMILIES,
-        family=family,
         design_options=[d for d in DESIGNS if d == filt.design or any(s.design == d for s in brief.studies)],
         population_options=POPULATIONS,
         direction_options=DIRECTIONS,
@@ -82,15 +87,14 @@ def ask_page(
         local_ids=_local_ids(svc, brief.studies),
         page="ask",
     ).encode("utf-8")
-    svc.pages.put(key, html)
-    return _page(html)
+    svc.pages.put((*key, state), html)
+    return html
 
 
 @router.get("/ask.json")
-def ask_json(request: Request, q: Annotated[str, Query(max_length=MAX_QUESTION_CHARS * 4)]) -> Response:
+async def ask_json(request: Request, q: Annotated[str, Query(max_length=MAX_QUESTION_CHARS * 4)]) -> Response:
     """The JSON twin of /ask (same body as /api/ask)."""
-    entry = services(request).brief(clean_question(q))
-    return Response(entry.json_bytes, media_type="application/json")
+    return await brief_json_response(request, q)
 
 
 def _local_ids(svc: Any, studies: list[StudySummary]) -> set[str]:
