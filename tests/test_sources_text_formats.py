@@ -139,3 +139,20 @@ def test_malformed_csv_quote_names_the_line(tmp_path):
         for i in mapped.parse(str(p), mapping={"pmid": "pm", "title": "title"}):
             got.append(i.id)
     assert got == ["pmid:1"] and ei.value.position == "line 3" and str(p) in str(ei.value)
+
+
+def test_gzip_is_transparent_and_a_cut_gzip_is_a_parse_error(tmp_path, shared):
+    import gzip
+
+    raw = shared("cohen2006_drug_class_reviews", "Triptans.csv").read_bytes()
+    whole = tmp_path / "t.csv.gz"
+    whole.write_bytes(gzip.compress(raw))
+    n_rows = len(list(csv.DictReader(raw.decode("utf-8").splitlines())))
+    assert sum(isinstance(i, Record) for i in mapped.parse(str(whole), mapping=COHEN_MAP)) == n_rows
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(gzip.compress(raw)[: len(raw) // 8])
+    got = 0
+    with pytest.raises(ParseError) as ei:
+        for _ in mapped.parse(str(cut), mapping=COHEN_MAP):
+            got += 1
+    assert 0 < got < n_rows and "cut.csv.gz" in str(ei.value)

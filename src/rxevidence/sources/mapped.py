@@ -19,7 +19,7 @@ from typing import Any, get_args
 from ..errors import InputError, ParseError
 from ..models import Provenance, Record, RecordKind, Section, Skipped
 from .registry import SourceFormat, open_text, register
-from .xmlsafe import clean, dedupe
+from .xmlsafe import clean, dedupe, read_errors
 
 FORMAT = "mapped"
 FIELDS = (
@@ -134,7 +134,7 @@ def iter_csv_rows(path: str, *, delimiter: str | None = None) -> Iterator[tuple[
     """
     if delimiter is None:
         delimiter = "\t" if Path(path).name.lower().removesuffix(".gz").endswith((".tsv", ".tab")) else ","
-    with open_text(path) as f:
+    with read_errors(path), open_text(path) as f:
         reader = csv.reader(f, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
@@ -162,7 +162,7 @@ def iter_csv_rows(path: str, *, delimiter: str | None = None) -> Iterator[tuple[
 def csv_header(path: str, *, delimiter: str | None = None) -> list[str]:
     if delimiter is None:
         delimiter = "\t" if Path(path).name.lower().removesuffix(".gz").endswith((".tsv", ".tab")) else ","
-    with open_text(path) as f:
+    with read_errors(path), open_text(path) as f:
         try:
             return [h.strip() for h in next(csv.reader(f, delimiter=delimiter))]
         except (StopIteration, csv.Error):
@@ -171,7 +171,7 @@ def csv_header(path: str, *, delimiter: str | None = None) -> list[str]:
 
 def iter_jsonl_rows(path: str) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
     """(line number, object or None, problem) for each non-blank line of a JSON Lines file."""
-    with open_text(path) as f:
+    with read_errors(path), open_text(path) as f:
         for n, line in enumerate(f, start=1):
             if not line.strip():
                 continue

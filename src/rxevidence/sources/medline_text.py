@@ -13,7 +13,7 @@ from typing import Any
 from ..models import MeshHeading, Provenance, Record, Section, Skipped
 from .medline import NCT_RE
 from .registry import SourceFormat, open_text, register
-from .xmlsafe import clean, dedupe
+from .xmlsafe import clean, dedupe, read_errors
 
 FORMAT = "medline-text"
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*- ?(.*)$")
@@ -143,7 +143,7 @@ def fields_to_record(f: Fields, *, path: str, line: int, position: int) -> Recor
 
 
 def parse(path: str, **_options: Any) -> Iterator[Record | Skipped]:
-    with open_text(path) as fh:
+    with read_errors(path), open_text(path) as fh:
         for k, (line, fields) in enumerate(iter_blocks(iter(fh)), start=1):
             yield fields_to_record(fields, path=path, line=line, position=k)
 

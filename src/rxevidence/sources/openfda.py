@@ -7,6 +7,7 @@ whole (an API page is small; a bulk file is one JSON document by design).
 
 from __future__ import annotations
 
+import gzip
 import json
 import zlib
 from collections.abc import Iterator, Mapping
@@ -141,7 +142,7 @@ def load_json(path: str) -> Any:
             return json.load(f)
     except json.JSONDecodeError as e:
         raise ParseError(f"malformed JSON: {e.msg}", path=path, position=f"line {e.lineno}, column {e.colno}") from e
-    except (EOFError, zlib.error) as e:
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         raise ParseError(f"truncated or corrupt compressed file: {e}", path=path) from e
 
 

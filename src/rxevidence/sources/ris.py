@@ -14,7 +14,7 @@ from typing import Any
 from ..models import Provenance, Record, Section, Skipped
 from .medline import NCT_RE
 from .registry import SourceFormat, open_text, register
-from .xmlsafe import clean, dedupe
+from .xmlsafe import clean, dedupe, read_errors
 
 FORMAT = "ris"
 _LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
@@ -126,7 +126,7 @@ def entry_to_record(f: dict[str, list[str]], *, path: str, line: int, closed: bo
 
 
 def parse(path: str, **_options: Any) -> Iterator[Record | Skipped]:
-    with open_text(path) as fh:
+    with read_errors(path), open_text(path) as fh:
         for line, fields, end in iter_entries(iter(fh)):
             if end == "EOF":
                 yield Skipped(reason="truncated RIS entry (file ends before its ER line)", path=path,

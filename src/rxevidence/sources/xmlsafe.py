@@ -13,8 +13,10 @@ naming the file, line and column, after everything before the break has been yie
 
 from __future__ import annotations
 
+import gzip
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -51,6 +53,17 @@ def parse_file(path: str | Path) -> etree._Element:
         raise ParseError(f"unreadable or truncated file: {e}", path=str(path)) from e
 
 
+@contextmanager
+def read_errors(path: str | Path) -> Iterator[None]:
+    """Turn a truncated/corrupt ``.gz`` or an unreadable file into ParseError naming the file."""
+    try:
+        yield
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise ParseError(f"truncated or corrupt compressed file: {e}", path=str(path)) from e
+    except UnicodeDecodeError as e:
+        raise ParseError(f"not valid text: {e}", path=str(path)) from e
+
+
 def _pos(e: etree.XMLSyntaxError) -> str:
     line, col = e.position if e.position else (e.lineno, 0)
     return f"line {line}, column {col}"
@@ -85,7 +98,7 @@ def iter_stream(f: IO[bytes], tags: Iterable[str], *, source: str) -> Iterator[e
                     del parent[0]
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed XML: {e.msg}", path=source, position=_pos(e)) from e
-    except (EOFError, zlib.error) as e:
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         raise ParseError(f"truncated or corrupt compressed file: {e}", path=source) from e
 
 
