@@ -239,6 +239,11 @@ def rule_direction(sentence: str) -> tuple[str | None, str | None, float]:
         if not re.search(r"\bsignificant", sentence, re.I):
             return "no difference", None, 0.6
     if not significant:
+        # a judgement in words still counts in a conclusion ("adding X improved pain relief")
+        if _WORSE_RE.search(sentence):
+            return None, "worse", 0.4
+        if _BETTER_RE.search(sentence):
+            return None, "better", 0.4
         return None, None, 0.0
     judgement = None
     if _WORSE_RE.search(sentence):
@@ -308,17 +313,14 @@ def sentence_direction(
     raw, judgement, conf = rule_direction(sentence)
     if judgement == "mixed":  # both directions (or a difference and a non-difference) in one sentence
         return "mixed", raw, conf
-    if learned is not None:
+    if learned is not None and learned[1] >= 0.5:
         label, prob = learned
-        if label in ("increased", "decreased", "no difference"):
+        if label == "no difference" and (judgement is None or prob >= 0.8):
+            raw, judgement, conf = label, None, float(prob)
+        elif label in ("increased", "decreased") and (judgement is None or raw is None or raw == label):
+            # the classifier reads the quantity; a judgement in words ("improved", "superior") is kept
+            # because it already carries the patient's side
             raw, conf = label, float(prob)
-            if label == "no difference":
-                judgement = None
-            elif judgement is not None:
-                # the classifier gives the quantity; wording judgements are kept only when they agree
-                implied = "better" if (label == "increased") == (polarity > 0) else "worse"
-                if implied != judgement:
-                    judgement = None
     return to_patient_direction(raw, judgement, polarity, sentence), raw, conf
 
 

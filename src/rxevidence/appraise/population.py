@@ -174,7 +174,7 @@ def condition_words(title: str, text: str) -> str | None:
     m = _CONDITION_PHRASE_RE.search(text) if _PHRASE_GATE.search(text) else None
     if m:
         words = m.group(1).strip()
-        if not re.match(r"^(?:a|an|the|no|both|either|placebo|\d)", words, re.I):
+        if not re.match(r"^(?:a|an|the|no|both|either|placebo|\d)\b", words, re.I):
             return words
     for part in (title, text):
         found = _fallback_matches(part)

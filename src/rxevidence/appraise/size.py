@@ -35,6 +35,8 @@ _N_PATTERNS: tuple[tuple[re.Pattern[str], int, re.Pattern[str]], ...] = tuple(
          r"(?:were|was)\s+(?:\w+\s+)?" + _ENROL),
         (r"\b(?:enrolled|included|recruited|studied|involved|involving|enrolling|including|comprised|comprising)\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 2,
          r"enrol|includ|recruit|studied|involv|compris"),
+        (r"\b" + _NUM + r"\s+" + _PEOPLE + r"\s+(?:received|took\s+part|participated|completed|underwent|entered)\b", 2,
+         r"received|took\s+part|participated|completed|underwent|entered"),
         (r"\b(?:total|overall)\s+(?:sample|population|cohort)?\s*(?:\(n\s*=\s*|of\s+|size\s+(?:of|was)\s+)" + _NUM, 2, r"total|overall"),
         (r"^" + _NUM + r"\s+" + _PEOPLE, 3, r"^\w"),
         (r"\b(?:in|of|among|on)\s+" + _NUM + r"\s+" + _PEOPLE, 4, r"\b(?:in|of|among|on)\s+[\dA-Za-z]"),
@@ -51,6 +53,11 @@ _STUDIES_RE = re.compile(
 )
 
 
+_REVIEW_PEOPLE_RE = re.compile(
+    r"\b(?:a\s+total\s+of|involving|including|included|enrolling|enrolled|comprising|randomi[sz]ed|with)\s+" + _NUM
+    + r"\s+(?:participants|patients|subjects|women|men|children|people|individuals)",
+    re.I,
+)
 _STUDIES_GATE = re.compile(r"\b(?:trials|studies|rcts|articles|reports)\b", re.I)
 
 
@@ -87,8 +94,10 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
                         res.evidence = s
                         return res
         for s in sentences:
-            m = re.search(_NUM + r"\s+(?:participants|patients|subjects|women|men|children|people|individuals)", s, re.I)
-            if m and re.search(r"\b(?:trials|studies|total|pooled|included)\b", s, re.I):
+            if not _STUDIES_GATE.search(s):
+                continue
+            m = _REVIEW_PEOPLE_RE.search(s)
+            if m:
                 v = _num(m.group(1))
                 if v:
                     res.n = v
