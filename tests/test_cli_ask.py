@@ -33,7 +33,7 @@ def test_ask_formats_and_out_file(db_path, tmp_path):
     h = runner.invoke(app, ["ask", "Does Flexeril help back pain?", "--db", db_path, "--format", "html", "--out", str(out)])
     assert h.exit_code == 0
     html = out.read_text()
-    assert "<html" in html and "Verdict:" in html and "pubmed.ncbi.nlm.nih.gov" in html
+    assert "<html" in html and "Verdict" in html and "pubmed.ncbi.nlm.nih.gov" in html and "<style>" in html
 
 
 def test_ask_errors(db_path):

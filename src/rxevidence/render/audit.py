@@ -94,6 +94,10 @@ def highlighted_text(report: AuditReport) -> Markup:
 def render_audit_html(report: AuditReport, **context: object) -> str:
     from .html import environment
 
+    from .html import inline_css
+
+    context.setdefault("standalone", True)
+    context.setdefault("inline_css", inline_css())
     tpl = environment().get_template("audit_report.html")
     return tpl.render(report=report, highlighted=highlighted_text(report), record_url=lambda i: record_url(i) or i,
                       ev_label=_ev_label, **context)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from ..models import Brief, record_url
 from .brief import SECTION_TITLES, VERDICT_STYLE, citation_label, title_of
@@ -30,6 +32,14 @@ def _url(cid: str | None) -> str | None:
     return cid if cid.startswith(("https://", "http://")) else record_url(cid)
 
 
+@lru_cache(maxsize=1)
+def inline_css() -> Markup:
+    """The web app's stylesheet, inlined into standalone HTML files (our own file, not record text)."""
+    return Markup((resources.files("rxevidence.web") / "static" / "app.css").read_text(encoding="utf-8"))
+
+
 def render_html(brief: Brief, *, standalone: bool = True, **context: Any) -> str:
     tpl = environment().get_template("brief.html")
+    if standalone:
+        context.setdefault("inline_css", inline_css())
     return tpl.render(brief=brief, standalone=standalone, **context)
