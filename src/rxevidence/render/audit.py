@@ -92,9 +92,7 @@ def highlighted_text(report: AuditReport) -> Markup:
 
 
 def render_audit_html(report: AuditReport, **context: object) -> str:
-    from .html import environment
-
-    from .html import inline_css
+    from .html import environment, inline_css
 
     context.setdefault("standalone", True)
     context.setdefault("inline_css", inline_css())
