@@ -28,36 +28,56 @@ _MONTHS = {m: i for i, m in enumerate(
 El = etree._Element
 
 
+def _at(el: El | None, *path: str) -> El | None:
+    """The first child along ``path`` (faster than ``find`` with a path: no ElementPath parsing)."""
+    for tag in path:
+        if el is None:
+            return None
+        el = next(el.iterchildren(tag), None)
+    return el
+
+
+def _all(el: El, *path: str) -> Iterator[El]:
+    """All children named ``path[-1]`` of the element at ``path[:-1]``."""
+    parent = _at(el, *path[:-1])
+    return parent.iterchildren(path[-1]) if parent is not None else iter(())
+
+
+def _text(el: El | None, *path: str) -> str | None:
+    e = _at(el, *path)
+    return e.text if e is not None else None
+
+
 # ------------------------------------------------------------------ field functions
 
 
 def parse_pmid(mc: El) -> str | None:
     """PMID of a MedlineCitation, e.g. "17942999"."""
-    t = mc.findtext("PMID")
+    t = _text(mc, "PMID")
     return t.strip() if t and t.strip() else None
 
 
 def parse_pmid_version(mc: El) -> str | None:
-    el = mc.find("PMID")
+    el = _at(mc, "PMID")
     return el.get("Version") if el is not None else None
 
 
 def parse_title(mc: El) -> str | None:
-    t = text_of(mc.find("Article/ArticleTitle"))
+    t = text_of(_at(mc, "Article", "ArticleTitle"))
     if t is None:
-        t = text_of(mc.find("Article/VernacularTitle"))
+        t = text_of(_at(mc, "Article", "VernacularTitle"))
     return t
 
 
 def parse_abstract_sections(mc: El) -> list[Section]:
     """AbstractText blocks with their Label and NlmCategory (structured abstracts)."""
     out: list[Section] = []
-    for at in mc.iterfind("Article/Abstract/AbstractText"):
+    for at in _all(mc, "Article", "Abstract", "AbstractText"):
         t = text_of(at)
         if t:
             out.append(Section(label=at.get("Label") or None, code=at.get("NlmCategory") or None, text=t))
     if not out:  # some citations only carry an author-supplied OtherAbstract
-        for at in mc.iterfind("OtherAbstract/AbstractText"):
+        for at in _all(mc, "OtherAbstract", "AbstractText"):
             t = text_of(at)
             if t:
                 out.append(Section(label=at.get("Label") or None, code=at.get("NlmCategory") or None, text=t))
@@ -65,7 +85,7 @@ def parse_abstract_sections(mc: El) -> list[Section]:
 
 
 def parse_journal(mc: El) -> str | None:
-    return clean(mc.findtext("Article/Journal/Title")) or clean(mc.findtext("MedlineJournalInfo/MedlineTA"))
+    return clean(_text(mc, "Article", "Journal", "Title")) or clean(_text(mc, "MedlineJournalInfo", "MedlineTA"))
 
 
 def _month(value: str | None) -> int | None:
@@ -92,19 +112,19 @@ def _iso(year: str | None, month: str | None, day: str | None) -> str | None:
 
 def parse_date(mc: El) -> str | None:
     """ISO date (YYYY, YYYY-MM or YYYY-MM-DD): PubDate, else the MedlineDate year, else ArticleDate."""
-    pd = mc.find("Article/Journal/JournalIssue/PubDate")
+    pd = _at(mc, "Article", "Journal", "JournalIssue", "PubDate")
     if pd is not None:
-        d = _iso(pd.findtext("Year"), pd.findtext("Month"), pd.findtext("Day"))
+        d = _iso(_text(pd, "Year"), _text(pd, "Month"), _text(pd, "Day"))
         if d:
             return d
-        md = pd.findtext("MedlineDate")
+        md = _text(pd, "MedlineDate")
         if md:
             m = _YEAR_RE.search(md)
             if m:
                 return m.group(1)
-    ad = mc.find("Article/ArticleDate")
+    ad = _at(mc, "Article", "ArticleDate")
     if ad is not None:
-        return _iso(ad.findtext("Year"), ad.findtext("Month"), ad.findtext("Day"))
+        return _iso(_text(ad, "Year"), _text(ad, "Month"), _text(ad, "Day"))
     return None
 
 
@@ -116,7 +136,7 @@ def parse_year(mc: El) -> int | None:
 def parse_authors(mc: El) -> list[str]:
     """"Last FM" strings (LastName + Initials), or the CollectiveName of a group author."""
     out: list[str] = []
-    al = mc.find("Article/AuthorList")
+    al = _at(mc, "Article", "AuthorList")
     if al is None:
         return out
     for a in al:
@@ -143,14 +163,14 @@ def parse_authors(mc: El) -> list[str]:
 def parse_article_ids(article: El) -> dict[str, str]:
     """IdType -> value from PubmedData/ArticleIdList (not the reference list), then ELocationID."""
     ids: dict[str, str] = {}
-    for aid in article.iterfind("PubmedData/ArticleIdList/ArticleId"):
+    for aid in _all(article, "PubmedData", "ArticleIdList", "ArticleId"):
         t = clean(aid.text)
         kind = aid.get("IdType")
         if t and kind and kind not in ids:
             ids[kind] = t
-    mc = article if article.tag == "MedlineCitation" else article.find("MedlineCitation")
+    mc = article if article.tag == "MedlineCitation" else _at(article, "MedlineCitation")
     if mc is not None:
-        for el in mc.iterfind("Article/ELocationID"):
+        for el in _all(mc, "Article", "ELocationID"):
             t = clean(el.text)
             kind = el.get("EIdType")
             if t and kind and kind not in ids and el.get("ValidYN", "Y") == "Y":
@@ -159,13 +179,13 @@ def parse_article_ids(article: El) -> dict[str, str]:
 
 
 def parse_publication_types(mc: El) -> list[str]:
-    return dedupe(clean(p.text) or "" for p in mc.iterfind("Article/PublicationTypeList/PublicationType"))
+    return dedupe(clean(p.text) or "" for p in _all(mc, "Article", "PublicationTypeList", "PublicationType"))
 
 
 def parse_mesh_headings(mc: El) -> list[MeshHeading]:
     """Descriptor, UI, major (descriptor's MajorTopicYN), qualifiers and the major ones."""
     out: list[MeshHeading] = []
-    mhl = mc.find("MeshHeadingList")
+    mhl = _at(mc, "MeshHeadingList")
     if mhl is None:
         return out
     for mh in mhl:
@@ -197,21 +217,24 @@ def parse_mesh_headings(mc: El) -> list[MeshHeading]:
 
 
 def parse_chemicals(mc: El) -> list[str]:
-    return dedupe(clean(c.text) or "" for c in mc.iterfind("ChemicalList/Chemical/NameOfSubstance"))
+    cl = _at(mc, "ChemicalList")
+    if cl is None:
+        return []
+    return dedupe(clean(_text(c, "NameOfSubstance")) or "" for c in cl.iterchildren("Chemical"))
 
 
 def parse_keywords(mc: El) -> list[str]:
-    return dedupe(text_of(k) or "" for k in mc.iterfind("KeywordList/Keyword"))
+    return dedupe(text_of(k) or "" for kl in mc.iterchildren("KeywordList") for k in kl.iterchildren("Keyword"))
 
 
 def parse_language(mc: El) -> str | None:
-    return clean(mc.findtext("Article/Language"))
+    return clean(_text(mc, "Article", "Language"))
 
 
 def parse_databank_nct_ids(mc: El) -> list[str]:
     """NCT ids registered in DataBankList under ClinicalTrials.gov."""
     out: list[str] = []
-    for db in mc.iterfind("Article/DataBankList/DataBank"):
+    for db in _all(mc, "Article", "DataBankList", "DataBank"):
         if (db.findtext("DataBankName") or "").strip().lower().replace(" ", "") == "clinicaltrials.gov":
             out.extend(clean(a.text) or "" for a in db.iterfind("AccessionNumberList/AccessionNumber"))
     return dedupe(x.upper() for x in out)
@@ -224,7 +247,7 @@ def parse_text_nct_ids(sections: list[Section]) -> list[str]:
 def parse_retraction(mc: El, publication_types: list[str]) -> tuple[bool, list[str]]:
     """(retracted, ids of the RetractionIn notices)."""
     notices = []
-    for cc in mc.iterfind("CommentsCorrectionsList/CommentsCorrections"):
+    for cc in _all(mc, "CommentsCorrectionsList", "CommentsCorrections"):
         if cc.get("RefType") == "RetractionIn":
             p = clean(cc.findtext("PMID"))
             if p:
@@ -235,7 +258,7 @@ def parse_retraction(mc: El, publication_types: list[str]) -> tuple[bool, list[s
 
 def parse_citation(article: El, *, path: str = "", position: int | None = None) -> Record | Skipped:
     """One ``MedlineCitation`` or ``PubmedArticle`` element -> Record (Skipped when it has no PMID)."""
-    mc = article if article.tag == "MedlineCitation" else article.find("MedlineCitation")
+    mc = article if article.tag == "MedlineCitation" else _at(article, "MedlineCitation")
     pos = f"record {position}" if position is not None else None
     if mc is None:
         return Skipped(reason=f"{article.tag} without MedlineCitation", path=path or None, position=pos)
@@ -249,7 +272,7 @@ def parse_citation(article: El, *, path: str = "", position: int | None = None) 
     date = parse_date(mc)
     pmc = ids.get("pmc")
     extra: dict[str, Any] = {}
-    ta = clean(mc.findtext("MedlineJournalInfo/MedlineTA"))
+    ta = clean(_text(mc, "MedlineJournalInfo", "MedlineTA"))
     if ta:
         extra["journal_abbrev"] = ta
     status = mc.get("Status")
