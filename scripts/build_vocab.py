@@ -9,6 +9,9 @@ Inputs (facts only are kept: names, ids, codes):
 - ``../shared/data/who_atc_ddd`` (WHO ATC codes; CC BY-NC-SA repository): only code -> substance-name
   facts, used to decide class membership; no ATC text is shipped.
 - ``../shared/data/mesh_2015_dhimmel`` (CC0): MeSH descriptor ids and tree numbers.
+- ``../shared/data/openfda_repo_samples`` Drugs@FDA Products.txt (public domain): US brand -> ingredients.
+- ``../shared/data/labeledin/download/RXNORM.csv.gz`` (RxNorm normalised names, NLM): brand names in brackets.
+- ``english-words`` (PyPI, MIT; Webster's 2nd word list, public domain): English-word guards. Build only.
 - ``src/rxevidence/vocab_data/curated.yaml``: our own classes, lay synonyms and the pain hierarchy.
 
 Usage: ``python scripts/build_vocab.py [--shared PATH]``
@@ -34,7 +37,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from rxevidence.vocab import norm  # noqa: E402
+from rxevidence.vocab import norm, stems  # noqa: E402
 
 OUT = ROOT / "src" / "rxevidence" / "vocab_data"
 FORM_WORDS = {
@@ -66,6 +69,23 @@ def _clean_canonical(c: str) -> str:
     return c
 
 
+def english_words() -> set[str]:
+    """Webster's 2nd International word list (public domain; PyPI english-words, MIT), lower case."""
+    try:
+        from english_words import get_english_words_set
+    except ImportError:
+        print("warning: pip install english-words (build only) for the English-word guards", file=sys.stderr)
+        return set()
+    return {w for w in get_english_words_set(["web2"], lower=True) if w.isalpha()}
+
+
+ENGLISH: set[str] = set()
+
+
+def is_english(term: str) -> bool:
+    return " " not in term and any(s in ENGLISH for s in stems(term))
+
+
 def add_fda_brands(shared, terms, brands, drugs, not_drugs, canon_names, fix) -> None:
     """US brand names from Drugs@FDA Products.txt (public domain; openFDA repo CC0): brand -> ingredients."""
     import zipfile
@@ -81,7 +101,7 @@ def add_fda_brands(shared, terms, brands, drugs, not_drugs, canon_names, fix) ->
         if len(cols) < 7:
             continue
         brand, active = norm(cols[5]), cols[6]
-        if not brand or brand in not_drugs or len(brand) < 4:
+        if not brand or brand in not_drugs or len(brand) < 4 or is_english(brand):
             continue
         ingredients: list[str] = []
         for a in active.split(";"):
@@ -109,7 +129,7 @@ def add_fda_brands(shared, terms, brands, drugs, not_drugs, canon_names, fix) ->
             first_words[words[0]].add(tuple(ingredients))
     # "Breo Ellipta" is asked about as "Breo": a first word that names one product only
     for w, prods in first_words.items():
-        if len(prods) == 1 and len(w) >= 4 and w not in terms and w not in not_drugs and w.isalpha():
+        if len(prods) == 1 and len(w) >= 4 and w not in terms and w not in not_drugs and w.isalpha() and not is_english(w):
             terms[w] = list(next(iter(prods)))
             brands.add(w)
 
@@ -145,6 +165,8 @@ def add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, 
             brand = norm(m.group(1))
             if not brand or brand in terms or brand in not_drugs or len(brand) < 4 or counts.get(brand, 0) >= 8:
                 continue
+            if is_english(brand) or all(is_english(w) for w in brand.split()):
+                continue
             ingredients: list[str] = []
             for seg in label[: m.start()].split(" / "):
                 got = ingredient(seg)
@@ -172,7 +194,8 @@ def add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, 
         terms.setdefault(canon[0], canon)
         base = " ".join(words[:-1])
         if len(words) > 1 and words[-1] in FORM_WORDS and len(base) >= 5 and counts.get(base, 0) < 8:
-            terms.setdefault(base, canon)  # "palmarosa oil" is asked about as "palmarosa"
+            if not is_english(base):
+                terms.setdefault(base, canon)  # "palmarosa oil" is asked about as "palmarosa"
 
 
 def word_counts(shared: Path) -> dict[str, int]:
@@ -267,9 +290,27 @@ def build_drugs(shared: Path, cur: dict) -> dict:
         for c in terms[key]:
             drugs.setdefault(c, [None, None, None])
     add_fda_brands(shared, terms, brands, drugs, not_drugs, canon_names, fix)
-    add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, word_counts(shared))
+    counts = word_counts(shared)
+    add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, counts)
     for w in not_drugs:
         terms.pop(w, None)
+    # names that are ordinary English ("more", "trade names", "eye drops") only name a drug when they
+    # are its own ingredient name ("aspirin", "codeine") or we wrote them in curated.yaml
+    curated_keys = {norm(t) for t in cur["drugs"]["add"]}
+    for key in list(terms):
+        if key in curated_keys:
+            continue
+        if not any(len(w) >= 3 and w.isalpha() for w in key.split()):
+            del terms[key]
+            continue
+        words = key.split()
+        if key not in terms[key] and all(is_english(w) for w in words):
+            from rapidfuzz import fuzz
+
+            if max(fuzz.ratio(key, c) for c in terms[key]) >= 75:  # "penicillin" -> penicillins stays
+                continue
+            if len(words) == 1 or all(counts.get(w, 0) >= 8 for w in words):  # "eye drops" goes
+                del terms[key]
 
     # RxNorm CUIs and FDA EPC classes from DrugCentral (CC BY 4.0)
     dc = shared / "drugcentral_2016_drugtarget"
@@ -339,7 +380,7 @@ def build_drugs(shared: Path, cur: dict) -> dict:
         aliases |= {a + "s" for a in aliases if not a.endswith("s")}
         classes[cname] = {"aliases": sorted(aliases), "members": members}
 
-    common = common_words(shared, terms, classes)
+    common, english_near = common_words(shared, terms, classes)
     curated_terms = {norm(t) for t in cur["drugs"]["add"]}
     # compact form (fast to load): single-ingredient names grouped by ingredient, combinations apart;
     # long systematic chemical names are dropped (nobody types them in a question)
@@ -356,10 +397,13 @@ def build_drugs(shared: Path, cur: dict) -> dict:
     return {
         "drug_tsv": drug_tsv, "by_canon": {c: "\t".join(ts) for c, ts in by_canon.items()}, "multi": multi,
         "brands": sorted(brands), "classes": classes, "common_words": common,
+        "english_near_drugs": english_near,
     }
 
 
-def common_words(shared: Path, terms: dict[str, list[str]], classes: dict[str, dict]) -> list[str]:
+def common_words(
+    shared: Path, terms: dict[str, list[str]], classes: dict[str, dict]
+) -> tuple[list[str], list[str]]:
     """Frequent words of lay and scientific English (Druglib reviews, HealthVer claims) that are not
     drug names and not close to one: the fuzzy matcher never "corrects" them into a drug."""
     from rapidfuzz import fuzz, process
@@ -367,13 +411,25 @@ def common_words(shared: Path, terms: dict[str, list[str]], classes: dict[str, d
     counts = word_counts(shared)
     drug_words = [t for t in list(terms) + [a for c in classes.values() for a in c["aliases"]] if " " not in t]
     out: list[str] = []
+    near: list[str] = []
+    # English words within fuzzy reach of a drug name ("interact" ~ "intercept"): not corrected
+    index: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for t in drug_words:
+        if len(t) >= 5 and t.isalpha():
+            index[(t[0], len(t))].append(t)
+    for w in sorted(ENGLISH):
+        if len(w) < 5 or w in terms:
+            continue
+        cands = [c for n in range(len(w) - 3, len(w) + 4) for c in index.get((w[0], n), ())]
+        if cands and process.extractOne(w, cands, scorer=fuzz.ratio, score_cutoff=75):
+            near.append(w)
     for w, n in counts.most_common(12000):
         if n < 8 or len(w) < 4 or w in terms:
             continue
         if n < 40 and process.extractOne(w, drug_words, scorer=fuzz.ratio, score_cutoff=88):
             continue  # maybe a frequent misspelling of a drug: let the fuzzy matcher see it
         out.append(w)
-    return sorted(out)
+    return sorted(set(out)), sorted(set(near))
 
 
 def build_conditions(shared: Path, cur: dict) -> dict:
@@ -460,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     with open(OUT / "curated.yaml", encoding="utf-8") as f:
         cur = yaml.safe_load(f)
+    ENGLISH.update(english_words())
     drugs = build_drugs(args.shared, cur)
     conds = build_conditions(args.shared, cur)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -39,11 +39,24 @@ _TRAILERS = {
 }
 
 
+_DOSE = re.compile(r"\d+(\s?\d+)?\s?(mg|mcg|ug|g|ml|iu|units?|meq|%)?\b|\d+(mg|mcg|ml|meq|iu)\b")
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """(normalised token, start, end) for each word of ``text``."""
     return [
         (m.group().lower().replace("'", "").replace("’", ""), m.start(), m.end()) for m in _TOKEN.finditer(text)
     ]
+
+
+def stems(word: str) -> list[str]:
+    """The word and the bases it may be an inflection of ("interferes" -> "interfere", ...)."""
+    out = [word]
+    for suf, add in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                     ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            out.append(word[: -len(suf)] + add)
+    return out
 
 
 def norm(text: str) -> str:
@@ -112,7 +125,8 @@ class Vocabulary:
             for t in joined.split("\t"):
                 self._terms.setdefault(t, one)
         self._brands: set[str] = set(drugs.get("brands", []))
-        self._common: frozenset[str] = frozenset(drugs.get("common_words", []))
+        self._common: frozenset[str] = frozenset(drugs.get("common_words", []))  # frequent words
+        self._english: frozenset[str] = frozenset(drugs.get("english_near_drugs", []))  # rarer, near a drug
         self._classes: dict[str, list[str]] = {k: v["members"] for k, v in drugs["classes"].items()}
         self._class_alias: dict[str, str] = {}
         for cname, spec in drugs["classes"].items():
@@ -288,15 +302,25 @@ class Vocabulary:
             out.extend(self._fuzzy_index.get((word[:1], n), []))
         return out
 
-    def looks_like_word(self, word: str) -> bool:
-        """True for ordinary English or condition words that must never be read as a misspelt drug."""
+    def looks_like_word(self, word: str, *, frequent_only: bool = False) -> bool:
+        """True for English or condition words that are not read as a misspelt drug.
+
+        ``frequent_only`` ignores rarer dictionary words (used where context says a drug name is
+        likely, e.g. right before a dose: "singular 10 mg")."""
         if self._condition_words is None:
             cw = {w for t in self._cterms for w in t.split()}
             self._condition_words = frozenset(cw)
-        return word in self._common or word in self._condition_words
+        for s in stems(word):
+            if s in self._common or s in self._condition_words:
+                return True
+            if not frequent_only and s in self._english:
+                return True
+        return False
 
-    def _fuzzy(self, word: str, *, cutoff: float | None = None, guard: bool = True) -> tuple[str, float] | None:
-        if len(word) < 5 or not word.isalpha() or (guard and self.looks_like_word(word)):
+    def _fuzzy(
+        self, word: str, *, cutoff: float | None = None, guard: bool = True, dosed: bool = False
+    ) -> tuple[str, float] | None:
+        if len(word) < 5 or not word.isalpha() or (guard and self.looks_like_word(word, frequent_only=dosed)):
             return None
         memo_key = (word, cutoff)
         if memo_key in self._fuzzy_memo:
@@ -309,7 +333,7 @@ class Vocabulary:
 
     def _fuzzy_search(self, word: str, cutoff: float | None) -> tuple[str, float] | None:
         if cutoff is None:
-            cutoff = 80.0 if len(word) >= 8 else 85.0 if len(word) >= 6 else 90.0
+            cutoff = 80.0 if len(word) >= 8 else 82.0 if len(word) == 7 else 85.0 if len(word) == 6 else 90.0
         got = process.extractOne(word, self._fuzzy_candidates(word), scorer=fuzz.ratio, score_cutoff=cutoff)
         if not got:
             return None
@@ -356,7 +380,7 @@ class Vocabulary:
                 if (
                     len(a) >= 3 and len(b) >= 3 and a.isalpha() and b.isalpha()
                     and a not in self._terms and b not in self._terms and b not in self._class_alias
-                    and not (self.looks_like_word(a) and self.looks_like_word(b))
+                    and not (self.looks_like_word(a, frequent_only=True) and self.looks_like_word(b, frequent_only=True))
                 ):
                     best = self._fuzzy(a + b, guard=False)
                     if best and best[1] >= 85:
@@ -365,7 +389,9 @@ class Vocabulary:
                             m.score = round(best[1] / 100, 3)
                             found = (2, m)
             if found is None and fuzzy:
-                best = self._fuzzy(toks[i][0])
+                # a word right before a dose ("singular 10 mg") is likely a drug name
+                dosed = i + 1 < len(toks) and bool(_DOSE.match(" ".join(t for t, _, _ in toks[i + 1 : i + 3])))
+                best = self._fuzzy(toks[i][0], dosed=dosed)
                 if best:
                     m = self._lookup(best[0], "")
                     if m is not None:
