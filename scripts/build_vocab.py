@@ -396,8 +396,8 @@ def build_drugs(shared: Path, cur: dict) -> dict:
     drug_tsv = "\n".join("\t".join([c] + [x or "" for x in rec]) for c, rec in sorted(drugs.items()))
     return {
         "drug_tsv": drug_tsv, "by_canon": {c: "\t".join(ts) for c, ts in by_canon.items()}, "multi": multi,
-        "brands": sorted(brands), "classes": classes, "common_words": common,
-        "english_near_drugs": english_near,
+        "brands": "\t".join(sorted(brands)), "classes": classes, "common_words": "\t".join(common),
+        "english_near_drugs": "\t".join(english_near),
     }
 
 

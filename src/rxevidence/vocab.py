@@ -124,9 +124,10 @@ class Vocabulary:
             one = [canon]
             for t in joined.split("\t"):
                 self._terms.setdefault(t, one)
-        self._brands: set[str] = set(drugs.get("brands", []))
-        self._common: frozenset[str] = frozenset(drugs.get("common_words", []))  # frequent words
-        self._english: frozenset[str] = frozenset(drugs.get("english_near_drugs", []))  # rarer, near a drug
+        self._brands: set[str] = set(drugs.get("brands", "").split("\t"))
+        self._common: frozenset[str] = frozenset(drugs.get("common_words", "").split("\t"))  # frequent words
+        # rarer dictionary words that are near a drug name
+        self._english: frozenset[str] = frozenset(drugs.get("english_near_drugs", "").split("\t"))
         self._classes: dict[str, list[str]] = {k: v["members"] for k, v in drugs["classes"].items()}
         self._class_alias: dict[str, str] = {}
         for cname, spec in drugs["classes"].items():
@@ -142,7 +143,8 @@ class Vocabulary:
             mid, name, trees = line.split("\t")
             self._mesh[mid] = [name, trees.split("|") if trees else []]
         self._cterms: dict[str, str] = {}  # term -> concept id
-        for cid, joined in conditions["terms_by_id"].items():
+        self._cterms_by_id: dict[str, str] = dict(conditions["terms_by_id"])  # concept id -> tab-joined terms
+        for cid, joined in self._cterms_by_id.items():
             for t in joined.split("\t"):
                 self._cterms[t] = cid
         self._ambiguous: dict[str, list[str]] = conditions.get("ambiguous", {})
@@ -170,8 +172,9 @@ class Vocabulary:
                 continue
             if kind == "condition":
                 target = canonical if canonical in self._concepts or canonical.startswith("mesh:") else None
-                if target:
-                    self._cterms.setdefault(key, target)
+                if target and key not in self._cterms:
+                    self._cterms[key] = target
+                    self._cterms_by_id[target] = self._cterms_by_id.get(target, "") + "\t" + key
                     used += 1
                 continue
             if kind.startswith("class:"):
@@ -422,7 +425,7 @@ class Vocabulary:
             )
         if cid.startswith("mesh:") and cid[5:] in self._mesh:
             name, trees = self._mesh[cid[5:]]
-            syn = [t for t, v in self._cterms.items() if v == cid]
+            syn = [t for t in self._cterms_by_id.get(cid, "").split("\t") if t and self._cterms.get(t) == cid]
             return Concept(id=cid, name=name, mesh_ids=[cid[5:]], tree_numbers=list(trees), synonyms=syn)
         raise InputError(f"Unknown condition id {cid!r}")
 
