@@ -101,6 +101,11 @@ SR_RE = Gated(_rx(
 ), 'systematic', 'cochrane', 'search')
 GUIDELINE_RE = Gated(_rx(r"\bguidelines?\b|\bconsensus\s+(?:statement|recommendations?|conference)\b|\bposition\s+statement\b|\bpractice\s+parameter\b"), 'guideline', 'consensus', 'position', 'parameter')
 REVIEW_TITLE_RE = _rx(r"\breview\b|\boverview\b|\bupdate\s+on\b|\bcurrent\s+concepts\b|\badvances\s+in\b|\brole\s+of\b.*\?$|:\s*an?\s+update\b")
+# narrative-review wording used only to name a design (not in the RCT score)
+NARRATIVE_CUES_RE = Gated(_rx(
+    r"\brecent\s+(?:studies|advances|developments|evidence|findings|data)\b|\bin\s+the\s+(?:past|last)\s+(?:\d+|two|three|few|several)\s+(?:years|decades)\b|"
+    r"\bthis\s+(?:paper|article|chapter)\s+(?:discusses|describes|summari[sz]es|reviews|outlines)\b|\bwe\s+discuss\b|\bis\s+indicated\s+for\b|\b(?:are|is)\s+discussed\b"
+), "recent", "past", "last", "paper", "article", "chapter", "discuss", "indicated")
 REVIEW_TEXT_RE = Gated(_rx(r"\b(?:this|we|the\s+present)\s+(?:article\s+)?reviews?\b|\bin\s+this\s+review\b|\bis\s+reviewed\b|\bare\s+reviewed\b|\bwe\s+summari[sz]e\b|\bliterature\s+review\b|\breview\s+of\s+the\s+literature\b"), 'review', 'summari')
 CASE_REPORT_RE = Gated(_rx(
     r"\bcase\s+report\b|\bwe\s+(?:report|describe|present)\s+(?:a|an|the|two|three)\s+(?:\w+\s+){0,3}(?:cases?|patients?|boys?|girls?|man|woman|infants?)\b|"
@@ -110,6 +115,12 @@ CASE_SERIES_RE = Gated(_rx(r"\bcase\s+series\b|\bretrospective(?:ly)?\s+(?:revie
 COHORT_RE = Gated(_rx(r"\bcohort\b|\bprospective(?:ly)?\s+(?:followed|observational|study)|\bfollowed\s+up\s+for\b|\bregistry\b|\bpopulation-based\b|\blongitudinal\s+study\b|\bretrospective\s+(?:study|analysis)\b|\bclaims\s+data\b|\bdatabase\s+study\b"), 'cohort', 'prospective', 'followed', 'registry', 'population', 'longitudinal', 'retrospective', 'claims', 'database')
 CASE_CONTROL_RE = Gated(_rx(r"\bcase[-\s]control\b|\bmatched\s+controls\b"), 'case', 'matched')
 CROSS_SECTIONAL_RE = Gated(_rx(r"\bcross-?sectional\b|\bsurvey\b|\bquestionnaire\s+study\b|\bprevalence\s+study\b"), 'cross', 'survey', 'questionnaire', 'prevalence')
+SURVEY_CUES_RE = Gated(_rx(r"\bquestionnaire-?based\b|\bself-?reported\b|\bstructured\s+interviews?\b|\btelephone\s+interviews?\b|\brespondents\b"),
+                       "questionnaire", "self", "interview", "respondents")
+PHARMACOLOGY_RE = Gated(_rx(
+    r"\bhealthy\s+(?:\w+\s+){0,2}(?:volunteers|subjects)\b|\bplacebo-?controlled\b|\bcross-?over\b|\bpharmacokinetic|\bbioavailability\b|"
+    r"\binteraction\s+(?:study|between)\b|\bsingle\s+(?:oral\s+)?doses?\b|\bsubjects\s+received\b|\bpatients\s+received\b"
+), "healthy", "placebo", "cross", "pharmacokinetic", "bioavailab", "interaction", "single", "received")
 NRT_RE = Gated(_rx(r"\bopen-?label\b|\bsingle-?arm\b|\bphase\s+(?:i|ii|1|2|i/ii)\b(?!i)|\buncontrolled\b|\bpilot\s+study\b|\bnon-?comparative\b|\bpatients\s+(?:were|received)\s+treated\b|\bwere\s+treated\s+with\b|\bopen\s+(?:study|trial)\b"), 'open', 'single', 'phase', 'uncontrolled', 'pilot', 'comparative', 'treated')
 TRIAL_WORDS_RE = Gated(_rx(r"\btrial\b|\befficacy\b|\bpatients\s+received\b|\btreated\s+with\b|\badministered\b"), 'trial', 'efficacy', 'received', 'treated', 'administered')
 ANIMAL_RE = _rx(
@@ -283,10 +294,12 @@ def design_from_text(title: str | None, abstract: str | None) -> DesignResult:
         return res("cohort", 0.7)
     if CROSS_SECTIONAL_RE.search(text):
         return res("cross-sectional", 0.7)
-    if REVIEW_TITLE_RE.search(title) or REVIEW_TEXT_RE.search(abstract):
-        return res("narrative review", 0.65)
-    if NRT_RE.search(text) or (score >= 0.2 and TRIAL_WORDS_RE.search(text)):
-        return res("non-randomised trial", 0.55)
+    if SURVEY_CUES_RE.search(text):
+        return res("cross-sectional", 0.55)
+    if REVIEW_TITLE_RE.search(title) or REVIEW_TEXT_RE.search(abstract) or NARRATIVE_CUES_RE.search(abstract):
+        return res("narrative review", 0.6)
+    if NRT_RE.search(text) or (score >= 0.2 and TRIAL_WORDS_RE.search(text)) or PHARMACOLOGY_RE.search(text):
+        return res("non-randomised trial", 0.5)
     return res("other", 0.3)
 
 
