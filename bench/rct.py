@@ -21,6 +21,11 @@ Data (read in place from ../shared/data, or $RXEVIDENCE_SHARED_DATA):
      classifier sees the ABSTRACT ONLY, so the label is not visible to it. This measures
      whether the abstract's words reveal a randomised design; it is not comparable to the anchor.
 
+  3. positives only (NOT per-record gold): the EBM-NLP "difficulty" documents (ebm_nlp/ebm_nlp_difficulty.tar.gz,
+     read in place), described as abstracts of clinical trials (Nye et al. 2018). A sample of the
+     low-scoring ones shows a case report, physiology studies and uncontrolled trials too, so this is
+     a weak proxy: the "recall" printed is a lower bound on the recall for true RCTs.
+
 Split: the RCT score is hand-weighted (no weights fitted to any data), so there is no training
 split; every record listed above is evaluation data.
 
@@ -96,6 +101,29 @@ def cohen_proxy(quick: bool) -> tuple[list[float], list[int], list[tuple[str, st
                 gold.append(y)
                 ids.append((row.get("pubmedID", ""), title))
     return scores, gold, ids
+
+
+def ebm_nlp_scores(limit: int | None) -> list[float]:
+    import tarfile
+
+    path = SHARED / "ebm_nlp" / "ebm_nlp_difficulty.tar.gz"
+    if not path.exists():
+        return []
+    out: list[float] = []
+    with tarfile.open(path, "r:gz") as tf:
+        for m in tf:
+            if not (m.isfile() and m.name.endswith(".tokens") and "/documents/" in m.name):
+                continue
+            f = tf.extractfile(m)
+            if f is None:
+                continue
+            toks = f.read().decode("utf-8", "replace").split()
+            cut = toks.index(".") + 1 if "." in toks else 0
+            title, abstract = " ".join(toks[:cut]), " ".join(toks[cut:])
+            out.append(rct_score(title, abstract))
+            if limit and len(out) >= limit:
+                break
+    return out
 
 
 def bootstrap_auc(y: list[int], s: list[float], n: int = 1000, seed: int = 0) -> tuple[float, float]:
@@ -186,6 +214,13 @@ def main() -> None:
             print(f"     proxy={g} score={sc:.2f} pmid:{pmid} {title[:100]!r}")
         out.update({"auroc_cohen_proxy": round(cauc, 4), "precision_cohen_proxy": round(cp, 4),
                     "recall_cohen_proxy": round(cr, 4), "n_cohen_proxy": len(cy)})
+    es = ebm_nlp_scores(500 if args.quick else None)
+    if es:
+        rec_e = sum(1 for x in es if x >= THRESHOLD) / len(es)
+        print()
+        print(f"3. EBM-NLP documents (trial abstracts by corpus construction, not all randomised; weak proxy): {len(es)} documents")
+        print(f"   share scored >= {THRESHOLD}: {rec_e:.3f} (a lower bound on recall for the RCTs among them)")
+        out.update({"recall_ebm_nlp": round(rec_e, 4), "n_ebm_nlp": len(es)})
     print()
     print(f"Goal {'met' if auc >= GOAL else 'NOT met'} on the gold set of indexed citations (AUROC {out['auroc']:.4f}, "
           f"only {out['n_medline_rct_indexed']} RCTs, vs goal {GOAL}); {time.perf_counter() - t0:.1f}s")
