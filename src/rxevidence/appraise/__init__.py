@@ -41,18 +41,54 @@ def _trial_n(record: Record) -> int | None:
     return n if n and n > 0 else None
 
 
-def _trial_arms(record: Record) -> list[Arm]:
+_INTERVENTION_PREFIX = re.compile(r"^(?:drug|biological|dietary supplement|combination product|other|device|procedure|behavioral)\s*:\s*", re.I)
+
+
+def _arm_role(kind: str) -> str:
+    k = kind.lower().replace("_", " ")
+    if "placebo" in k or "sham" in k:
+        return "placebo"
+    if "comparator" in k or "no intervention" in k or "control" in k:
+        return "comparator"
+    if "experimental" in k or not k:
+        return "intervention"
+    return "other"
+
+
+def _trial_drug(name: str) -> str | None:
+    from .size import canonical_drug
+
+    plain = _INTERVENTION_PREFIX.sub("", name).strip()
+    if not plain or re.match(r"^placebo\b", plain, re.I):
+        return None
+    return canonical_drug(plain)
+
+
+def _trial_arms(record: Record) -> tuple[list[Arm], list[str]]:
+    """Arms (with their drugs) and studied drugs from a registration's structured fields."""
+    drug_names: dict[str, str | None] = {}
+    for i in record.extra.get("interventions") or []:
+        if isinstance(i, dict) and i.get("name"):
+            kind = str(i.get("type") or "").lower()
+            if kind in ("", "drug", "biological", "combination product", "dietary supplement"):
+                drug_names[str(i["name"])] = _trial_drug(str(i["name"]))
     arms: list[Arm] = []
     for a in record.extra.get("arms") or []:
         if isinstance(a, dict):
-            name = str(a.get("label") or a.get("name") or a.get("arm_group_label") or "arm")
-            kind = str(a.get("type") or a.get("arm_group_type") or "").lower()
-            role = "placebo" if "placebo" in kind or "sham" in kind else (
-                "comparator" if "comparator" in kind or "control" in kind else "intervention")
-            arms.append(Arm(name=name, role=role))  # type: ignore[arg-type]
+            name = str(a.get("label") or a.get("name") or "arm")
+            role = _arm_role(str(a.get("type") or ""))
+            drugs: list[str] = []
+            for iv in a.get("interventions") or []:
+                d = drug_names.get(_INTERVENTION_PREFIX.sub("", str(iv)).strip()) or _trial_drug(str(iv))
+                if d and d not in drugs:
+                    drugs.append(d)
+            if role == "intervention" and len(drugs) > 1:
+                role = "combination"
+            arms.append(Arm(name=name, role=role, drugs=drugs))  # type: ignore[arg-type]
         elif isinstance(a, str):
             arms.append(Arm(name=a, role="placebo" if "placebo" in a.lower() else "intervention"))
-    return arms
+    drugs_all = list(dict.fromkeys(d for d in drug_names.values() if d))
+    return arms, drugs_all
 
 
 def _method_sentences(parts: list[Part]) -> list[str]:
@@ -91,9 +127,17 @@ def appraise_record(record: Record) -> Appraisal | None:
     arms = extract_arms(title, _method_sentences(parts) if d.design not in _REVIEW_DESIGNS else all_sentences[:6])
     a.drugs = arms.drugs
     a.arms = arms.arms
-    if record.kind == "trial" and not a.arms:
-        a.arms = _trial_arms(record)
     a.comparator = arms.comparator
+    if record.kind == "trial":
+        t_arms, t_drugs = _trial_arms(record)
+        if t_arms:
+            a.arms = t_arms
+            comps = [x for x in t_arms if x.role in ("placebo", "comparator")]
+            if comps:
+                a.comparator = "placebo" if comps[0].role == "placebo" else (
+                    comps[0].drugs[0] if comps[0].drugs else comps[0].name)
+        if t_drugs:
+            a.drugs = t_drugs
     res = extract_outcomes(parts, intervention=a.drugs[0] if a.drugs else None, comparator=a.comparator)
     a.outcomes = res.outcomes
     a.direction = res.direction  # type: ignore[assignment]

@@ -339,6 +339,8 @@ def design_from_registry(record: Record) -> DesignResult:
         if is_experimental_pain_model(text, record):
             design = "experimental pain model"
         return DesignResult(design, detail if design != "non-randomised trial" else detail, "registry", 0.95)
+    if "single group" in model or "single_group" in model:
+        return DesignResult("non-randomised trial", None, "registry", 0.85)
     # no structured design: read the registry text
     d = design_from_text(record.title, record.abstract)
     if d.design in ("rct", "non-randomised trial", "cohort", "experimental pain model"):
