@@ -130,3 +130,18 @@ def test_cohen_csv_records_get_designs_from_text(shared):
     # records whose title says they are randomised are found from the words (abstract + title)
     assert len(titled_rct) >= 20
     assert titled_rct.count("rct") / len(titled_rct) >= 0.95
+
+
+def test_trial_registrations_from_ctgov_xml(shared):
+    """NCT00708305: randomized, crossover, enrollment 65, lead sponsor GlaxoSmithKline (registry fields);
+    NCT00324493: observational; NCT01229085: non-randomized single group."""
+    from rxevidence.sources.registry import parse_path
+
+    folder = shared("clinicaltrials_dhimmel", "sample_xml_legacy")
+    recs = {r.id: r for f in sorted(folder.glob("NCT*.xml")) for r in parse_path(f) if isinstance(r, Record)}
+    a = appraise_record(recs["nct:NCT00708305"])
+    assert (a.design, a.design_detail, a.design_source, a.n) == ("rct", "crossover", "registry", 65)
+    assert {"industry-funded", "crossover"} <= set(a.flags)
+    assert any(arm.role == "placebo" for arm in a.arms)
+    assert appraise_record(recs["nct:NCT00324493"]).design == "cohort"
+    assert appraise_record(recs["nct:NCT01229085"]).design == "non-randomised trial"
