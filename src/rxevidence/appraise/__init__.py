@@ -28,6 +28,8 @@ APPRAISER_VERSION = "auto-1.0"
 
 _NOT_APPRAISED = ("label", "approval")
 _REVIEW_DESIGNS = ("meta-analysis", "systematic review")
+# designs that compare nothing themselves: no N, no overall direction (the finding is still kept)
+_NON_COMPARATIVE = ("narrative review", "editorial", "guideline", "case report", "in vitro")
 
 
 def _trial_n(record: Record) -> int | None:
@@ -142,6 +144,9 @@ def appraise_record(record: Record) -> Appraisal | None:
     a.outcomes = res.outcomes
     a.direction = res.direction  # type: ignore[assignment]
     a.finding = res.finding
+    if d.design in _NON_COMPARATIVE:
+        a.direction = "unclear"
+        a.n = None if d.design != "case report" else a.n
     if record.kind == "trial" and not record.extra.get("has_results"):
         a.direction = "unclear"
         a.finding = None

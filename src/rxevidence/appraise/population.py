@@ -8,6 +8,7 @@ from typing import Any
 
 from ..models import Population, Record
 from .design import ANIMAL_RE, HEALTHY_RE, is_animal_only_mesh
+from .resources import vocabulary
 
 _SPECIES = (
     ("rat", r"\brats?\b|sprague[-\s]dawley|wistar"),
@@ -117,17 +118,8 @@ _CONDITION_PHRASE_RE = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
 def _vocabulary() -> Any | None:
-    """The shared vocabulary (``rxevidence.vocab``) when that module exists; None before it lands."""
-    try:
-        from .. import vocab  # type: ignore[attr-defined]
-
-        return vocab.load_vocabulary()
-    except (ImportError, AttributeError):
-        return None
-    except Exception:  # noqa: BLE001 - vocabulary data missing or broken: fall back to built-in rules
-        return None
+    return vocabulary()
 
 
 @lru_cache(maxsize=16384)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..models import Arm
+from .resources import vocabulary
 from .text import NUMBER_WORDS_RE, to_int
 
 _NUM = r"(\d{1,3}(?:[,\u2009\u00a0 ]\d{3})+|\d+|" + NUMBER_WORDS_RE + r")"
@@ -185,16 +186,8 @@ class DrugHit:
     end: int
 
 
-@lru_cache(maxsize=1)
 def _vocabulary() -> Any | None:
-    try:
-        from .. import vocab  # type: ignore[attr-defined]
-
-        return vocab.load_vocabulary()
-    except (ImportError, AttributeError):
-        return None
-    except Exception:  # noqa: BLE001 - vocabulary files absent: fall back to the packaged recogniser
-        return None
+    return vocabulary()
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +199,16 @@ def _dner() -> Any | None:
     return dner_find
 
 
+# MeSH pharmacological-action / class headings the drug dictionaries also list ("Antidepressive Agents",
+# "Receptors, AMPA", "Hypnotics and Sedatives"): not ingredients
+_CLASS_LIKE_RE = re.compile(
+    r",|\b(?:agents?|drugs|receptors?|inhibitors|antagonists|agonists|blockers|sedatives|hypnotics|analgesics|"
+    r"synthases?|enzymes?|kinases?|factors?|hormones?|antibodies|autoantibodies|proteins?|peptides|amino\s+acids|"
+    r"neurotransmitters?|cadherins|cytokines|interleukin-\d+|vitamins|fluorides|steroids|glucocorticoids)\b",
+    re.I,
+)
+
+
 @lru_cache(maxsize=16384)
 def canonical_drug(name: str) -> str | None:
     """The project's canonical ingredient name for a drug name (via ``rxevidence.vocab``), lower case.
@@ -213,7 +216,7 @@ def canonical_drug(name: str) -> str | None:
     None when the vocabulary knows the word only as a class or not at all and it is a non-drug word.
     """
     low = name.strip().lower()
-    if not low or low in _NOT_DRUGS:
+    if not low or low in _NOT_DRUGS or _CLASS_LIKE_RE.search(low):
         return None
     voc = _vocabulary()
     if voc is not None and hasattr(voc, "resolve_drug"):
