@@ -69,3 +69,19 @@ def test_appraise_errors(db_path):
     assert r.exit_code == 1 and json.loads(r.stdout)["ok"] is False
     r = runner.invoke(app, ["appraise", "--all", "--kind", "book", "--db", db_path])
     assert r.exit_code == 1
+
+
+def test_show_prints_square_brackets_and_roles_literally():
+    from rich.console import Console
+
+    from rxevidence.appraise import appraise_record
+    from rxevidence.render.record import render_record_terminal
+
+    rec = Record(id="pmid:5", kind="article", title="Diazepam [review]", sections=[Section(
+        text="Patients were randomized to diazepam 5 mg or placebo. In conclusion, pain was lower [329079] "
+             "with diazepam than placebo (p < 0.01).")])
+    console = Console(record=True, width=200)
+    render_record_terminal(console, rec, [appraise_record(rec)])
+    out = console.export_text()
+    assert "Diazepam [review]" in out and "lower [329079] with" in out
+    assert "diazepam (intervention): 5 mg" in out and "placebo (placebo)" in out

@@ -151,7 +151,7 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
 
 _DOSE_UNIT = r"(?:mg/kg(?:/d(?:ay)?)?|mg/m2|mg/d(?:ay)?|mcg|µg|μg|ug|mg|g|ml|mL|IU|units?|%)"
 _FREQ = (
-    r"(?:\s*(?:once|twice|three\s+times|four\s+times|1|2|3|4\s+times)\s+(?:a\s+|per\s+)?(?:daily|day|a\s+day|weekly|week)"
+    r"(?:\s*(?:once|twice|(?:[1-6]|one|two|three|four|five|six)\s+times)\s+(?:a\s+|per\s+)?(?:daily|day|a\s+day|weekly|week)"
     r"|\s*(?:daily|nightly|at\s+bedtime|per\s+day|a\s+day|/day|/d|q\.?d\.?|b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?|"
     r"q\.?h\.?s\.?|every\s+\d+\s+(?:h|hours|days|weeks)|bid|tid|qid|qd))?"
 )
@@ -172,7 +172,7 @@ _FALLBACK_DRUGS = (
     "sumatriptan", "rizatriptan", "zolmitriptan", "eletriptan", "lorazepam", "clonazepam", "hydrocodone",
 )
 _FALLBACK_RE = re.compile(r"\b(" + "|".join(_FALLBACK_DRUGS) + r")\b", re.I)
-_NOT_DRUGS = {"oxygen", "water", "placebo", "saline", "sodium chloride", "glucose", "alcohol", "ethanol", "air",
+_NOT_DRUGS = {"prostaglandins", "prostaglandin", "cyclooxygenase", "oxygen", "water", "placebo", "saline", "sodium chloride", "glucose", "alcohol", "ethanol", "air",
               "calcium", "sodium", "potassium", "iron", "zinc", "magnesium", "nitrogen", "carbon dioxide", "light",
               "protein", "insulin resistance", "vitamin", "heparin lock", "cholesterol", "dopamine", "serotonin",
               "histamine", "norepinephrine", "epinephrine", "adrenaline", "acetylcholine", "melatonin", "cortisol",

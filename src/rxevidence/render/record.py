@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -10,7 +11,7 @@ from ..models import Appraisal, Record
 
 
 def render_record_terminal(console: Console, rec: Record, appraisals: list[Appraisal]) -> None:
-    head = f"[bold]{rec.title or '(no title)'}[/]\n{rec.id} · {rec.kind}"
+    head = f"[bold]{escape(rec.title or '(no title)')}[/]\n{escape(rec.id)} · {rec.kind}"
     bits = [b for b in (rec.journal, str(rec.year) if rec.year else None, rec.date) if b]
     if bits:
         head += " · " + " · ".join(bits)
@@ -31,7 +32,7 @@ def render_record_terminal(console: Console, rec: Record, appraisals: list[Appra
         console.print("[dim]MeSH[/] " + "; ".join(m.descriptor + ("*" if m.major else "") for m in rec.mesh))
     for s in rec.sections:
         label = s.label or s.code
-        console.print((f"[bold]{label}[/] " if label else "") + s.text, soft_wrap=True)
+        console.print((f"[bold]{escape(label)}[/] " if label else "") + escape(s.text), soft_wrap=True)
     for k, v in rec.extra.items():
         if k != "index_terms":
             console.print(f"[dim]{k}[/] {v}", soft_wrap=True)
@@ -50,17 +51,17 @@ def render_record_terminal(console: Console, rec: Record, appraisals: list[Appra
             "healthy volunteers" if pop.healthy_volunteers else None,
             pop.condition, pop.age_group) if x]
         if pbits:
-            t.add_row("population", ", ".join(pbits))
+            t.add_row("population", escape(", ".join(pbits)))
         if a.n is not None:
             t.add_row("N", f"{a.n:,}")
         if a.n_studies is not None:
             t.add_row("studies", str(a.n_studies))
         if a.drugs:
-            t.add_row("drugs", ", ".join(a.drugs))
+            t.add_row("drugs", escape(", ".join(a.drugs)))
         for arm in a.arms:
-            t.add_row("arm", f"{arm.name} [{arm.role}]" + (f" {arm.dose}" if arm.dose else ""))
+            t.add_row("arm", escape(f"{arm.name} ({arm.role})" + (f": {arm.dose}" if arm.dose else "")))
         if a.comparator:
-            t.add_row("comparator", a.comparator)
+            t.add_row("comparator", escape(a.comparator))
         for o in a.outcomes:
             desc = f"{o.name}: {o.direction}"
             if o.pain_dimension:
@@ -69,12 +70,12 @@ def render_record_terminal(console: Console, rec: Record, appraisals: list[Appra
                 desc += f"; {o.effect}"
             if o.ci:
                 desc += f" {o.ci}"
-            t.add_row("outcome", desc)
+            t.add_row("outcome", escape(desc))
         t.add_row("direction", a.direction)
         if a.flags:
             t.add_row("flags", ", ".join(a.flags))
         if a.finding:
-            t.add_row("finding", a.finding)
+            t.add_row("finding", escape(a.finding))
         if a.verified_url:
             t.add_row("verified", f"{a.verified_url} ({a.verified_date})")
         console.print(t)
