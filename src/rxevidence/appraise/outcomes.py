@@ -38,7 +38,8 @@ _OUTCOMES: tuple[tuple[str, str, str | None, int], ...] = (
     (r"\bblood\s+pressure\b", "blood pressure", None, 0),
     (r"\b(?:rescue\s+)?(?:analgesic|opioid|morphine)\s+(?:consumption|use|requirements?)\b|\brescue\s+medication\b", "rescue analgesic use", "other", -1),
     (r"\b(?:headache|migraine)\s+(?:days|frequency|attacks?)\b|\bfrequency\s+of\s+(?:attacks|headaches?|migraines?)\b|\bheadache\s+response\b|\bpain[-\s]free\b", "headache / migraine", "relief", 0),
-    (r"\bsatisfaction\b", "satisfaction", None, +1),
+    (r"\bsatisfaction\b|\bcomfort\b", "satisfaction / comfort", None, +1),
+    (r"\banalgesi(?:a|c\s+(?:effect|efficacy|effectiveness|duration))\b|\bduration\s+of\s+analgesia\b", "analgesia", "relief", +1),
 )
 _OUTCOME_RES = [(re.compile(p, re.I), name, dim, pol) for p, name, dim, pol in _OUTCOMES]
 _POLARITY_WORDS_UP = re.compile(r"\b(?:improv\w*|relief|responders?|response|survival|remission|success|tolerance|threshold|free)\b", re.I)
@@ -72,6 +73,7 @@ _UP_RE = re.compile(
 )
 _BETTER_RE = re.compile(
     r"\b(?:improv\w*|superior|more\s+effective|better|benefit\w*|effective|efficacious|relief|beneficial|"
+    r"preferable|advantageous|"
     r"favou?r(?:ed|ing)?\s+(?:the\s+)?(?:active|treatment|drug))\b",
     re.I,
 )
@@ -413,12 +415,17 @@ def extract_outcomes(
     overall = "unclear"
     for s in concl:
         oc = outcome_of(s)
-        pol = oc[2] if oc else -1
-        d, _raw, _c = sentence_direction(s, polarity=pol, learned=learned.get(s))
-        if d == "unclear":
-            raw2, judgement, _ = rule_direction(s)
-            if judgement:
-                d = judgement
+        raw2, judgement, _ = rule_direction(s)
+        if oc is not None:
+            d, _raw, _c = sentence_direction(s, polarity=oc[2], learned=learned.get(s))
+        else:
+            # no known outcome, so no polarity: only a judgement in words or "no difference" counts
+            lab = learned.get(s)
+            no_diff = raw2 == "no difference" or (lab is not None and lab[0] == "no difference" and lab[1] >= 0.8
+                                                  and judgement is None)
+            d = "no difference" if no_diff else "unclear"
+        if d == "unclear" and judgement:
+            d = judgement
         if d != "unclear":
             overall, finding = d, s
             break
