@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -49,6 +49,37 @@ def _text(el: El | None, *path: str) -> str | None:
 
 
 # ------------------------------------------------------------------ field functions
+#
+# Each public ``parse_<field>(mc)`` finds its container and hands it to a private ``_<field>``
+# helper. :func:`parse_citation` reads every container once (one pass over the citation's and the
+# article's children, see :func:`_firsts`) and calls the same helpers, so the snippet-tested
+# functions and the streaming path cannot drift apart.
+
+
+def _firsts(el: El | None) -> dict[Any, El]:
+    """The first child of ``el`` for each tag, in one pass over its children."""
+    d: dict[Any, El] = {}
+    if el is not None:
+        for c in el:
+            t = c.tag
+            if t not in d:
+                d[t] = c
+    return d
+
+
+def _t(el: El | None) -> str | None:
+    return el.text if el is not None else None
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    """Cleaned values, first of each kept, empty ones dropped (``dedupe(clean(v) ...)`` in one loop)."""
+    seen: dict[str, None] = {}
+    for v in values:
+        if v:
+            v = " ".join(v.split())
+            if v:
+                seen[v] = None
+    return list(seen)
 
 
 def parse_pmid(mc: El) -> str | None:
@@ -62,26 +93,38 @@ def parse_pmid_version(mc: El) -> str | None:
     return el.get("Version") if el is not None else None
 
 
-def parse_title(mc: El) -> str | None:
-    t = text_of(_at(mc, "Article", "ArticleTitle"))
+def _title(art: dict[Any, El]) -> str | None:
+    t = text_of(art.get("ArticleTitle"))
     if t is None:
-        t = text_of(_at(mc, "Article", "VernacularTitle"))
+        t = text_of(art.get("VernacularTitle"))
     return t
+
+
+def parse_title(mc: El) -> str | None:
+    return _title(_firsts(_at(mc, "Article")))
+
+
+def _abstract_texts(parent: El | None, out: list[Section]) -> None:
+    if parent is None:
+        return
+    for at in parent.iterchildren("AbstractText"):
+        t = text_of(at)
+        if t:
+            get = at.get
+            out.append(Section(label=get("Label") or None, code=get("NlmCategory") or None, text=t))
+
+
+def _abstract_sections(abstract: El | None, other_abstract: El | None) -> list[Section]:
+    out: list[Section] = []
+    _abstract_texts(abstract, out)
+    if not out:  # some citations only carry an author-supplied OtherAbstract
+        _abstract_texts(other_abstract, out)
+    return out
 
 
 def parse_abstract_sections(mc: El) -> list[Section]:
     """AbstractText blocks with their Label and NlmCategory (structured abstracts)."""
-    out: list[Section] = []
-    for at in _all(mc, "Article", "Abstract", "AbstractText"):
-        t = text_of(at)
-        if t:
-            out.append(Section(label=at.get("Label") or None, code=at.get("NlmCategory") or None, text=t))
-    if not out:  # some citations only carry an author-supplied OtherAbstract
-        for at in _all(mc, "OtherAbstract", "AbstractText"):
-            t = text_of(at)
-            if t:
-                out.append(Section(label=at.get("Label") or None, code=at.get("NlmCategory") or None, text=t))
-    return out
+    return _abstract_sections(_at(mc, "Article", "Abstract"), _at(mc, "OtherAbstract"))
 
 
 def parse_journal(mc: El) -> str | None:
@@ -110,22 +153,26 @@ def _iso(year: str | None, month: str | None, day: str | None) -> str | None:
     return out
 
 
-def parse_date(mc: El) -> str | None:
-    """ISO date (YYYY, YYYY-MM or YYYY-MM-DD): PubDate, else the MedlineDate year, else ArticleDate."""
-    pd = _at(mc, "Article", "Journal", "JournalIssue", "PubDate")
-    if pd is not None:
-        d = _iso(_text(pd, "Year"), _text(pd, "Month"), _text(pd, "Day"))
+def _date(pub_date: El | None, article_date: El | None) -> str | None:
+    if pub_date is not None:
+        f = _firsts(pub_date)
+        d = _iso(_t(f.get("Year")), _t(f.get("Month")), _t(f.get("Day")))
         if d:
             return d
-        md = _text(pd, "MedlineDate")
+        md = _t(f.get("MedlineDate"))
         if md:
             m = _YEAR_RE.search(md)
             if m:
                 return m.group(1)
-    ad = _at(mc, "Article", "ArticleDate")
-    if ad is not None:
-        return _iso(_text(ad, "Year"), _text(ad, "Month"), _text(ad, "Day"))
+    if article_date is not None:
+        f = _firsts(article_date)
+        return _iso(_t(f.get("Year")), _t(f.get("Month")), _t(f.get("Day")))
     return None
+
+
+def parse_date(mc: El) -> str | None:
+    """ISO date (YYYY, YYYY-MM or YYYY-MM-DD): PubDate, else the MedlineDate year, else ArticleDate."""
+    return _date(_at(mc, "Article", "Journal", "JournalIssue", "PubDate"), _at(mc, "Article", "ArticleDate"))
 
 
 def parse_year(mc: El) -> int | None:
@@ -133,10 +180,8 @@ def parse_year(mc: El) -> int | None:
     return int(d[:4]) if d else None
 
 
-def parse_authors(mc: El) -> list[str]:
-    """"Last FM" strings (LastName + Initials), or the CollectiveName of a group author."""
+def _authors(al: El | None) -> list[str]:
     out: list[str] = []
-    al = _at(mc, "Article", "AuthorList")
     if al is None:
         return out
     for a in al:
@@ -160,32 +205,45 @@ def parse_authors(mc: El) -> list[str]:
     return out
 
 
-def parse_article_ids(article: El) -> dict[str, str]:
-    """IdType -> value from PubmedData/ArticleIdList (not the reference list), then ELocationID."""
+def parse_authors(mc: El) -> list[str]:
+    """"Last FM" strings (LastName + Initials), or the CollectiveName of a group author."""
+    return _authors(_at(mc, "Article", "AuthorList"))
+
+
+def _article_ids(id_list: El | None, elocations: Iterable[El]) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for aid in _all(article, "PubmedData", "ArticleIdList", "ArticleId"):
-        t = clean(aid.text)
-        kind = aid.get("IdType")
-        if t and kind and kind not in ids:
-            ids[kind] = t
-    mc = article if article.tag == "MedlineCitation" else _at(article, "MedlineCitation")
-    if mc is not None:
-        for el in _all(mc, "Article", "ELocationID"):
-            t = clean(el.text)
-            kind = el.get("EIdType")
-            if t and kind and kind not in ids and el.get("ValidYN", "Y") == "Y":
+    if id_list is not None:
+        for aid in id_list.iterchildren("ArticleId"):
+            t = clean(aid.text)
+            kind = aid.get("IdType")
+            if t and kind and kind not in ids:
                 ids[kind] = t
+    for el in elocations:
+        t = clean(el.text)
+        kind = el.get("EIdType")
+        if t and kind and kind not in ids and el.get("ValidYN", "Y") == "Y":
+            ids[kind] = t
     return ids
 
 
+def parse_article_ids(article: El) -> dict[str, str]:
+    """IdType -> value from PubmedData/ArticleIdList (not the reference list), then ELocationID."""
+    mc = article if article.tag == "MedlineCitation" else _at(article, "MedlineCitation")
+    return _article_ids(
+        _at(article, "PubmedData", "ArticleIdList"), _all(mc, "Article", "ELocationID") if mc is not None else ()
+    )
+
+
+def _publication_types(ptl: El | None) -> list[str]:
+    return _unique(p.text for p in ptl.iterchildren("PublicationType")) if ptl is not None else []
+
+
 def parse_publication_types(mc: El) -> list[str]:
-    return dedupe(clean(p.text) or "" for p in _all(mc, "Article", "PublicationTypeList", "PublicationType"))
+    return _publication_types(_at(mc, "Article", "PublicationTypeList"))
 
 
-def parse_mesh_headings(mc: El) -> list[MeshHeading]:
-    """Descriptor, UI, major (descriptor's MajorTopicYN), qualifiers and the major ones."""
+def _mesh_headings(mhl: El | None) -> list[MeshHeading]:
     out: list[MeshHeading] = []
-    mhl = _at(mc, "MeshHeadingList")
     if mhl is None:
         return out
     for mh in mhl:
@@ -216,44 +274,65 @@ def parse_mesh_headings(mc: El) -> list[MeshHeading]:
     return out
 
 
+def parse_mesh_headings(mc: El) -> list[MeshHeading]:
+    """Descriptor, UI, major (descriptor's MajorTopicYN), qualifiers and the major ones."""
+    return _mesh_headings(_at(mc, "MeshHeadingList"))
+
+
+def _chemicals(cl: El | None) -> list[str]:
+    return _unique(_text(c, "NameOfSubstance") for c in cl.iterchildren("Chemical")) if cl is not None else []
+
+
 def parse_chemicals(mc: El) -> list[str]:
-    cl = _at(mc, "ChemicalList")
-    if cl is None:
-        return []
-    return dedupe(clean(_text(c, "NameOfSubstance")) or "" for c in cl.iterchildren("Chemical"))
+    return _chemicals(_at(mc, "ChemicalList"))
+
+
+def _keywords(keyword_lists: Iterable[El]) -> list[str]:
+    return dedupe(text_of(k) or "" for kl in keyword_lists for k in kl.iterchildren("Keyword"))
 
 
 def parse_keywords(mc: El) -> list[str]:
-    return dedupe(text_of(k) or "" for kl in mc.iterchildren("KeywordList") for k in kl.iterchildren("Keyword"))
+    return _keywords(mc.iterchildren("KeywordList"))
 
 
 def parse_language(mc: El) -> str | None:
     return clean(_text(mc, "Article", "Language"))
 
 
-def parse_databank_nct_ids(mc: El) -> list[str]:
-    """NCT ids registered in DataBankList under ClinicalTrials.gov."""
+def _databank_nct_ids(dbl: El | None) -> list[str]:
     out: list[str] = []
-    for db in _all(mc, "Article", "DataBankList", "DataBank"):
+    if dbl is None:
+        return out
+    for db in dbl.iterchildren("DataBank"):
         if (db.findtext("DataBankName") or "").strip().lower().replace(" ", "") == "clinicaltrials.gov":
             out.extend(clean(a.text) or "" for a in db.iterfind("AccessionNumberList/AccessionNumber"))
     return dedupe(x.upper() for x in out)
+
+
+def parse_databank_nct_ids(mc: El) -> list[str]:
+    """NCT ids registered in DataBankList under ClinicalTrials.gov."""
+    return _databank_nct_ids(_at(mc, "Article", "DataBankList"))
 
 
 def parse_text_nct_ids(sections: list[Section]) -> list[str]:
     return dedupe(m for s in sections if "NCT" in s.text for m in NCT_RE.findall(s.text))
 
 
-def parse_retraction(mc: El, publication_types: list[str]) -> tuple[bool, list[str]]:
-    """(retracted, ids of the RetractionIn notices)."""
+def _retraction(ccl: El | None, publication_types: list[str]) -> tuple[bool, list[str]]:
     notices = []
-    for cc in _all(mc, "CommentsCorrectionsList", "CommentsCorrections"):
-        if cc.get("RefType") == "RetractionIn":
-            p = clean(cc.findtext("PMID"))
-            if p:
-                notices.append(f"pmid:{p}")
+    if ccl is not None:
+        for cc in ccl.iterchildren("CommentsCorrections"):
+            if cc.get("RefType") == "RetractionIn":
+                p = clean(cc.findtext("PMID"))
+                if p:
+                    notices.append(f"pmid:{p}")
     retracted = bool(notices) or "Retracted Publication" in publication_types
     return retracted, dedupe(notices)
+
+
+def parse_retraction(mc: El, publication_types: list[str]) -> tuple[bool, list[str]]:
+    """(retracted, ids of the RetractionIn notices)."""
+    return _retraction(_at(mc, "CommentsCorrectionsList"), publication_types)
 
 
 def parse_citation(article: El, *, path: str = "", position: int | None = None) -> Record | Skipped:
@@ -262,41 +341,64 @@ def parse_citation(article: El, *, path: str = "", position: int | None = None) 
     pos = f"record {position}" if position is not None else None
     if mc is None:
         return Skipped(reason=f"{article.tag} without MedlineCitation", path=path or None, position=pos)
-    pmid = parse_pmid(mc)
+    # one pass over the citation's children: first of each tag, every KeywordList
+    m: dict[Any, El] = {}
+    keyword_lists: list[El] = []
+    for c in mc:
+        t = c.tag
+        if t == "KeywordList":
+            keyword_lists.append(c)
+        elif t not in m:
+            m[t] = c
+    pmid_el = m.get("PMID")
+    pmid = pmid_el.text.strip() if pmid_el is not None and pmid_el.text else None
     if not pmid or not pmid.isdigit():
         return Skipped(reason="citation without a numeric PMID", path=path or None, position=pos)
-    sections = parse_abstract_sections(mc)
-    pts = parse_publication_types(mc)
-    retracted, notices = parse_retraction(mc, pts)
-    ids = parse_article_ids(article)
-    date = parse_date(mc)
+    # ... and one over the article's: first of each tag, every ELocationID
+    art_el = m.get("Article")
+    art: dict[Any, El] = {}
+    elocations: list[El] = []
+    if art_el is not None:
+        for c in art_el:
+            t = c.tag
+            if t == "ELocationID":
+                elocations.append(c)
+            elif t not in art:
+                art[t] = c
+    sections = _abstract_sections(art.get("Abstract"), m.get("OtherAbstract"))
+    pts = _publication_types(art.get("PublicationTypeList"))
+    retracted, notices = _retraction(m.get("CommentsCorrectionsList"), pts)
+    ids = _article_ids(_at(article, "PubmedData", "ArticleIdList"), elocations)
+    journal_el = art.get("Journal")
+    date = _date(_at(journal_el, "JournalIssue", "PubDate"), art.get("ArticleDate"))
     pmc = ids.get("pmc")
     extra: dict[str, Any] = {}
-    ta = clean(_text(mc, "MedlineJournalInfo", "MedlineTA"))
+    ta = clean(_text(m.get("MedlineJournalInfo"), "MedlineTA"))
     if ta:
         extra["journal_abbrev"] = ta
     status = mc.get("Status")
     if status:
         extra["medline_status"] = status
+    text_ncts = parse_text_nct_ids(sections)
     return Record(
         id=f"pmid:{pmid}",
         kind="article",
-        title=parse_title(mc),
+        title=_title(art),
         sections=sections,
         pmid=pmid,
         doi=ids.get("doi"),
         pmcid=pmc if pmc is None or pmc.upper().startswith("PMC") else f"PMC{pmc}",
-        nct_ids=dedupe(parse_databank_nct_ids(mc) + parse_text_nct_ids(sections)),
-        version=parse_pmid_version(mc),
-        journal=parse_journal(mc),
+        nct_ids=dedupe(_databank_nct_ids(art.get("DataBankList")) + text_ncts),
+        version=pmid_el.get("Version") if pmid_el is not None else None,
+        journal=clean(_text(journal_el, "Title")) or ta,
         year=int(date[:4]) if date else None,
         date=date,
-        authors=parse_authors(mc),
-        language=parse_language(mc),
+        authors=_authors(art.get("AuthorList")),
+        language=clean(_t(art.get("Language"))),
         publication_types=pts,
-        mesh=parse_mesh_headings(mc),
-        chemicals=parse_chemicals(mc),
-        keywords=parse_keywords(mc),
+        mesh=_mesh_headings(m.get("MeshHeadingList")),
+        chemicals=_chemicals(m.get("ChemicalList")),
+        keywords=_keywords(keyword_lists),
         retracted=retracted,
         retraction_notices=notices,
         extra=extra,
