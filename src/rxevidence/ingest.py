@@ -111,15 +111,27 @@ def ingest_file(
         nonlocal batch
         counts = UpsertCounts()
         vocab: list[tuple[str, str, str, str]] = []
+        records: list[Record] = []
+
+        def write_records() -> None:
+            # consecutive records go to the store as one batch (a deletion in between keeps its place)
+            outcomes = store.upsert_many(records, counts)
+            if appraiser is not None:
+                for rec, outcome in zip(records, outcomes, strict=True):
+                    if outcome in ("added", "updated"):
+                        a = appraiser(rec)
+                        if a is not None:
+                            store.put_appraisal(a)
+            records.clear()
+
         with store.transaction():
             for item in batch:
                 if isinstance(item, Record):
-                    outcome = store.upsert_record(item, counts)
-                    if appraiser is not None and outcome in ("added", "updated"):
-                        a = appraiser(item)
-                        if a is not None:
-                            store.put_appraisal(a)
-                elif isinstance(item, Deletion):
+                    records.append(item)
+                    continue
+                if records:
+                    write_records()
+                if isinstance(item, Deletion):
                     if store.delete_record(item.id):
                         counts.deleted += 1
                     else:
@@ -131,6 +143,8 @@ def ingest_file(
                     summary.errors.append(
                         f"{item.path or path}{' (' + item.position + ')' if item.position else ''}: {item.reason}"
                     )
+            if records:
+                write_records()
             if vocab:
                 summary.vocab_terms += store.vocab_add(vocab)
             store.progress_set(key, status="done" if final else "partial", done=position)

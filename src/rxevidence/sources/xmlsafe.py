@@ -5,6 +5,10 @@ Every parser here is built with ``resolve_entities=False`` (no entity is expande
 ``load_dtd=False`` (an external entity such as ``file:///etc/passwd`` is never fetched) and
 ``huge_tree=False`` (libxml2's size limits stay on).
 
+``.gz`` files are read with ISA-L's decoder when ``isal`` is installed (``pip install
+'rxevidence[fast]'``: about three times zlib's speed, some 15 % of a MEDLINE ingest), else with
+the standard library.
+
 :func:`iter_elements` streams the elements named by ``tags`` from a file (``.gz`` read
 transparently), clearing each one and its preceding siblings once the caller is done, so memory
 stays flat however large the file is. A syntax error becomes :class:`~rxevidence.errors.ParseError`
@@ -24,6 +28,15 @@ from lxml import etree
 
 from ..errors import ParseError
 from .registry import open_binary
+
+try:  # optional, faster gunzip
+    from isal import igzip as _igzip
+    from isal import isal_zlib as _isal_zlib
+
+    _GZ_ERRORS: tuple[type[BaseException], ...] = (EOFError, zlib.error, gzip.BadGzipFile, _isal_zlib.error)
+except ImportError:  # pragma: no cover - depends on the optional extra
+    _igzip = None
+    _GZ_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 
 _HARDENED = dict(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False)
 
@@ -45,11 +58,11 @@ def parse_bytes(data: bytes, *, path: str = "<bytes>") -> etree._Element:
 def parse_file(path: str | Path) -> etree._Element:
     """Parse a whole file (``.gz`` transparently) with the hardened parser."""
     try:
-        with open_binary(path) as f:
+        with open_stream(path) as f:
             return etree.parse(f, parser=safe_parser()).getroot()
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed XML: {e.msg}", path=str(path), position=_pos(e)) from e
-    except (EOFError, zlib.error, OSError) as e:
+    except (*_GZ_ERRORS, OSError) as e:
         raise ParseError(f"unreadable or truncated file: {e}", path=str(path)) from e
 
 
@@ -58,7 +71,7 @@ def read_errors(path: str | Path) -> Iterator[None]:
     """Turn a truncated/corrupt ``.gz`` or an unreadable file into ParseError naming the file."""
     try:
         yield
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+    except _GZ_ERRORS as e:
         raise ParseError(f"truncated or corrupt compressed file: {e}", path=str(path)) from e
     except UnicodeDecodeError as e:
         raise ParseError(f"not valid text: {e}", path=str(path)) from e
@@ -77,8 +90,26 @@ def iter_elements(path: str | Path, tags: Iterable[str]) -> Iterator[etree._Elem
     another streamed element (``MedlineCitation`` inside ``PubmedArticle``) is yielded too but left
     intact for its container.
     """
-    with open_binary(path) as f:
+    with open_stream(path) as f:
         yield from iter_stream(f, tags, source=str(path))
+
+
+@contextmanager
+def open_stream(path: str | Path) -> Iterator[IO[bytes]]:
+    """``path`` opened for reading bytes, gunzipped when it starts with the gzip magic number
+    (ISA-L when installed); both the file and the decoder are closed on exit."""
+    if _igzip is None:
+        with open_binary(path) as f:
+            yield f
+        return
+    with open(path, "rb") as raw:
+        if raw.read(2) != b"\x1f\x8b":
+            raw.seek(0)
+            yield raw
+            return
+        raw.seek(0)
+        with _igzip.IGzipFile(fileobj=raw, mode="rb") as g:
+            yield g
 
 
 def iter_stream(f: IO[bytes], tags: Iterable[str], *, source: str) -> Iterator[etree._Element]:
@@ -98,7 +129,7 @@ def iter_stream(f: IO[bytes], tags: Iterable[str], *, source: str) -> Iterator[e
                     del parent[0]
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed XML: {e.msg}", path=source, position=_pos(e)) from e
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+    except _GZ_ERRORS as e:
         raise ParseError(f"truncated or corrupt compressed file: {e}", path=source) from e
 
 

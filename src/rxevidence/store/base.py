@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,9 +61,38 @@ def record_json(record: Record) -> str:
 
 
 def content_hash(record: Record) -> str:
-    """Hash of a record's content, ignoring when and where it was retrieved."""
+    """Hash of a record's content, ignoring when and where it was retrieved.
+
+    The first scheme (40 hex digits of a sorted-key dump); stores written with it stay comparable
+    through :func:`same_content`. The SQLite write path uses the cheaper :func:`record_payload`.
+    """
     data = record.model_dump(exclude_defaults=True, exclude={"provenance"})
     return hashlib.sha1(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+HASH_V2 = "v2:"
+
+
+def record_payload(record: Record) -> tuple[str, str]:
+    """(stored JSON, content hash) of a record from a single serialisation.
+
+    The JSON equals :func:`record_json`; the hash (``"v2:"`` + SHA-1) covers the same JSON
+    without ``provenance`` (the last field), so a re-read of the same content is ``unchanged``
+    wherever and whenever it was retrieved.
+    """
+    body = record.model_dump_json(exclude_defaults=True, exclude={"provenance"})
+    h = HASH_V2 + hashlib.sha1(body.encode()).hexdigest()
+    if record.provenance is None:
+        return body, h
+    prov = record.provenance.model_dump_json(exclude_defaults=True)
+    return f'{body[:-1]},"provenance":{prov}}}', h
+
+
+def same_content(stored_hash: str, record: Record, new_hash: str) -> bool:
+    """Whether a stored hash (either scheme) matches ``record`` whose v2 hash is ``new_hash``."""
+    if stored_hash.startswith(HASH_V2):
+        return stored_hash == new_hash
+    return stored_hash == content_hash(record)  # written before v2 hashes
 
 
 def search_text(record: Record) -> tuple[str, str, str]:
@@ -125,11 +154,25 @@ class Store(ABC):
     def upsert_record(self, record: Record, counts: UpsertCounts | None = None) -> str:
         """Insert or replace one record; return ``added``, ``updated``, ``unchanged`` or ``skipped``."""
 
-    def upsert_records(self, records: Iterable[Record]) -> UpsertCounts:
+    def upsert_many(self, records: Sequence[Record], counts: UpsertCounts | None = None) -> list[str]:
+        """Upsert records in order, in one transaction; the outcome of each (as :meth:`upsert_record`).
+
+        Backends override this to write a whole batch with a few statements.
+        """
+        with self.transaction():
+            return [self.upsert_record(r, counts) for r in records]
+
+    def upsert_records(self, records: Iterable[Record], *, batch_size: int = 1000) -> UpsertCounts:
         counts = UpsertCounts()
+        batch: list[Record] = []
         with self.transaction():
             for r in records:
-                self.upsert_record(r, counts)
+                batch.append(r)
+                if len(batch) >= batch_size:
+                    self.upsert_many(batch, counts)
+                    batch = []
+            if batch:
+                self.upsert_many(batch, counts)
         return counts
 
     @abstractmethod

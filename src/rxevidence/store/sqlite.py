@@ -7,14 +7,14 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
 from ..models import Appraisal, Record
-from .base import SearchHit, Store, UpsertCounts, content_hash, is_older, record_json, search_text
+from .base import SearchHit, Store, UpsertCounts, is_older, record_payload, same_content, search_text
 
 # ---------------------------------------------------------------- migrations
 
@@ -174,63 +174,99 @@ class SQLiteStore(Store):
 
     # ------------------------------------------------------------ records
     def upsert_record(self, record: Record, counts: UpsertCounts | None = None) -> str:
+        if not self.conn.in_transaction:
+            with self.transaction():
+                return self._upsert_unique([record], counts if counts is not None else UpsertCounts())[0]
+        return self._upsert_unique([record], counts if counts is not None else UpsertCounts())[0]
+
+    def upsert_many(self, records: Sequence[Record], counts: UpsertCounts | None = None) -> list[str]:
+        """Upsert a batch with a handful of statements: one lookup of the ids already stored, then
+        bulk inserts (records, FTS rows) and the few updates. An id repeated in the batch starts a
+        new segment, so the later copy is compared with the earlier one as in a one-by-one upsert."""
+        counts = counts if counts is not None else UpsertCounts()
+        out: list[str] = []
+        with self.transaction():
+            start = 0
+            while start < len(records):
+                seen: set[str] = set()
+                end = start
+                while end < len(records) and records[end].id not in seen:
+                    seen.add(records[end].id)
+                    end += 1
+                out.extend(self._upsert_unique(records[start:end], counts))
+                start = end
+        return out
+
+    def _upsert_unique(self, records: Sequence[Record], counts: UpsertCounts) -> list[str]:
+        """Upsert records with distinct ids inside the caller's transaction."""
         c = self.conn
-        h = content_hash(record)
-        row = c.execute("SELECT rowid, hash, data FROM records WHERE id = ?", (record.id,)).fetchone()
-        outcome: str
-        if row is None:
-            cur = c.execute(
-                "INSERT INTO records (id, kind, title, year, version, hash, data, source, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    record.id,
-                    record.kind,
-                    record.title,
-                    record.year,
-                    record.version,
-                    h,
-                    record_json(record),
-                    record.provenance.source if record.provenance else None,
-                    time.time(),
-                ),
-            )
-            rowid = cur.lastrowid
-            t, b, terms = search_text(record)
-            c.execute("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", (rowid, t, b, terms))
-            outcome = "added"
-        elif row[1] == h:
-            outcome = "unchanged"
-        else:
-            old = Record.model_validate_json(row[2])
-            if is_older(record, old):
-                if counts is not None:
+        stored: dict[str, tuple[int, str]] = {}
+        ids = [r.id for r in records]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = "SELECT id, rowid, hash FROM records WHERE id IN (%s)" % ",".join("?" * len(chunk))
+            stored.update((rid, (rowid, h)) for rid, rowid, h in c.execute(q, chunk))
+        now = time.time()
+        outcomes: list[str] = []
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        rehash: list[tuple[str, int]] = []
+        fts: list[tuple[Any, ...]] = []
+        next_rowid: int | None = None
+        for r in records:
+            data, h = record_payload(r)
+            source = r.provenance.source if r.provenance else None
+            row = stored.get(r.id)
+            if row is None:
+                # rowids assigned here (max + 1, as SQLite would) so the FTS rows can go in bulk;
+                # safe because the write transaction holds the lock
+                if next_rowid is None:
+                    next_rowid = (c.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0) + 1
+                rowid = next_rowid
+                next_rowid += 1
+                inserts.append((rowid, r.id, r.kind, r.title, r.year, r.version, h, data, source, now))
+                fts.append((rowid, *search_text(r)))
+                outcome = "added"
+            elif same_content(row[1], r, h):
+                if row[1] != h:
+                    rehash.append((h, row[0]))  # same content, older hash scheme: store the new hash
+                outcome = "unchanged"
+            else:
+                old = Record.model_validate_json(
+                    c.execute("SELECT data FROM records WHERE rowid = ?", (row[0],)).fetchone()[0]
+                )
+                if is_older(r, old):
                     counts.skip("older version than stored")
-                return "skipped"
-            rowid = row[0]
-            c.execute(
+                    outcomes.append("skipped")
+                    continue
+                updates.append((r.kind, r.title, r.year, r.version, h, data, source, now, row[0]))
+                fts.append((row[0], *search_text(r)))
+                outcome = "updated"
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+            outcomes.append(outcome)
+        if inserts:
+            c.executemany(
+                "INSERT INTO records (rowid, id, kind, title, year, version, hash, data, source, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                inserts,
+            )
+        if updates:
+            c.executemany(
                 "UPDATE records SET kind=?, title=?, year=?, version=?, hash=?, data=?, source=?, updated_at=?"
                 " WHERE rowid=?",
-                (
-                    record.kind,
-                    record.title,
-                    record.year,
-                    record.version,
-                    h,
-                    record_json(record),
-                    record.provenance.source if record.provenance else None,
-                    time.time(),
-                    rowid,
-                ),
+                updates,
             )
-            c.execute("DELETE FROM records_fts WHERE rowid = ?", (rowid,))
-            t, b, terms = search_text(record)
-            c.execute("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", (rowid, t, b, terms))
+            c.executemany("DELETE FROM records_fts WHERE rowid = ?", [(u[-1],) for u in updates])
             # an automatic appraisal of the old content is stale
-            c.execute("DELETE FROM appraisals WHERE record_id = ? AND appraiser = 'automatic'", (record.id,))
-            outcome = "updated"
-        if counts is not None:
-            setattr(counts, outcome, getattr(counts, outcome) + 1)
-        return outcome
+            c.executemany(
+                "DELETE FROM appraisals WHERE record_id = ? AND appraiser = 'automatic'",
+                [(r.id,) for r, o in zip(records, outcomes, strict=True) if o == "updated"],
+            )
+        if rehash:
+            c.executemany("UPDATE records SET hash = ? WHERE rowid = ?", rehash)
+        if fts:
+            c.executemany("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", fts)
+        return outcomes
 
     def delete_record(self, record_id: str) -> bool:
         c = self.conn
