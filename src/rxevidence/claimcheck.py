@@ -163,7 +163,6 @@ _CUES: dict[str, tuple[str, ...]] = {
     "study": ("study", "studies", "trial", "trials", "randomi", "meta-analys", "cohort", "patients",
               "participants", "review", "data"),
 }
-_CUE_CATS: tuple[str, ...] = tuple(_CUES)
 
 
 @lru_cache(maxsize=200_000)
