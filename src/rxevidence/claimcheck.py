@@ -215,6 +215,7 @@ def _side_summary(text: str, toks: Sequence[Tok]) -> dict[str, float]:
     return dict(counts)
 
 
+@lru_cache(maxsize=200_000)
 def _stem(w: str) -> str:
     for suf in ("ing", "ed", "es", "s", "ly"):
         if len(w) > len(suf) + 3 and w.endswith(suf):
@@ -222,6 +223,7 @@ def _stem(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=200_000)
 def _idf_index(word: str) -> int:
     # FNV-1a, stable across runs and platforms (Python's hash() is salted)
     h = 2166136261
