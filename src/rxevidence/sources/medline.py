@@ -108,7 +108,7 @@ def _abstract_texts(parent: El | None, out: list[Section]) -> None:
     if parent is None:
         return
     for at in parent.iterchildren("AbstractText"):
-        t = text_of(at)
+        t = clean(at.text) if len(at) == 0 else text_of(at)
         if t:
             get = at.get
             out.append(Section(label=get("Label") or None, code=get("NlmCategory") or None, text=t))
@@ -196,9 +196,12 @@ def _authors(al: El | None) -> list[str]:
                 fore = c.text
             elif tag == "CollectiveName":
                 coll = text_of(c)
-        last = clean(last)
+        if last:  # clean() inlined: this loop runs for every author of every citation
+            last = " ".join(last.split())
         if last:
-            ini = clean(ini) or clean(fore)
+            ini = " ".join(ini.split()) if ini else None
+            if not ini and fore:
+                ini = " ".join(fore.split())
             out.append(f"{last} {ini}" if ini else last)
         elif coll:
             out.append(coll)
