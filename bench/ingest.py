@@ -12,7 +12,10 @@ high-water mark (/proc/self/status VmHWM). Modes:
   rx-parse        rxevidence.sources.medline.parse, every field into Record models
   rx-store        the same + ingest into a fresh SQLite store (FTS5, batches of 1000), appraisal off
   pubmed_parser   pubmed_parser.parse_medline_xml(path) with its defaults (dicts, no author list)
-Two file sizes (N/2 and N) show whether memory stays flat.
+  fts-index       (largest file only) the FTS5 insert of the same title/abstract/terms texts alone,
+                  timed after parsing: the index's own cost, which no parser change can remove
+Two file sizes (N/2 and N) show whether memory stays flat. The ceiling of parse+store on one core
+is lxml-floor and fts-index in series: 1 / (1/floor + 1/fts).
 
     python bench/ingest.py            # N = 100,000
     python bench/ingest.py --quick    # N = 20,000
@@ -96,6 +99,28 @@ def worker(mode: str, path: str, tmp: str) -> dict:
         n = s.counts.added
         assert store.count() == n
         store.close()
+    elif mode == "fts-index":
+        import sqlite3
+
+        from rxevidence.models import Record
+        from rxevidence.sources.medline import parse
+        from rxevidence.store.base import search_text
+
+        texts = [search_text(r) for r in parse(path) if isinstance(r, Record)]
+        db = sqlite3.connect(str(Path(tmp) / f"fts-{os.getpid()}.db"), isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE VIRTUAL TABLE f USING fts5(title, body, terms,"
+                   " tokenize = 'porter unicode61 remove_diacritics 2')")
+        t0 = time.perf_counter()  # only the index writes are timed
+        c0 = time.process_time()
+        for i in range(0, len(texts), 1000):
+            db.execute("BEGIN")
+            db.executemany("INSERT INTO f (rowid, title, body, terms) VALUES (?,?,?,?)",
+                           [(k + 1, *texts[k]) for k in range(i, min(i + 1000, len(texts)))])
+            db.execute("COMMIT")
+        n = len(texts)
+        db.close()
     elif mode == "pubmed_parser":
         import pubmed_parser
 
@@ -107,6 +132,15 @@ def worker(mode: str, path: str, tmp: str) -> dict:
     return {"mode": mode, "records": n, "seconds": round(dt, 3), "cpu_seconds": round(cpu, 3),
             "records_per_s": round(n / dt, 1), "records_per_cpu_s": round(n / cpu, 1),
             "peak_rss_mb": round(peak_rss_kb() / 1024, 1)}
+
+
+def gunzip_impl() -> str:
+    try:
+        import isal
+
+        return f"ISA-L (isal {isal.__version__}, the optional 'fast' extra)"
+    except ImportError:
+        return "zlib (standard library; pip install 'rxevidence[fast]' for ISA-L)"
 
 
 def peak_rss_kb() -> int:
@@ -186,9 +220,10 @@ def main() -> None:
               f" ({', '.join(f'{files[s].stat().st_size / 1e6:.1f} MB' for s in sizes)} gz)")
         print("  split: none (no model is trained or tuned; the synthetic file is the whole test set)")
         print(f"  each run: a fresh subprocess pinned to one CPU; load average now {os.getloadavg()[0]:.1f}")
+        print(f"  gunzip: {gunzip_impl()}")
         results: dict[tuple[str, int], dict] = {}
         for size in sizes:
-            for mode in ("lxml-floor", "pubmed_parser", "rx-parse", "rx-store"):
+            for mode in ("lxml-floor", "pubmed_parser", "rx-parse", "rx-store") + (("fts-index",) if size == sizes[-1] else ()):
                 r = run(mode, files[size], tmp)
                 results[(mode, size)] = r
                 print(f"  {mode:14s} {size:>7,} records: {r['records']:>7,} in {r['seconds']:6.1f}s wall"
@@ -203,6 +238,8 @@ def main() -> None:
     rxp = results[("rx-parse", big)]["records_per_cpu_s"]
     rxs = results[("rx-store", big)]["records_per_cpu_s"]
     floor = results[("lxml-floor", big)]["records_per_cpu_s"]
+    fts = results[("fts-index", big)]["records_per_cpu_s"]
+    ceiling = 1 / (1 / floor + 1 / fts)
     mem = {m: (results[(m, sizes[0])]["peak_rss_mb"], results[(m, big)]["peak_rss_mb"])
            for m in ("pubmed_parser", "rx-parse", "rx-store")}
     wall = {m: results[(m, big)]["records_per_s"] for m in ("pubmed_parser", "rx-parse", "rx-store")}
@@ -212,6 +249,11 @@ def main() -> None:
     print(f"        parse+store (SQLite, FTS5, appraisal off) = {rxs:,.0f} records/s = {rxs / pp:.2f}x pubmed_parser's parse-only rate")
     print(f"        ceiling: gunzip + libxml2 tree building alone (lxml-floor) = {floor:,.0f} records/s = "
           f"{floor / pp:.2f}x pubmed_parser, before any field is read")
+    print(f"        FTS5 indexing alone (fts-index) = {fts:,.0f} records/s; floor + index in series = {ceiling:,.0f}"
+          f" records/s = {ceiling / pp:.2f}x pubmed_parser: the ceiling for parse+store on one core")
+    print(f"        wall-clock at {big:,}: rx-store {wall['rx-store']:,.0f}/s, rx-parse {wall['rx-parse']:,.0f}/s,"
+          f" pubmed_parser {wall['pubmed_parser']:,.0f}/s (load average {os.getloadavg()[0]:.1f} on"
+          f" {os.cpu_count()} CPUs)")
     print(f"Anchor: pubmed_parser {getattr(__import__('pubmed_parser'), '__version__', '0.5.x')} parse_medline_xml with defaults on the same file")
     print(f"Goal:   >= {TARGET_SPEEDUP:.0f}x pubmed_parser's records/s on one core; memory flat as the file grows")
     print(f"        {'MET' if rxp / pp >= TARGET_SPEEDUP else 'NOT MET'} for parse-only, "
@@ -231,6 +273,9 @@ def main() -> None:
         "speedup": round(rxp / pp, 2),
         "speedup_parse_and_store": round(rxs / pp, 2),
         "ceiling_speedup_lxml_floor": round(floor / pp, 2),
+        "fts_index_records_per_s": fts,
+        "ceiling_speedup_parse_and_store": round(ceiling / pp, 2),
+        "gunzip": "isal" if gunzip_impl().startswith("ISA-L") else "zlib",
         "wall_records_per_s_rx_store": wall["rx-store"],
         "wall_records_per_s_rx_parse": wall["rx-parse"],
         "wall_records_per_s_pubmed_parser": wall["pubmed_parser"],
