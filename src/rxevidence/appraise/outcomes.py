@@ -41,7 +41,23 @@ _OUTCOMES: tuple[tuple[str, str, str | None, int], ...] = (
     (r"\bsatisfaction\b|\bcomfort\b", "satisfaction / comfort", None, +1),
     (r"\banalgesi(?:a|c\s+(?:effect|efficacy|effectiveness|duration))\b|\bduration\s+of\s+analgesia\b", "analgesia", "relief", +1),
 )
-_OUTCOME_RES = [(re.compile(p, re.I), name, dim, pol) for p, name, dim, pol in _OUTCOMES]
+_OUTCOME_KEYS: dict[str, tuple[str, ...]] = {
+    "pain unpleasantness": ("unpleasant", "affective"), "pain threshold": ("threshold",),
+    "pain tolerance": ("tolerance",), "pain relief": ("totpar", "relief", "spid", "sum of pain", "global", "pgic"),
+    "function / disability": ("roland", "oswestry", "odi", "disabilit", "function", "womac", "daily living"),
+    "sleep": ("sleep", "insomnia"),
+    "pain intensity": ("pain", "visual analog", "vas", "nrs", "rating scale"),
+    "muscle spasm / tenderness": ("spasm", "tension", "tender", "stiff"),
+    "range of motion": ("motion", "floor", "mobility", "flexib"),
+    "adverse events": ("adverse", "side", "drows", "sedat", "somnol", "dizz", "toxic", "complication"),
+    "mortality / survival": ("mortal", "death", "surviv"), "quality of life": ("quality of life", "qol", "sf-36"),
+    "response": ("respon", "remission", "success", "cure", "efficacy"), "anxiety": ("anxiety",),
+    "depression": ("depressi",), "blood pressure": ("blood pressure",),
+    "rescue analgesic use": ("consumption", "use", "requirement", "rescue"),
+    "headache / migraine": ("headache", "migraine", "attacks", "pain-free", "pain free"),
+    "satisfaction / comfort": ("satisf", "comfort"), "analgesia": ("analgesi",),
+}
+_OUTCOME_RES = [(re.compile(p, re.I), name, dim, pol, _OUTCOME_KEYS.get(name, ("",))) for p, name, dim, pol in _OUTCOMES]
 _POLARITY_WORDS_UP = re.compile(r"\b(?:improv\w*|relief|responders?|response|survival|remission|success|tolerance|threshold|free)\b", re.I)
 _LOWER_BETTER_FN = re.compile(r"\broland[-\s]morris\b|\boswestry\b|\bodi\b|\bdisability\b|\bimpairment\b|\bwomac\b", re.I)
 _PAIN_FREE = re.compile(r"\bpain[-\s]free\b|\bheadache\s+response\b|\brelief\b", re.I)
@@ -267,7 +283,10 @@ def rule_direction(sentence: str) -> tuple[str | None, str | None, float]:
 
 def outcome_of(sentence: str) -> tuple[str, str | None, int] | None:
     """(name, pain dimension, polarity) of the outcome a sentence talks about, or None."""
-    for rx, name, dim, pol in _OUTCOME_RES:
+    low = sentence.lower()
+    for rx, name, dim, pol, keys in _OUTCOME_RES:
+        if not any(k in low for k in keys):
+            continue
         m = rx.search(sentence)
         if m:
             if pol == 0:

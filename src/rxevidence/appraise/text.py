@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..models import Record
 
@@ -28,6 +29,15 @@ def normalise_space(text: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences; keeps decimals, abbreviations and initials together."""
+    return list(_split_cached(text))
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(text: str) -> tuple[str, ...]:
+    return tuple(_split(text))
+
+
+def _split(text: str) -> list[str]:
     text = normalise_space(text)
     if not text:
         return []
