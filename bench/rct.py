@@ -222,8 +222,9 @@ def main() -> None:
         print(f"   share scored >= {THRESHOLD}: {rec_e:.3f} (a lower bound on recall for the RCTs among them)")
         out.update({"recall_ebm_nlp": round(rec_e, 4), "n_ebm_nlp": len(es)})
     print()
-    print(f"Goal {'met' if auc >= GOAL else 'NOT met'} on the gold set of indexed citations (AUROC {out['auroc']:.4f}, "
-          f"only {out['n_medline_rct_indexed']} RCTs, vs goal {GOAL}); {time.perf_counter() - t0:.1f}s")
+    print(f"Goal {'reached' if auc >= GOAL else 'NOT reached'} on the indexed gold set (AUROC {out['auroc']:.4f} vs "
+          f"goal {GOAL}), but it holds only {out['n_medline_rct_indexed']} RCTs: too few to tell 0.98 from 0.90. Over all "
+          f"sample citations AUROC is {auc_all:.4f}, lowered by RCTs not yet indexed as such. {time.perf_counter() - t0:.1f}s")
     print(json.dumps(out))
 
 
