@@ -76,10 +76,13 @@ def test_every_drug_condition_pair_gets_a_filled_brief(store):
             problems.append("no US FDA row with a source")
         if not expected <= study_ids | {st.id for st in b.excluded}:
             problems.append(f"missing studies {sorted(expected - study_ids)}")
-        if b.verdict == "insufficient evidence" and any(
-                s.design in ("rct", "meta-analysis", "systematic review") and not s.healthy_volunteers
-                for s in pack.studies if s.id in expected):
-            problems.append("no verdict despite trials")
+        # a verdict is owed when the drug itself (not as background therapy in every arm) was tested in a
+        # review or in a trial of at least 50 people
+        tested = [s for s in pack.studies if s.id in expected and not s.healthy_volunteers
+                  and (s.design in ("meta-analysis", "systematic review") or (s.design == "rct" and (s.n or 0) >= 50))
+                  and drug not in (s.comparator or "").lower().replace(f"{drug} alone", "")]
+        if b.verdict == "insufficient evidence" and tested:
+            problems.append(f"no verdict despite {[s.id for s in tested]}")
         if problems:
             failures.append(f"{drug} / {cond}: {', '.join(problems)}")
     assert not failures, "\n".join(failures)

@@ -7,10 +7,11 @@ labels, and carries the ids of the records behind it plus machine-checkable ``cl
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-import re
 from typing import Any
 
 from .models import (
@@ -202,6 +203,10 @@ def select_studies(ev: Evidence, vocab: Any) -> tuple[list[StudyView], list[Stud
             continue  # registrations feed the publication-bias signal, not the effect estimate
         if a.design not in EFFECT_DESIGNS and a.design not in ("animal", "guideline"):
             continue
+        if (a.appraiser == "curated" and ev.condition_ids and a.population.condition_ids
+                and not set(a.population.condition_ids) & set(ev.condition_ids)
+                and not (a.population.healthy_volunteers and "experimental-pain" in ev.condition_ids)):
+            continue  # a curated study of another condition, found by words it shares with this one
         cid = _assign_condition(vocab, ev, rid, a)
         views.append(StudyView(rid, rec, a, cid, condition_name(vocab, cid), []))
     # merge the same trial reported in several records (linked by NCT id)
@@ -227,9 +232,18 @@ def select_studies(ev: Evidence, vocab: Any) -> tuple[list[StudyView], list[Stud
 
 
 def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
-    """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination)."""
+    """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination).
+
+    A drug every arm received (``diazepam + naproxen vs naproxen + placebo``) is background
+    therapy, not what the study tested.
+    """
     drugs = set(drugs)
-    return bool(set(v.appraisal.drugs) & drugs) or not v.appraisal.drugs
+    if not v.appraisal.drugs:
+        return True
+    comparator = (v.appraisal.comparator or "").lower()
+    tested = {d for d in v.appraisal.drugs if not (len(v.appraisal.drugs) > 1 and re.search(
+        rf"\b{re.escape(d)}\b", comparator) and not re.search(rf"\b{re.escape(d)} alone\b", comparator))}
+    return bool(tested & drugs)
 
 
 _PLACEBO = re.compile(r"\b(placebo|sham|vehicle|dummy|no treatment|no drug|usual care|standard care|waiting list|"
@@ -285,11 +299,17 @@ class Grade:
 
 
 def _weight(v: StudyView) -> float:
+    """How much one study counts in a verdict: its design, then its size (larger trials are more precise)."""
     w = DESIGN_WEIGHT.get(v.design, 0.0)
-    if v.design == "rct" and v.n is not None and v.n < 50:
-        w *= 0.5
-    if v.design in REVIEWS and len(v.appraisal.drugs) > 2:
-        w *= 0.5  # pooled over several drugs: indirect for any one of them
+    if v.design in REVIEWS:
+        if len(v.appraisal.drugs) > 2:
+            w *= 0.5  # pooled over several drugs: indirect for any one of them
+    elif v.n:
+        w *= min(2.0, max(0.35, math.sqrt(v.n / 100)))
+    else:
+        w *= 0.6  # size unknown
+    if v.appraisal.appraiser == "automatic":
+        w *= 0.8  # machine-read results are less certain than curated ones
     return w
 
 
@@ -351,12 +371,15 @@ def grade(
         level -= 1
         reasons.append((f"publication bias suspected: {len(trials_without_results)} registered trial(s) "
                         "completed without posted results", trials_without_results))
+    if len(usable) == 1:
+        level = min(level, 3)  # one study cannot show that results replicate
+        reasons.append(("a single study: consistency cannot be judged", ids))
     level = max(1, min(4, level))
     certainty = CERTAINTY[level]
 
     if weight < 1.0:
         verdict = "insufficient evidence"
-    elif share >= 0.7:
+    elif share >= 0.65:
         verdict = "effective" if level >= 3 else "probably effective"
     elif share <= 0.3:
         verdict = "ineffective" if level >= 3 else "probably ineffective"
@@ -669,6 +692,10 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         g = grade(indirect, indirect_reason="only experimental, animal or healthy-volunteer studies",
                   trials_without_results=no_results)
         g = Grade("insufficient evidence", g.certainty, g.reasons, g.better, g.against, g.weight)
+    elif included:
+        g = Grade("insufficient evidence", "very low", [(
+            "no study tested the drug itself for this condition (the studies found used it as background therapy "
+            "or as a comparator)", [])], 0, 0, 0)
     else:
         g = Grade("insufficient evidence", "very low", [("no studies found", [])], 0, 0, 0)
     brief.verdict = g.verdict  # type: ignore[assignment]
