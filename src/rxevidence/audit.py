@@ -417,6 +417,10 @@ def _judge_effect(claim: Claim, brief: Brief) -> None:
             claim.verdict = "supported" if pos else "contradicted"
             claim.reason = f"The strongest direct studies found a benefit: {labels}."
             return
+    auto = [st for st in brief.studies if st.appraiser == "automatic" and st.finding][:12]
+    if auto and not any(st.appraiser == "curated" for st in brief.studies):
+        if _judge_by_conclusions(claim, auto):
+            return
     v = brief.verdict
     if v == "insufficient evidence" or not ids:
         claim.verdict = "unverifiable"
@@ -432,6 +436,35 @@ def _judge_effect(claim: Claim, brief: Brief) -> None:
     claim.reason = (f"The evidence for {' + '.join(claim.drugs)} in {claim.condition or 'this condition'} is rated "
                     f"'{v}' ({brief.certainty} certainty)"
                     + (f"; rated down for {brief.reasons[0]}" if brief.reasons else "") + ".")
+
+
+def _judge_by_conclusions(claim: Claim, studies: list[Any]) -> bool:
+    """Automatic evidence only: compare the claim with each study's conclusion sentence (claimcheck).
+
+    Returns False (and leaves the claim alone) when the classifier is unavailable or undecided.
+    """
+    try:
+        from .claimcheck import classify_many
+    except ImportError:
+        return False
+    try:
+        labels = classify_many([(claim.text, st.finding) for st in studies])
+    except Exception:  # noqa: BLE001 - missing weights must not break an audit
+        return False
+    sup = [st for st, (lab, p) in zip(studies, labels, strict=True) if lab == "supports" and p >= 0.5]
+    ref = [st for st, (lab, p) in zip(studies, labels, strict=True) if lab == "refutes" and p >= 0.5]
+    if not sup and not ref:
+        return False
+    if len(sup) >= 2 * max(1, len(ref)):
+        claim.verdict = "supported"
+    elif len(ref) >= 2 * max(1, len(sup)):
+        claim.verdict = "contradicted"
+    else:
+        claim.verdict = "partly supported"
+    claim.evidence = [ClaimEvidence(id=st.id, note=st.finding) for st in (sup + ref)[:8]]
+    claim.reason = (f"Of {len(studies)} automatically appraised studies, {len(sup)} conclude in line with the claim "
+                    f"and {len(ref)} against it (machine-read conclusions; check the records).")
+    return True
 
 
 def _judge_combination(claim: Claim, brief: Brief) -> None:
