@@ -107,7 +107,7 @@ def appraise_record(record: Record) -> Appraisal | None:
     parts = record_parts(record)
     title = record.title or ""
     abstract = " ".join(p.text for p in parts)
-    if not title and not abstract:
+    if not title and not abstract and record.kind != "trial":
         return None
     text = f"{title}\n{abstract}"
     d: DesignResult = classify_design(record)
