@@ -50,7 +50,7 @@ def test_training_questions_beat_majority(shared):
     root = shared("pubmedqa")
     data = json.loads((root / "ori_pqal.json").read_text(encoding="utf-8"))
     test_ids = set(json.loads((root / "test_ground_truth.json").read_text(encoding="utf-8")))
-    items = [r for pmid, r in data.items() if pmid not in test_ids][:150]
+    items = [r for pmid, r in data.items() if pmid not in test_ids][:100]
     gold = [r["final_decision"] for r in items]
     pred = [Q.answer_question(r["QUESTION"], "\n".join(r["CONTEXTS"]))[0] for r in items]
     acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)

@@ -66,7 +66,7 @@ def test_weights_load_offline_and_fast():
     t0 = time.perf_counter()
     out = D.classify_directions(sentences, intervention="group A", comparator="group B")
     rate = len(sentences) / (time.perf_counter() - t0)
-    assert len(out) == 2000 and rate > 500, rate
+    assert len(out) == 2000 and rate > 300, rate  # ~2000/s on an idle core
 
 
 def _ei_train(shared):
@@ -119,7 +119,7 @@ def test_select_evidence_finds_the_result_sentence(shared):
         rows = [r for r in csv.DictReader(f) if r["PMCID"] in ids and int(r["Evidence Start"]) >= 0]
     seen, hits = set(), 0
     for r in rows:
-        if r["PromptID"] in seen or len(seen) >= 40:
+        if r["PromptID"] in seen or len(seen) >= 25:
             continue
         seen.add(r["PromptID"])
         text = (root / "txt_files_v2" / f"PMC{r['PMCID']}.txt").read_text(encoding="utf-8")

@@ -164,6 +164,7 @@ class _Prompt:
     comp_groups: frozenset[str] = frozenset()
 
     @classmethod
+    @lru_cache(maxsize=256)
     def make(cls, intervention: str | None, comparator: str | None, outcome: str | None) -> _Prompt:
         i = {_stem(w) for w in _content_words(intervention)}
         c = {_stem(w) for w in _content_words(comparator)}
@@ -360,20 +361,22 @@ def hash_features(
 
 
 def _ngrams(toks: Sequence[str], prefix: str, n_max: int) -> list[tuple[str, float]]:
-    feats: list[tuple[str, float]] = []
-    for n in range(1, n_max + 1):
-        for i in range(len(toks) - n + 1):
-            feats.append((prefix + " ".join(toks[i : i + n]), 1.0))
+    feats = [(prefix + t, 1.0) for t in toks]
+    for n in range(2, n_max + 1):
+        feats.extend((prefix + " ".join(toks[i : i + n]), 1.0) for i in range(len(toks) - n + 1))
     return feats
+
+
+@lru_cache(maxsize=50_000)
+def _word_char_grams(word: str, lo: int, hi: int) -> tuple[tuple[str, float], ...]:
+    w = f" {word} "
+    return tuple(("c:" + w[i : i + n], 1.0) for n in range(lo, hi + 1) for i in range(max(len(w) - n + 1, 1)))
 
 
 def _char_grams(text: str, lo: int = 3, hi: int = 5) -> list[tuple[str, float]]:
     feats: list[tuple[str, float]] = []
     for w in text.split():
-        w = f" {w} "
-        for n in range(lo, hi + 1):
-            for i in range(max(len(w) - n + 1, 1)):
-                feats.append(("c:" + w[i : i + n], 1.0))
+        feats.extend(_word_char_grams(w, lo, hi))
     return feats
 
 
