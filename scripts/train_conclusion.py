@@ -58,7 +58,7 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
-        "--grid", default="0.3,1", help="values of C tried by 5-fold CV (larger C is slow to fit)"
+        "--grid", default="0.3,1,3,10", help="values of C tried by 5-fold CV (larger C is slower)"
     )
     args = ap.parse_args()
     train, _ = load()
