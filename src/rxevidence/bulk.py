@@ -66,7 +66,7 @@ class PreparedFile:
     already_done: bool = False
     # (tag, item JSON, appraisal JSON or "") in file order, from position start_at + 1
     items: list[tuple[str, str, str]] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)  # record ids written or deleted by this file
+    ids: list[str] = field(default_factory=list)  # record ids (and vocabulary keys) this file writes or deletes
     final_error: str | None = None  # a ParseError that cut the file short
     seconds: float = 0.0
 
@@ -143,6 +143,9 @@ def prepare_file(
                 ids[item.id] = None
             elif isinstance(item, VocabTerm):
                 out.items.append((_VOCAB, item.model_dump_json(exclude_defaults=True), ""))
+                # vocabulary rows are keys too: two files adding the same term commit one after the other
+                # (concurrent inserts of the same keys in different orders could deadlock)
+                ids[f"vocab:{item.term}\t{item.kind}\t{item.canonical}"] = None
             elif isinstance(item, Skipped):
                 out.items.append((_SKIP, item.model_dump_json(exclude_defaults=True), ""))
     except ParseError as e:
