@@ -35,7 +35,7 @@ from typing import Any  # noqa: E402
 from .models import Appraisal, DrugMention, Query, Record  # noqa: E402
 from .store.base import Store  # noqa: E402
 
-MAX_HITS = 400
+MAX_HITS = 200
 
 
 @dataclass
