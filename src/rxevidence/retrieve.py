@@ -63,6 +63,28 @@ def drug_scope(query: Query) -> list[str]:
     return list(dict.fromkeys(n.lower() for n in names))
 
 
+def minimal_phrases(terms: list[str]) -> list[str]:
+    """Drop phrases that a shorter phrase in the same OR group already covers.
+
+    In a full-text OR group, "low back pain" adds nothing when "back pain" is there (every document with the
+    longer phrase has the shorter one), so the search gives the same hits with far fewer phrases.
+    """
+    kept: list[tuple[str, ...]] = []
+    for t in sorted({" ".join(re.findall(r"\w+", x.lower())) for x in terms if x}, key=lambda x: (len(x.split()), x)):
+        words = tuple(t.split())
+        if not words:
+            continue
+        if any(_contains(words, k) for k in kept):
+            continue
+        kept.append(words)
+    return [" ".join(k) for k in kept]
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
 def _drug_terms(vocab: Any, mention: DrugMention) -> list[str]:
     names = mention.members if mention.is_class and mention.members else [mention.name]
     terms: list[str] = []
@@ -71,14 +93,16 @@ def _drug_terms(vocab: Any, mention: DrugMention) -> list[str]:
         syn = getattr(vocab, "synonyms", None)
         if syn is not None:
             try:
-                terms.extend(syn(n))
+                names_of = syn(n)
             except (KeyError, LookupError):
-                pass
+                names_of = []
+            # a class has many members: their main brand names are enough to find the studies
+            terms.extend(names_of[:4] if mention.is_class else names_of)
     terms.extend(mention.synonyms)
     if mention.is_class:
         terms.append(mention.name)
     # very short names make poor search phrases (e.g. "LDN" is fine, "A" is not)
-    return sorted({t.lower() for t in terms if t and len(t) >= 3})
+    return minimal_phrases([t for t in terms if t and len(t) >= 3])
 
 
 def _condition_terms(vocab: Any, query: Query) -> list[str]:
@@ -92,7 +116,7 @@ def _condition_terms(vocab: Any, query: Query) -> list[str]:
             terms.extend(fn(c.id, include_narrower=True))
         except (KeyError, LookupError):
             pass
-    return sorted({t.lower() for t in terms if t and len(t) >= 3})
+    return minimal_phrases([t for t in terms if t and len(t) >= 3])
 
 
 def condition_scope(vocab: Any, query: Query) -> list[str]:

@@ -70,8 +70,14 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _m002_rank(db: sqlite3.Connection) -> None:
+    """Make FTS5's ``rank`` the weighted BM25 (title 10, body 1, terms 3), so ``ORDER BY rank`` is optimised."""
+    db.execute("INSERT INTO records_fts(records_fts, rank) VALUES('rank', 'bm25(10.0, 1.0, 3.0)')")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_rank", _m002_rank),
 ]
 
 _WORD = re.compile(r"[\w][\w'-]*", re.UNICODE)
@@ -327,19 +333,30 @@ class SQLiteStore(Store):
             return self.conn.execute("SELECT count(*) FROM records WHERE kind = ?", (kind,)).fetchone()[0]
         return self.conn.execute("SELECT count(*) FROM records").fetchone()[0]
 
-    def _fts(self, match: str, kind: str | None, limit: int) -> list[SearchHit]:
-        sql = (
-            "SELECT r.id, r.kind, r.title, r.year, bm25(records_fts, 10.0, 1.0, 3.0) AS score,"
-            " snippet(records_fts, 1, '[', ']', ' … ', 16)"
-            " FROM records_fts JOIN records r ON r.rowid = records_fts.rowid"
-            " WHERE records_fts MATCH ?"
-        )
-        args: list[Any] = [match]
-        if kind:
-            sql += " AND r.kind = ?"
-            args.append(kind)
-        sql += " ORDER BY score LIMIT ?"
-        args.append(limit)
+    def _has_kind(self, kind: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM records WHERE kind = ? LIMIT 1", (kind,)).fetchone() is not None
+
+    def _fts(self, match: str, kind: str | None, limit: int, *, snippets: bool = False) -> list[SearchHit]:
+        """Top ``limit`` matches by weighted BM25. The ranking runs inside FTS5 (``ORDER BY rank``) and only
+        the winners are joined to the records table; a kind with no records costs nothing."""
+        if kind and not self._has_kind(kind):
+            return []
+        snip = ", snippet(records_fts, 1, '[', ']', ' … ', 16)" if snippets else ", NULL"
+        if kind and kind != "article":
+            # rare kinds: filter before ranking so articles do not crowd them out
+            sql = ("SELECT r.id, r.kind, r.title, r.year, rank" + snip +
+                   " FROM records_fts JOIN records r ON r.rowid = records_fts.rowid"
+                   " WHERE records_fts MATCH ? AND r.kind = ? ORDER BY rank LIMIT ?")
+            args: list[Any] = [match, kind, limit]
+        else:
+            over = limit * 2 if kind else limit
+            sql = ("SELECT r.id, r.kind, r.title, r.year, f.score" + (
+                ", snippet(records_fts, 1, '[', ']', ' … ', 16)" if snippets else ", NULL") +
+                " FROM (SELECT rowid AS rid, rank AS score FROM records_fts WHERE records_fts MATCH ?"
+                " ORDER BY rank LIMIT ?) f JOIN records r ON r.rowid = f.rid"
+                + (" JOIN records_fts ON records_fts.rowid = f.rid AND records_fts MATCH ?" if snippets else "")
+                + (" WHERE r.kind = ?" if kind else "") + " ORDER BY f.score LIMIT ?")
+            args = [match, over] + ([match] if snippets else []) + ([kind] if kind else []) + [limit]
         try:
             rows = self.conn.execute(sql, args).fetchall()
         except sqlite3.OperationalError as e:
@@ -351,7 +368,7 @@ class SQLiteStore(Store):
         words = [w for w in words if w]
         if not words:
             return []
-        return self._fts(" AND ".join(words), kind, limit)
+        return self._fts(" AND ".join(words), kind, limit, snippets=True)
 
     def search_terms(self, groups: list[list[str]], *, kind: str | None = None, limit: int = 200) -> list[SearchHit]:
         parts = []
