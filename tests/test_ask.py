@@ -122,3 +122,11 @@ def test_brief_from_automatic_appraisals_without_pack(shared, tmp_path):
     assert all(st.appraiser == "automatic" for st in b.studies)
     assert brief_problems(b, s) == []
     s.close()
+
+
+def test_ambiguous_condition_falls_back_to_the_other_reading(packed_store):
+    """'back spasms' reads first as muscle spasm; with no diazepam study there, the back-pain reading is used."""
+    b = ask("valium for back spasms", store=packed_store)
+    assert b.query.condition.id == "back-pain"
+    assert any("may also mean" in n for n in b.notes)
+    assert any(s.id == "pmid:28187918" for s in b.studies)

@@ -62,5 +62,30 @@ def ask(
     ev = retrieve(store, query, vocab=vocab)
     ev.notes.extend(notes)
     brief = synthesize(query, ev, vocab=vocab)
+    if not brief.studies and query.condition is not None:
+        brief, ev = _try_alternatives(store, query, brief, ev, vocab)
     validate_brief(brief, store, ev.appraisals)
     return brief
+
+
+def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any) -> tuple[Brief, Any]:
+    """When the condition as read finds no studies, try the other readings the parser offered."""
+    from .models import ConditionMention
+
+    for alt in query.alternatives:
+        if alt.get("kind") != "condition" or not alt.get("id"):
+            continue
+        try:
+            narrower = vocab.narrower(alt["id"])
+        except (KeyError, LookupError):
+            narrower = []
+        cond = ConditionMention(text=query.condition.text, id=alt["id"], name=alt.get("name") or alt["id"],
+                                narrower=narrower)
+        q2 = query.model_copy(update={"condition": cond})
+        ev2 = retrieve(store, q2, vocab=vocab)
+        b2 = synthesize(q2, ev2, vocab=vocab)
+        if b2.studies:
+            b2.notes.insert(0, f"No studies matched “{query.condition.name}”; this brief reads "
+                               f"“{query.condition.text}” as {cond.name}, which the question may also mean.")
+            return b2, ev2
+    return brief, ev

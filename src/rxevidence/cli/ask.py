@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from .common import DbOption, JsonOption, console, emit_json, err_console, get_store, handle_errors
+from .common import DbOption, JsonOption, get_store, handle_errors, write_output
 
 FORMATS = ("terminal", "md", "json", "html")
 
@@ -43,27 +43,6 @@ def register(app: typer.Typer) -> None:
                 raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
             store = get_store(db)
             brief = ask_fn(question, store=store, online=online, offline=offline)
-            if fmt == "json":
-                text = brief_json(brief)
-            elif fmt == "md":
-                text = render_markdown(brief)
-            elif fmt == "html":
-                text = render_html(brief)
-            else:
-                text = None
-            if out is not None:
-                if text is None:
-                    from rich.console import Console
-
-                    with open(out, "w", encoding="utf-8") as fh:
-                        render_terminal(Console(file=fh, width=120), brief, all_sentences=full)
-                else:
-                    out.write_text(text, encoding="utf-8")
-                err_console.print(f"Wrote {out}")
-                return
-            if text is None:
-                render_terminal(console, brief, all_sentences=full)
-            elif fmt == "json":
-                emit_json(brief)
-            else:
-                typer.echo(text)
+            write_output(brief, fmt=fmt, out=out,
+                         renderers={"json": brief_json, "md": render_markdown, "html": render_html},
+                         terminal=lambda c, b: render_terminal(c, b, all_sentences=full))

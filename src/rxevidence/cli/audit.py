@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from .common import DbOption, JsonOption, console, emit_json, err_console, get_store, handle_errors
+from .common import DbOption, JsonOption, get_store, handle_errors, write_output
 
 FORMATS = ("terminal", "md", "json", "html")
 
@@ -51,19 +51,6 @@ def register(app: typer.Typer) -> None:
                 elif kind is None and p.suffix.lower() in (".md", ".markdown"):
                     kind = "md"
             report = audit_fn(raw, store=get_store(db), kind=None if kind == "text" else kind)
-            text = {"json": audit_json, "md": render_audit_markdown, "html": render_audit_html}.get(fmt)
-            if out is not None:
-                if text is None:
-                    from rich.console import Console
-
-                    with open(out, "w", encoding="utf-8") as fh:
-                        render_audit_terminal(Console(file=fh, width=100), report)
-                else:
-                    out.write_text(text(report), encoding="utf-8")
-                err_console.print(f"Wrote {out}")
-            elif fmt == "json":
-                emit_json(report)
-            elif text is not None:
-                typer.echo(text(report))
-            else:
-                render_audit_terminal(console, report)
+            write_output(report, fmt=fmt, out=out,
+                         renderers={"json": audit_json, "md": render_audit_markdown, "html": render_audit_html},
+                         terminal=render_audit_terminal)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +30,30 @@ def emit_json(obj: Any) -> None:
     if hasattr(obj, "model_dump"):
         obj = obj.model_dump(mode="json")
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def write_output(
+    obj: Any,
+    *,
+    fmt: str,
+    out: Path | None,
+    renderers: dict[str, Callable[[Any], str]],
+    terminal: Callable[[Console, Any], None],
+) -> None:
+    """Render ``obj`` as ``fmt`` ("terminal" or a key of ``renderers``) to ``out`` or to stdout."""
+    if out is not None:
+        if fmt in renderers:
+            out.write_text(renderers[fmt](obj), encoding="utf-8")
+        else:
+            with open(out, "w", encoding="utf-8") as fh:
+                terminal(Console(file=fh, width=110, highlight=False), obj)
+        err_console.print(f"Wrote {out}")
+    elif fmt == "json":
+        emit_json(obj)
+    elif fmt in renderers:
+        sys.stdout.write(renderers[fmt](obj).rstrip("\n") + "\n")
+    else:
+        terminal(console, obj)
 
 
 def get_store(db: str | None) -> Store:
