@@ -332,7 +332,12 @@ class LinearModel:
             return cls(coef=coef, intercept=z["intercept"], classes=classes, idf=idf, meta=meta)
 
     def decision(self, x: sparse.csr_matrix) -> np.ndarray:
-        return np.asarray(x @ self.coef.T) + self.intercept
+        coef_t = self.__dict__.get("_coef_t")
+        if coef_t is None or coef_t.shape[0] != self.coef.shape[1]:
+            # a C-contiguous (n_features, n_classes) copy: sparse @ contiguous dense is several times faster
+            coef_t = np.ascontiguousarray(self.coef.T)
+            self.__dict__["_coef_t"] = coef_t
+        return np.asarray(x @ coef_t) + self.intercept
 
     def predict_proba(self, x: sparse.csr_matrix) -> np.ndarray:
         d = self.decision(x)
