@@ -490,6 +490,8 @@ def pg_available() -> bool:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small ingest; ask at 10k and 100k only")
+    ap.add_argument("--ingest-files", type=int, default=None, help="MEDLINE files for the speed-up (default 16)")
+    ap.add_argument("--ingest-per-file", type=int, default=None, help="records per file (default 400)")
     ap.add_argument("--full", action="store_true", help="(kept for symmetry: 1M is measured by default)")
     ap.add_argument("--sizes", default=None, help="comma-separated store sizes (default 10000,100000,1000000)")
     ap.add_argument("--backends", default="sqlite,postgres")
@@ -513,7 +515,9 @@ def main() -> None:
     if "postgres" in backends and not pg_available():
         print(f"(no PostgreSQL at {PG_URL}: PostgreSQL skipped)")
         backends = [b for b in backends if b != "postgres"]
-    n_files, per_file = (4, 100) if args.quick else (8, 200)
+    n_files, per_file = (4, 100) if args.quick else (16, 400)
+    n_files = args.ingest_files or n_files
+    per_file = args.ingest_per_file or per_file
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     figures: dict[str, Any] = {"cpus": cpus, "load_avg_at_start": round(load, 2)}
