@@ -668,7 +668,15 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     indirect = [v for v in included if not is_direct(v)]
     head_to_head = [v for v in direct if comparator_kind(v) == "active" and not is_combination(v)]
     if query.relation == "comparison" and len(query.drugs) >= 2:
-        direct = _comparison_view(direct, query) or direct
+        h2h = _comparison_view(direct, query)
+        first, second = query.drugs[0].name, query.drugs[1].name
+        if h2h:
+            direct = h2h
+            brief.notes.append(f"A comparison: the verdict reads from {first}'s side against {second} "
+                               f"(“effective” = {first} did better; “ineffective” = no better or worse).")
+        else:
+            brief.notes.append(f"No head-to-head study of {first} against {second} was found; the verdict is "
+                               f"about {first} against placebo or other comparators.")
     elif head_to_head and len(head_to_head) < len(direct):
         # an efficacy question is answered by placebo-controlled evidence; head-to-head results say how the
         # drug compares with another active drug, not whether it works
@@ -735,6 +743,11 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         sentences.append(Sentence(text=f"No evidence found in this store for {subject}"
                                        + (f" and {cname}" if cname else "") + ".",
                                   citations=[], section="bottom-line", claims={"absence": True}))
+    if query.intent == "safety" or query.population:
+        brief.notes.append(
+            "This question asks about safety" + (f" ({', '.join(query.population)})" if query.population else "")
+            + ": the verdict grades benefit, not safety; see the harms section and the label, and ask a "
+              "pharmacist.")
     brief.sentences = sentences
     brief.notes.extend(ev.notes)
     return brief
