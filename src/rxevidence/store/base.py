@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +54,22 @@ class UpsertCounts:
             "skipped": self.skipped,
             "skipped_reasons": dict(sorted(self.reasons.items())),
         }
+
+
+def boolean_query(
+    groups: list[list[str]], phrase: Callable[[str], str | None], *, any_of: str, all_of: str
+) -> str | None:
+    """A full-text query: the phrases of each group joined by ``any_of``, the groups by ``all_of``.
+
+    ``phrase`` turns user text into one safely quoted phrase of the backend's syntax (None when it has no
+    words); groups with no phrase are dropped, and None comes back when nothing is left.
+    """
+    parts = []
+    for g in groups:
+        phrases = sorted({p for p in (phrase(t) for t in g) if p})
+        if phrases:
+            parts.append("(" + any_of.join(phrases) + ")")
+    return all_of.join(parts) if parts else None
 
 
 def record_json(record: Record) -> str:

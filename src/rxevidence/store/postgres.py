@@ -15,7 +15,16 @@ from psycopg.types.json import Jsonb
 
 from ..errors import StoreError
 from ..models import Appraisal, Record
-from .base import SearchHit, Store, UpsertCounts, content_hash, is_older, record_json, search_text
+from .base import (
+    SearchHit,
+    Store,
+    UpsertCounts,
+    boolean_query,
+    content_hash,
+    is_older,
+    record_json,
+    search_text,
+)
 
 
 def _m001_initial(cur: psycopg.Cursor) -> None:
@@ -243,20 +252,12 @@ class PostgresStore(Store):
         return [SearchHit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
     def search(self, text: str, *, kind: str | None = None, limit: int = 20) -> list[SearchHit]:
-        words = [p for p in (_phrase(w) for w in _WORD.findall(text)) if p]
-        if not words:
-            return []
-        return self._fts(" & ".join(words), kind, limit)
+        match = boolean_query([[w] for w in _WORD.findall(text)], _phrase, any_of=" | ", all_of=" & ")
+        return self._fts(match, kind, limit) if match else []
 
     def search_terms(self, groups: list[list[str]], *, kind: str | None = None, limit: int = 200) -> list[SearchHit]:
-        parts = []
-        for g in groups:
-            phrases = sorted({p for p in (_phrase(t) for t in g) if p})
-            if phrases:
-                parts.append("(" + " | ".join(phrases) + ")")
-        if not parts:
-            return []
-        return self._fts(" & ".join(parts), kind, limit)
+        match = boolean_query(groups, _phrase, any_of=" | ", all_of=" & ")
+        return self._fts(match, kind, limit) if match else []
 
     # ------------------------------------------------------------ appraisals
     def put_appraisal(self, appraisal: Appraisal) -> None:

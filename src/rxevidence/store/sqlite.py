@@ -14,7 +14,16 @@ from typing import Any
 
 from ..errors import StoreError
 from ..models import Appraisal, Record
-from .base import SearchHit, Store, UpsertCounts, is_older, record_payload, same_content, search_text
+from .base import (
+    SearchHit,
+    Store,
+    UpsertCounts,
+    boolean_query,
+    is_older,
+    record_payload,
+    same_content,
+    search_text,
+)
 
 # ---------------------------------------------------------------- migrations
 
@@ -364,21 +373,12 @@ class SQLiteStore(Store):
         return [SearchHit(r[0], r[1], r[2], r[3], -float(r[4]), r[5]) for r in rows]
 
     def search(self, text: str, *, kind: str | None = None, limit: int = 20) -> list[SearchHit]:
-        words = [fts_phrase(w) for w in _WORD.findall(text)]
-        words = [w for w in words if w]
-        if not words:
-            return []
-        return self._fts(" AND ".join(words), kind, limit, snippets=True)
+        match = boolean_query([[w] for w in _WORD.findall(text)], fts_phrase, any_of=" OR ", all_of=" AND ")
+        return self._fts(match, kind, limit, snippets=True) if match else []
 
     def search_terms(self, groups: list[list[str]], *, kind: str | None = None, limit: int = 200) -> list[SearchHit]:
-        parts = []
-        for g in groups:
-            phrases = sorted({p for p in (fts_phrase(t) for t in g) if p})
-            if phrases:
-                parts.append("(" + " OR ".join(phrases) + ")")
-        if not parts:
-            return []
-        return self._fts(" AND ".join(parts), kind, limit)
+        match = boolean_query(groups, fts_phrase, any_of=" OR ", all_of=" AND ")
+        return self._fts(match, kind, limit) if match else []
 
     # ------------------------------------------------------------ appraisals
     def put_appraisal(self, appraisal: Appraisal) -> None:
