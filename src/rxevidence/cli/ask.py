@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import InputError
-from .common import DbOption, JsonOption, get_store, handle_errors, write_output
-
-FORMATS = ("terminal", "md", "json", "html")
+from .common import (
+    DbOption,
+    FormatOption,
+    JsonOption,
+    OutOption,
+    check_format,
+    get_store,
+    handle_errors,
+    write_output,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -19,8 +25,8 @@ def register(app: typer.Typer) -> None:
         question: Annotated[str, typer.Argument(help="A question such as 'How effective is diazepam for pain?'")],
         db: DbOption = None,
         json_: JsonOption = False,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="terminal, md, json or html.")] = "terminal",
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the brief to this file.")] = None,
+        fmt: FormatOption = "terminal",
+        out: OutOption = None,
         online: Annotated[bool, typer.Option("--online", help="Fetch fresh records from PubMed, openFDA, "
                                              "ClinicalTrials.gov first.")] = False,
         offline: Annotated[bool, typer.Option("--offline", help="Never use the network.")] = False,
@@ -37,8 +43,7 @@ def register(app: typer.Typer) -> None:
         if json_:
             fmt = "json"
         with handle_errors(fmt == "json"):
-            if fmt not in FORMATS:
-                raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+            check_format(fmt)
             if not question.strip():
                 raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
             store = get_store(db)

@@ -9,9 +9,16 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from .common import DbOption, JsonOption, get_store, handle_errors, write_output
-
-FORMATS = ("terminal", "md", "json", "html")
+from .common import (
+    DbOption,
+    FormatOption,
+    JsonOption,
+    OutOption,
+    check_format,
+    get_store,
+    handle_errors,
+    write_output,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,8 +27,8 @@ def register(app: typer.Typer) -> None:
         file: Annotated[str, typer.Argument(help="Article file (plain text, Markdown or HTML), or - for stdin.")],
         db: DbOption = None,
         json_: JsonOption = False,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="terminal, md, json or html.")] = "terminal",
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
+        fmt: FormatOption = "terminal",
+        out: OutOption = None,
         kind: Annotated[str | None, typer.Option("--input", help="Force the input type: text, md or html.")] = None,
     ) -> None:
         """Check each claim of a health article against the evidence; flag internal contradictions.
@@ -35,8 +42,7 @@ def register(app: typer.Typer) -> None:
         if json_:
             fmt = "json"
         with handle_errors(fmt == "json"):
-            if fmt not in FORMATS:
-                raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+            check_format(fmt)
             if file == "-":
                 raw = sys.stdin.read(MAX_ARTICLE_CHARS + 1)
             else:

@@ -23,6 +23,14 @@ DbOption = Annotated[
     typer.Option("--db", help="Store path or postgresql:// URL (default: $RXEVIDENCE_DB or the user data dir)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+OUTPUT_FORMATS = ("terminal", "md", "json", "html")
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="terminal, md, json or html.")]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write the output to this file.")]
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in OUTPUT_FORMATS:
+        raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
 
 
 def emit_json(obj: Any) -> None:
