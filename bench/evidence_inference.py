@@ -1,13 +1,15 @@
 """Effect direction on Evidence Inference 2.0, TEST split (ev2_test_article_ids.txt).
 
-    python bench/evidence_inference.py [--quick] [--split test|validation]
+    python bench/evidence_inference.py [--quick] [--split test|validation] [--embed]
 
 (a) oracle: the gold evidence span of each valid annotation -> classify_direction -> macro-F1.
 (b) pipeline: every sentence of the article's full text -> select_evidence (top 1) -> classify_direction,
     scored per prompt against the majority label of its annotations -> macro-F1; plus evidence-selection
     accuracy (the top sentence overlaps an annotated evidence span).
 Anchors: baseline macro-F1 0.51, BioMed-RoBERTa pipeline 0.78 (DeYoung et al. 2020). Goal >= 0.80.
-Models trained on ev2_train only (scripts/train_direction.py), settings chosen on ev2_validation.
+Models trained on ev2_train only (scripts/train_direction.py; the optional MiniLM cross-encoder of
+--embed by scripts/train_crossenc.py), settings chosen on ev2_validation. The JSON line's top-level
+figures are the default linear model's; --embed adds the cross-encoder's as minilm_*.
 Reads ../shared/data/evidence_inference in place (RXEVIDENCE_SHARED_DATA overrides).
 """
 
@@ -41,6 +43,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="60 prompts only")
     ap.add_argument("--split", default="test", choices=["test", "validation"])
+    ap.add_argument("--embed", action="store_true", help="also the optional MiniLM cross-encoder (embed extra)")
     args = ap.parse_args()
     if not EI.exists():
         sys.exit(f"needs {EI}")
@@ -48,7 +51,50 @@ def main() -> None:
     if args.quick:
         prompts = random.Random(0).sample(prompts, min(60, len(prompts)))
     t0 = time.time()
+    res = evaluate(prompts)
+    print(
+        f"Evidence Inference 2.0 — split: ev2_{args.split} ({len(prompts)} prompts){' [quick]' if args.quick else ''}"
+    )
+    print(f"data: {EI}")
+    print("anchors: baseline macro-F1 0.51 · BioMed-RoBERTa pipeline 0.78 · goal >= 0.80 (CPU)")
+    report("linear model (default; weights/direction.npz + evidence.npz)", res)
+    figures = {
+        "benchmark": "evidence_inference",
+        "split": f"ev2_{args.split}",
+        "quick": args.quick,
+        **{k: v for k, v in res.items() if not k.startswith("_")},
+        "anchor_baseline_macro_f1": 0.51,
+        "anchor_biomed_roberta_pipeline_macro_f1": 0.78,
+        "goal_macro_f1": 0.80,
+    }
+    if args.embed:
+        from rxevidence.appraise import crossenc
 
+        if not crossenc.available(D.CROSSENC_NAME):
+            print("\n--embed: skipped (pip install 'rxevidence[embed]' and the shipped direction-minilm weights)")
+        else:
+            D.use_backend("minilm")
+            try:
+                mres = evaluate(prompts)
+            finally:
+                D.use_backend("linear")
+            meta = crossenc.load(D.CROSSENC_NAME).meta
+            report(
+                f"MiniLM cross-encoder (optional 'embed' extra; top {meta.get('trainable_layers')} layers fine-tuned"
+                f" on {meta.get('data')}; selection = linear top-5 re-ranked)",
+                mres,
+            )
+            figures.update({f"minilm_{k}": v for k, v in mres.items() if not k.startswith("_")})
+            best = max(mres["oracle_macro_f1"], mres["pipeline_macro_f1"])
+            print(f"\nlinear -> MiniLM: oracle {res['oracle_macro_f1']:.3f} -> {mres['oracle_macro_f1']:.3f}, "
+                  f"pipeline {res['pipeline_macro_f1']:.3f} -> {mres['pipeline_macro_f1']:.3f}; goal 0.80 "
+                  f"{'reached' if best >= 0.80 else 'NOT reached'}")
+    print(f"\n({time.time() - t0:.0f}s)")
+    print(json.dumps(figures))
+
+
+def evaluate(prompts: list) -> dict:
+    """(a) oracle-span and (b) own-selection figures with the direction backend in use."""
     # (a) oracle spans
     gold_a, pred_a, errs_a = [], [], []
     for p in prompts:
@@ -90,57 +136,43 @@ def main() -> None:
         if lab != p.label:
             errs_b.append((p.label, lab, prob, p, sent))
     pipe_time = time.time() - t1
-    pipe_f1 = f1_score(gold_b, pred_b, average="macro", labels=LABELS)
-    pipe_acc = sum(g == q for g, q in zip(gold_b, pred_b, strict=True)) / len(gold_b)
-    sel_acc = sel_hits / max(sel_n, 1)
+    return {
+        "oracle_macro_f1": round(float(oracle_f1), 4),
+        "oracle_accuracy": round(oracle_acc, 4),
+        "pipeline_macro_f1": round(float(f1_score(gold_b, pred_b, average="macro", labels=LABELS)), 4),
+        "pipeline_accuracy": round(sum(g == q for g, q in zip(gold_b, pred_b, strict=True)) / len(gold_b), 4),
+        "evidence_selection_accuracy": round(sel_hits / max(sel_n, 1), 4),
+        "n_annotations": len(gold_a),
+        "n_prompts": len(gold_b),
+        "pipeline_ms_per_prompt": round(pipe_time / len(prompts) * 1000, 1),
+        "_sel_n": sel_n,
+        "_sentences_per_article": n_sent / len(prompts),
+        "_confusion": (confusion_matrix(gold_a, pred_a, labels=LABELS).tolist(),
+                       confusion_matrix(gold_b, pred_b, labels=LABELS).tolist()),
+        "_errors": (errs_a, errs_b),
+    }
 
-    print(
-        f"Evidence Inference 2.0 — split: ev2_{args.split} ({len(prompts)} prompts){' [quick]' if args.quick else ''}"
-    )
-    print(f"data: {EI}")
-    print("anchors: baseline macro-F1 0.51 · BioMed-RoBERTa pipeline 0.78 · goal >= 0.80 (CPU)\n")
-    print(
-        f"(a) oracle evidence span  macro-F1 {oracle_f1:.3f}  accuracy {oracle_acc:.3f}  (n={len(gold_a)} annotations)"
-    )
-    print(
-        f"(b) own sentence selection macro-F1 {pipe_f1:.3f}  accuracy {pipe_acc:.3f}  (n={len(gold_b)} prompts)"
-    )
-    print(f"    evidence selection top-1 accuracy {sel_acc:.3f} (n={sel_n} prompts with a locatable span)")
-    print(
-        f"    {n_sent / len(prompts):.0f} sentences per article; pipeline {pipe_time / len(prompts) * 1000:.0f} ms per prompt"
-    )
-    print("\nconfusion (rows gold, cols predicted; order " + ", ".join(LABELS) + ")")
-    print("  oracle  ", confusion_matrix(gold_a, pred_a, labels=LABELS).tolist())
-    print("  pipeline", confusion_matrix(gold_b, pred_b, labels=LABELS).tolist())
+
+def report(name: str, r: dict) -> None:
+    print(f"\n== {name}")
+    print(f"(a) oracle evidence span  macro-F1 {r['oracle_macro_f1']:.3f}  accuracy {r['oracle_accuracy']:.3f}"
+          f"  (n={r['n_annotations']} annotations)")
+    print(f"(b) own sentence selection macro-F1 {r['pipeline_macro_f1']:.3f}  accuracy {r['pipeline_accuracy']:.3f}"
+          f"  (n={r['n_prompts']} prompts)")
+    print(f"    evidence selection top-1 accuracy {r['evidence_selection_accuracy']:.3f}"
+          f" (n={r['_sel_n']} prompts with a locatable span)")
+    print(f"    {r['_sentences_per_article']:.0f} sentences per article; pipeline {r['pipeline_ms_per_prompt']:.0f} ms per prompt")
+    print("confusion (rows gold, cols predicted; order " + ", ".join(LABELS) + ")")
+    print("  oracle  ", r["_confusion"][0])
+    print("  pipeline", r["_confusion"][1])
     rng = random.Random(1)
-    for title, errs in (("oracle", errs_a), ("pipeline", errs_b)):
-        print(f"\nsample of {title} errors ({len(errs)} in all):")
-        for g, q, prob, p, text in rng.sample(errs, min(4, len(errs))):
+    for title, errs in zip(("oracle", "pipeline"), r["_errors"], strict=True):
+        print(f"sample of {title} errors ({len(errs)} in all):")
+        for g, q, prob, p, text in rng.sample(errs, min(3, len(errs))):
             print(
                 f"- gold {g!r} predicted {q!r} ({prob:.2f}) | I: {p.intervention[:50]!r} C: {p.comparator[:40]!r} O: {p.outcome[:50]!r}"
             )
             print(f"    {text[:240]!r}")
-    print(f"\n({time.time() - t0:.0f}s)")
-    print(
-        json.dumps(
-            {
-                "benchmark": "evidence_inference",
-                "split": f"ev2_{args.split}",
-                "quick": args.quick,
-                "oracle_macro_f1": round(oracle_f1, 4),
-                "oracle_accuracy": round(oracle_acc, 4),
-                "pipeline_macro_f1": round(pipe_f1, 4),
-                "pipeline_accuracy": round(pipe_acc, 4),
-                "evidence_selection_accuracy": round(sel_acc, 4),
-                "n_annotations": len(gold_a),
-                "n_prompts": len(gold_b),
-                "anchor_baseline_macro_f1": 0.51,
-                "anchor_biomed_roberta_pipeline_macro_f1": 0.78,
-                "goal_macro_f1": 0.80,
-            }
-        )
-    )
-
 
 if __name__ == "__main__":
     main()

@@ -45,6 +45,10 @@ def test_ask_errors(db_path):
     assert err["ok"] is False and err["status"] == 400 and "No drug" in err["error"]
     r = runner.invoke(app, ["ask", "diazepam for pain", "--db", db_path, "--format", "pdf"])
     assert r.exit_code == 1 and "Unknown --format" in r.output
+    md = runner.invoke(app, ["ask", "diazepam for pain", "--db", db_path, "--format", "md"])
+    alias = runner.invoke(app, ["ask", "diazepam for pain", "--db", db_path, "--format", "Markdown"])
+    assert alias.exit_code == 0 and alias.stdout.startswith("#")
+    assert alias.stdout.split("\n")[:3] == md.stdout.split("\n")[:3]
 
 
 def test_pack_commands(db_path):

@@ -26,6 +26,15 @@ from .text import Part, record_parts, split_sentences
 #: Bump when the rules change; ``rxevidence appraise --stale-only`` recomputes older appraisals.
 APPRAISER_VERSION = "auto-1.0"
 
+
+def appraiser_version() -> str:
+    """The version stamped on new appraisals: :data:`APPRAISER_VERSION`, plus ``+minilm`` when the
+    optional cross-encoder reads the effect directions (``direction.use_backend("minilm")``)."""
+    from . import direction
+
+    return APPRAISER_VERSION if direction.backend() == "linear" else f"{APPRAISER_VERSION}+{direction.backend()}"
+
+
 _NOT_APPRAISED = ("label", "approval")
 _REVIEW_DESIGNS = ("meta-analysis", "systematic review")
 # designs that compare nothing themselves: no N, no overall direction (the finding is still kept)
@@ -114,7 +123,7 @@ def appraise_record(record: Record) -> Appraisal | None:
     a = Appraisal(
         record_id=record.id,
         appraiser="automatic",
-        appraiser_version=APPRAISER_VERSION,
+        appraiser_version=appraiser_version(),
         design=d.design,
         design_detail=d.detail,
         design_source=d.source,  # type: ignore[arg-type]
@@ -157,4 +166,4 @@ def appraise_record(record: Record) -> Appraisal | None:
     return a
 
 
-__all__ = ["APPRAISER_VERSION", "appraise_record", "classify_design", "rct_score"]
+__all__ = ["APPRAISER_VERSION", "appraise_record", "appraiser_version", "classify_design", "rct_score"]

@@ -9,6 +9,11 @@ files in ``appraise/weights/`` (no pickles).
 - :func:`select_evidence` -- indices of the sentences most likely to report the result for an
   (intervention, comparator, outcome) prompt, best first, with scores.
 
+:func:`use_backend` ``("minilm")`` switches both to the optional fine-tuned MiniLM cross-encoder
+(``appraise.crossenc``, the ``embed`` extra): more accurate, about 100x slower, so it is opt-in
+(``rxevidence appraise --model minilm``). Evidence selection then re-ranks the linear ranker's top
+sentences by the cross-encoder's probability that a sentence reports the result.
+
 Before hashing, the text is normalised so the n-grams see what matters: p-values become ``PSIG`` /
 ``PNS``, confidence intervals ``CI_HAS0`` / ``CI_HAS1`` / ``CI_POS`` / ``CI_NEG``, and words of the
 intervention / comparator / outcome become ``INTV`` / ``COMP`` / ``OUTC``, so "lower in COMP than in
@@ -37,6 +42,7 @@ DIRECTION_LABELS: tuple[str, ...] = ("decreased", "increased", "no difference")
 N_HASH = 2**18
 
 __all__ = [
+    "BACKENDS",
     "DIRECTION_LABELS",
     "LinearModel",
     "classify_direction",
@@ -47,7 +53,44 @@ __all__ = [
     "selection_features",
     "sentence_spans",
     "split_sentences",
+    "use_backend",
 ]
+
+BACKENDS: tuple[str, ...] = ("linear", "minilm")
+CROSSENC_NAME = "direction-minilm"
+_RERANK_POOL = 5
+_backend = {"name": "linear"}
+
+
+def use_backend(name: str) -> None:
+    """Select the direction / evidence model for this process: ``"linear"`` (default) or ``"minilm"``.
+
+    ``"minilm"`` needs the ``embed`` extra and the shipped cross-encoder weights; without them this
+    raises :class:`~rxevidence.appraise.crossenc.CrossEncoderUnavailable` with the install hint.
+    """
+    if name not in BACKENDS:
+        raise ValueError(f"unknown direction model {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name == "minilm":
+        from . import crossenc
+
+        crossenc.load(CROSSENC_NAME)  # fails now, with a clear message, rather than mid-job
+    _backend["name"] = name
+
+
+def backend() -> str:
+    """The direction / evidence model in use (``"linear"`` or ``"minilm"``)."""
+    return _backend["name"]
+
+
+def _crossenc_proba(
+    sentences: Sequence[str], intervention: str | None, comparator: str | None, outcome: str | None
+) -> np.ndarray:
+    """(n, 4) probabilities from the cross-encoder: increased, decreased, no difference, not evidence."""
+    from . import crossenc
+
+    model = crossenc.load(CROSSENC_NAME)
+    prompt = crossenc.direction_prompt(intervention, comparator, outcome)
+    return model.predict_proba([(prompt, s) for s in sentences])
 
 
 class ModelMissing(RxEvidenceError):
@@ -441,6 +484,10 @@ def classify_directions(
     """Vectorised :func:`classify_direction` for many sentences sharing one prompt."""
     if not sentences:
         return []
+    if _backend["name"] == "minilm":
+        p = direction_proba(sentences, intervention=intervention, comparator=comparator, outcome=outcome)
+        best = p.argmax(axis=1)
+        return [(DIRECTION_LABELS[int(j)], float(p[i, j])) for i, j in enumerate(best)]
     model = _model("direction.npz")
     x = hash_features(
         (direction_features(s, intervention, comparator, outcome) for s in sentences), model.idf
@@ -458,6 +505,15 @@ def direction_proba(
     outcome: str | None = None,
 ) -> np.ndarray:
     """Class probabilities (columns in :data:`DIRECTION_LABELS` order) for each sentence."""
+    if _backend["name"] == "minilm":
+        from . import crossenc
+
+        if not sentences:
+            return np.zeros((0, len(DIRECTION_LABELS)))
+        p = _crossenc_proba(sentences, intervention, comparator, outcome)
+        labels = crossenc.load(CROSSENC_NAME).labels
+        q = p[:, [labels.index(c) for c in DIRECTION_LABELS]].astype(np.float64)
+        return q / np.clip(q.sum(axis=1, keepdims=True), 1e-9, None)
     model = _model("direction.npz")
     if not sentences:
         return np.zeros((0, len(model.classes)))
@@ -573,6 +629,8 @@ def select_evidence(
     """Indices of the ``k`` sentences most likely to report the result for the prompt, with scores.
 
     Scores are probabilities from a pointwise logistic ranker (higher is better), sorted descending.
+    With the ``minilm`` backend the ranker's top sentences are re-ranked by the cross-encoder's
+    probability that the sentence reports the result, which becomes the score.
     """
     if not sentences:
         return []
@@ -580,6 +638,14 @@ def select_evidence(
     feats = selection_features(sentences, intervention=intervention, comparator=comparator, outcome=outcome)
     x = _selection_matrix(feats, model)
     p = model.predict_proba(x)[:, 1]
+    if _backend["name"] == "minilm":
+        from . import crossenc
+
+        pool = [int(j) for j in np.argsort(-p, kind="stable")[: max(k, _RERANK_POOL)]]
+        q = _crossenc_proba([sentences[j] for j in pool], intervention, comparator, outcome)
+        ev = 1.0 - q[:, crossenc.load(CROSSENC_NAME).labels.index("not evidence")]
+        ranked = sorted(zip(pool, ev, strict=True), key=lambda t: (-t[1], pool.index(t[0])))
+        return [(j, float(score)) for j, score in ranked[:k]]
     order = np.argsort(-p, kind="stable")[:k]
     return [(int(j), float(p[j])) for j in order]
 

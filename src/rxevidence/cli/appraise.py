@@ -53,9 +53,10 @@ def appraise_store(
     on_progress: Callable[[int], None] | None = None,
 ) -> AppraiseSummary:
     """Appraise the given records (or all, optionally of one kind) and store the appraisals."""
-    from ..appraise import APPRAISER_VERSION, appraise_record
+    from ..appraise import appraise_record, appraiser_version
 
-    summary = AppraiseSummary(appraiser_version=APPRAISER_VERSION)
+    version = appraiser_version()
+    summary = AppraiseSummary(appraiser_version=version)
     versions = _automatic_versions(store, ids) if stale_only else {}
     if ids is not None:
         present = store.has_records(ids)
@@ -83,7 +84,7 @@ def appraise_store(
         if kind and rec.kind != kind:
             continue
         done += 1
-        if stale_only and versions.get(rec.id) == APPRAISER_VERSION:
+        if stale_only and versions.get(rec.id) == version:
             summary.up_to_date += 1
         else:
             batch.append(rec)
@@ -110,6 +111,14 @@ def register(app: typer.Typer) -> None:
         stale_only: Annotated[
             bool, typer.Option("--stale-only", help="Skip records whose automatic appraisal has the current version.")
         ] = False,
+        model: Annotated[
+            str,
+            typer.Option(
+                "--model",
+                help="Effect-direction model: linear (default, fast) or minilm (fine-tuned cross-encoder; "
+                "needs the 'embed' extra, about 100x slower).",
+            ),
+        ] = "linear",
         db: DbOption = None,
         json_: JsonOption = False,
     ) -> None:
@@ -126,6 +135,12 @@ def register(app: typer.Typer) -> None:
                 raise InputError("Give record ids, or --all (optionally with --kind article and --stale-only).")
             if ids and all_:
                 raise InputError("Give record ids or --all, not both.")
+            from ..appraise import direction
+
+            try:
+                direction.use_backend(model)
+            except ValueError as e:
+                raise InputError(str(e)) from e
             store = get_store(db)
             wanted = [normalise_id(i) for i in ids] if ids else None
             total = len(wanted) if wanted is not None else store.count(kind)

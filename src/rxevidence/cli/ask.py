@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         if json_:
             fmt = "json"
         with handle_errors(fmt == "json"):
-            check_format(fmt)
+            fmt = check_format(fmt)
             if not question.strip():
                 raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
             store = get_store(db)

@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         if json_:
             fmt = "json"
         with handle_errors(fmt == "json"):
-            check_format(fmt)
+            fmt = check_format(fmt)
             if file == "-":
                 raw = sys.stdin.read(MAX_ARTICLE_CHARS + 1)
             else:

@@ -28,9 +28,15 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="terminal, md,
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write the output to this file.")]
 
 
-def check_format(fmt: str) -> None:
+_FORMAT_ALIASES = {"markdown": "md", "text": "terminal", "htm": "html"}
+
+
+def check_format(fmt: str) -> str:
+    """The canonical output format for ``fmt`` (``markdown`` -> ``md``); an InputError when unknown."""
+    fmt = _FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     if fmt not in OUTPUT_FORMATS:
         raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    return fmt
 
 
 def emit_json(obj: Any) -> None:
