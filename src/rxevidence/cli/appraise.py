@@ -137,10 +137,8 @@ def register(app: typer.Typer) -> None:
                 raise InputError("Give record ids or --all, not both.")
             from ..appraise import direction
 
-            try:
-                direction.use_backend(model)
-            except ValueError as e:
-                raise InputError(str(e)) from e
+            if model not in direction.BACKENDS:
+                raise InputError(f"unknown direction model {model!r}; choose one of {', '.join(direction.BACKENDS)}")
             store = get_store(db)
             wanted = [normalise_id(i) for i in ids] if ids else None
             total = len(wanted) if wanted is not None else store.count(kind)
@@ -153,10 +151,11 @@ def register(app: typer.Typer) -> None:
                 disable=json_ or not err_console.is_terminal,
             ) as progress:
                 task = progress.add_task("appraise", total=total or None)
-                summary = appraise_store(
-                    store, ids=wanted, kind=kind, stale_only=stale_only,
-                    on_progress=lambda n: progress.update(task, completed=n),
-                )
+                with direction.using(model):
+                    summary = appraise_store(
+                        store, ids=wanted, kind=kind, stale_only=stale_only,
+                        on_progress=lambda n: progress.update(task, completed=n),
+                    )
             if wanted is not None and summary.missing and len(summary.missing) == len(wanted):
                 raise InputError(
                     f"No record {', '.join(summary.missing[:5])} in the store {store.url}. Try: rxevidence search WORDS"
