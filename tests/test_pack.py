@@ -12,6 +12,7 @@ from rxevidence.ask import ask
 from rxevidence.models import Query
 from rxevidence.pack import SCOPE, install_pack, load_pack, study_appraisal, validate_pack
 from rxevidence.store import SQLiteStore
+from rxevidence.synthesize import _PLACEBO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,8 +82,15 @@ def test_every_drug_condition_pair_gets_a_filled_brief(store):
         tested = [s for s in pack.studies if s.id in expected and not s.healthy_volunteers
                   and (s.design in ("meta-analysis", "systematic review") or (s.design == "rct" and (s.n or 0) >= 50))
                   and drug not in (s.comparator or "").lower().replace(f"{drug} alone", "")]
-        if b.verdict == "insufficient evidence" and tested:
-            problems.append(f"no verdict despite {[s.id for s in tested]}")
+        # ... unless every such study compared it with another active drug only (how it compares, not whether
+        # it works): then the brief must say so
+        placebo_controlled = [s for s in tested if len(s.drugs) > 1 and s.design == "rct"
+                              or _PLACEBO.search(s.comparator or "placebo")]
+        if (tested and not placebo_controlled and b.verdict == "insufficient evidence"
+                and not any("head-to-head" in r for r in b.reasons)):
+            problems.append(f"head-to-head only {[s.id for s in tested]} but the brief does not say so")
+        if b.verdict == "insufficient evidence" and placebo_controlled:
+            problems.append(f"no verdict despite {[s.id for s in placebo_controlled]}")
         if problems:
             failures.append(f"{drug} / {cond}: {', '.join(problems)}")
     assert not failures, "\n".join(failures)
