@@ -92,3 +92,27 @@ def test_cli_audit_json(tmp_path, db_path):
     assert {c["verdict"] for c in d["claims"]} <= {"supported", "partly supported", "contradicted", "unverifiable"}
     missing = CliRunner().invoke(app, ["audit", str(tmp_path / "nope.txt"), "--db", db_path])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+LYRICA = """# Does Lyrica work for sciatica?
+
+Lyrica (pregabalin) is approved by the FDA to treat nerve pain from shingles and fibromyalgia.
+A large trial found that pregabalin significantly reduced leg pain from sciatica compared with placebo.
+Pregabalin often causes dizziness and sleepiness.
+Pregabalin does not help sciatica at all, according to some experts.
+"""
+
+
+def test_most_specific_condition_and_several_uses(store):
+    r = audit(LYRICA, store=store)
+    reg = next(c for c in r.claims if c.kind == "regulatory")
+    # two labelled uses named in one sentence: each is checked against the label, both on-label
+    assert set(reg.conditions) == {"postherpetic-neuralgia", "fibromyalgia"}
+    assert reg.verdict == "supported" and "postherpetic neuralgia" in reg.reason and "fibromyalgia" in reg.reason
+    trial = next(c for c in r.claims if "leg pain from sciatica" in c.text)
+    # "leg pain from sciatica" is about sciatica, not pain in general: the sciatica evidence decides
+    assert trial.condition_id == "sciatica" and trial.verdict == "contradicted"
+    assert any(e.id == "pmid:28328324" for e in trial.evidence)
+    assert any("leg pain from sciatica" in x.a and "does not help" in x.b for x in r.contradictions)
+    harms = next(c for c in r.checks if c.criterion == "harms mentioned")
+    assert harms.passed  # dizziness and sleepiness are harms

@@ -44,6 +44,7 @@ class Claim(BaseModel):
     condition_id: str | None = None
     jurisdiction: str | None = None
     dimension: str | None = None  # affective / sensory when the claim is about a pain dimension
+    conditions: list[str] = Field(default_factory=list)  # every condition id a regulatory claim names
     verdict: Verdict = "unverifiable"
     reason: str = ""
     evidence: list[ClaimEvidence] = Field(default_factory=list)
@@ -226,6 +227,21 @@ def _known_drug(vocab: Any, hit: DrugMention) -> bool:
 _COMBO_REF = re.compile(r"\b(this|the|that) combination\b", re.I)
 
 
+def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
+    """Drop a condition when a narrower one is named in the same sentence ("leg pain from sciatica" ->
+    sciatica; "nerve pain from shingles" -> postherpetic neuralgia); order and duplicates kept out."""
+    ids = {c.id for c in conds}
+    out: list[ConditionMention] = []
+    for c in conds:
+        try:
+            narrower = set(vocab.narrower(c.id))
+        except (KeyError, LookupError):
+            narrower = set()
+        if not (narrower & (ids - {c.id})) and c.id not in {o.id for o in out}:
+            out.append(c)
+    return out
+
+
 def find_claims(text: str, vocab: Any) -> list[Claim]:
     """The checkable claims of an article, with drugs and conditions resolved (pronouns carried over)."""
     claims: list[Claim] = []
@@ -237,7 +253,8 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
         hits = vocab.find_drugs(sent)
         named = [d for d in hits if _known_drug(vocab, d)]
         classes = [d for d in hits if d.is_class]
-        conds = [c for c in vocab.find_conditions(sent) if not c.id.startswith("mesh:") or len(c.text) > 5]
+        conds = _most_specific(
+            [c for c in vocab.find_conditions(sent) if not c.id.startswith("mesh:") or len(c.text) > 5], vocab)
         names = list(dict.fromkeys(d.name for d in named))
         if _COMBO_REF.search(sent) and last_combo and len(names) < 2:
             names = list(dict.fromkeys(last_combo + names))
@@ -297,6 +314,7 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
             drugs=names, condition=use_cond.text if use_cond else None,
             condition_id=use_cond.id if use_cond else ("experimental-pain" if dimension else None),
             jurisdiction=jurisdiction, dimension=dimension,
+            conditions=[c.id for c in conds] if kind == "regulatory" and len(conds) > 1 else [],
         ))
         ctx.drug = subject
         if cond is not None:
@@ -550,6 +568,33 @@ def _judge_regulatory(claim: Claim, brief: Brief) -> None:
     claim.reason = f"{j}: {row.status} for {claim.condition or 'this use'}" + (f" ({notes})" if notes else "") + "."
 
 
+def _judge_regulatory_each(claim: Claim, cache: _BriefCache) -> None:
+    """A regulatory claim naming several uses ("approved for A, B and C"): each use judged on its own."""
+    parts: list[tuple[str, Claim]] = []
+    for cid in claim.conditions:
+        brief = cache.brief(claim.drugs, cid)
+        if brief is None:
+            continue
+        name = brief.query.condition.name if brief.query.condition else cid
+        one = claim.model_copy(update={"condition": name, "condition_id": cid, "conditions": [], "evidence": []})
+        _judge_regulatory(one, brief)
+        parts.append((name, one))
+    if not parts:
+        claim.verdict, claim.reason = "unverifiable", "Drug not recognised."
+        return
+    verdicts = {one.verdict for _, one in parts}
+    if len(verdicts) == 1:
+        claim.verdict = parts[0][1].verdict
+    elif verdicts <= {"supported", "unverifiable"}:
+        claim.verdict = "partly supported"
+    else:
+        claim.verdict = "partly supported" if "supported" in verdicts or "partly supported" in verdicts else (
+            "contradicted" if "contradicted" in verdicts else "unverifiable")
+    seen: set[str] = set()
+    claim.evidence = [e for _, one in parts for e in one.evidence if not (e.id in seen or seen.add(e.id))]
+    claim.reason = " ".join(f"{name}: {one.verdict} ({one.reason.rstrip('.')})." for name, one in parts)
+
+
 def _judge_description(claim: Claim, brief: Brief) -> None:
     text = claim.text.lower().replace("panic", "anxiety").replace("seizure", "convulsive")
     panel = next((d for d in brief.drugs if d.name in claim.drugs), brief.drugs[0] if brief.drugs else None)
@@ -626,7 +671,9 @@ def _checks(text: str, claims: list[Claim]) -> list[ReportingCheck]:
     low = text.lower()
     cites = re.search(r"(pmid|doi|https?://|et al\.|\(\d{4}\)|journal|published in)", low)
     numbers = re.search(r"\d+\s?%|\bnnt\b|\d+ (patients|participants|people|subjects)|\bconfidence interval\b", low)
-    harms = re.search(r"side effect|adverse|risk|dependen|addict|withdrawal|warning|harm|drowsi|sedat", low)
+    harms = re.search(r"side[- ]effect|adverse|risk|dependen|addict|withdrawal|warning|harm|drowsi|sedat|dizz|"
+                      r"sleepi|somnolen|nause|vomit|constipat|bleed|ulcer|weight gain|overdose|fall|confusion|"
+                      r"toxic|interaction|contraindicat|not safe|unsafe", low)
     quality = re.search(r"randomi[sz]ed|placebo|controlled|small study|sample size|meta-analysis|systematic review|"
                         r"quality of (the )?evidence|double-blind", low)
     reg = [c for c in claims if c.kind == "regulatory"]
@@ -676,6 +723,8 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
             _judge_effect(c, brief)
         elif c.kind == "combination":
             _judge_combination(c, brief)
+        elif c.kind == "regulatory" and c.conditions:
+            _judge_regulatory_each(c, cache)
         elif c.kind == "regulatory":
             _judge_regulatory(c, brief)
         elif c.kind == "description":
