@@ -140,3 +140,16 @@ def test_only_head_to_head_evidence_gives_no_efficacy_verdict(packed_store):
     assert b.verdict == "insufficient evidence"
     assert any("head-to-head" in r for r in b.reasons)
     assert not brief_problems(b, packed_store)
+
+
+def test_comparison_uses_only_studies_of_one_side_against_the_other(packed_store):
+    b = ask("Is ibuprofen better than acetaminophen for toothache?", store=packed_store)
+    assert b.query.relation == "comparison"
+    bottom = next(s for s in b.sentences if s.text.startswith("Bottom line:"))
+    # tramadol + paracetamol against ibuprofen is not a paracetamol-versus-ibuprofen comparison
+    assert "pmid:11724223" not in bottom.citations and "pmid:24338830" in bottom.citations
+    none = ask("naproxen or ibuprofen for back pain", store=packed_store)
+    # without a head-to-head trial the verdict is about the first drug only: never from an ibuprofen-only study
+    cited = {c for s in none.sentences if s.section == "bottom-line" for c in s.citations}
+    assert "pmid:11833838" not in cited
+    assert not brief_problems(b, packed_store) and not brief_problems(none, packed_store)

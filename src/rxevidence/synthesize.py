@@ -682,6 +682,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
             brief.notes.append(f"A comparison: the verdict reads from {first}'s side against {second} "
                                f"(“effective” = {first} did better; “ineffective” = no better or worse).")
         else:
+            direct = [v for v in direct if tests_drug(v, query.drugs[0].members or [first])]
             brief.notes.append(f"No head-to-head study of {first} against {second} was found; the verdict is "
                                f"about {first} against placebo or other comparators.")
     elif head_to_head and len(head_to_head) == len(direct):
@@ -730,7 +731,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     brief.certainty = g.certainty  # type: ignore[assignment]
     brief.reasons = [r for r, _ in g.reasons]
     used = direct if direct else indirect
-    subject = " + ".join(m.name for m in query.drugs) or "the drug"
+    subject = (" versus " if query.relation == "comparison" else " + ").join(m.name for m in query.drugs) or "the drug"
     if used:
         sentences.append(Sentence(
             text=f"Bottom line: for {subject} in {cname or 'the conditions studied'}, the verdict is "
@@ -782,9 +783,10 @@ def _comparison_view(views: list[StudyView], query: Query) -> list[StudyView]:
     for v in views:
         comp = (v.appraisal.comparator or "").lower()
         tested = set(v.appraisal.drugs)
-        if tested & first and any(d in comp for d in second):
+        # the tested regimen must be one side alone: a combination with a third drug compares something else
+        if tested and tested <= first and any(d in comp for d in second):
             out.append(v)
-        elif tested & second and any(d in comp for d in first):
+        elif tested and tested <= second and any(d in comp for d in first):
             a = v.appraisal.model_copy(update={"direction": flip.get(v.appraisal.direction, v.appraisal.direction)})
             out.append(StudyView(v.id, v.record, a, v.condition_id, v.condition_name, v.related_ids))
     return out

@@ -42,7 +42,8 @@ def _sentences(brief: Brief, section: str) -> list[Sentence]:
 
 
 def title_of(brief: Brief) -> str:
-    drugs = " + ".join(d.text for d in brief.query.drugs) or "?"
+    joiner = " vs " if brief.query.relation == "comparison" else " + "
+    drugs = joiner.join(d.text for d in brief.query.drugs) or "?"
     cond = brief.query.condition.text if brief.query.condition else "any condition"
     return f"{drugs} for {cond}"
 
