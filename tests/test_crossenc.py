@@ -109,29 +109,3 @@ def test_appraise_cli_minilm_stamps_its_version(db_path):
         a = s.get_appraisals("pmid:1")[0]
     assert a.appraiser_version == f"{APPRAISER_VERSION}+minilm"
 
-
-HAVE_CLAIM = crossenc.available("claim-minilm")
-
-
-def test_audit_cli_rejects_unknown_model(tmp_path, db_path):
-    article = tmp_path / "a.txt"
-    article.write_text("Diazepam relieves back pain.", encoding="utf-8")
-    r = runner.invoke(app, ["audit", str(article), "--model", "bert", "--db", db_path, "--json"])
-    assert r.exit_code == 1 and "unknown claim model" in json.loads(r.stdout)["error"]
-
-
-@pytest.mark.skipif(not HAVE_CLAIM, reason="needs the 'embed' extra and the claim-minilm weights")
-def test_claim_minilm_reads_support_and_refutation():
-    from rxevidence import claimcheck as CC
-
-    pairs = [
-        ("Ketorolac reduces pain after surgery.",
-         "Ketorolac significantly reduced postoperative pain scores compared with placebo."),
-        ("Ketorolac reduces pain after surgery.",
-         "Ketorolac did not reduce postoperative pain compared with placebo; scores were similar in both groups."),
-    ]
-    with CC.using("minilm"):
-        assert CC.backend() == "minilm"
-        got = [lab for lab, _ in CC.classify_many(pairs)]
-    assert CC.backend() == "linear"
-    assert got == ["supports", "refutes"]

@@ -6,8 +6,6 @@ trained by ``scripts/train_claimcheck.py`` on the HealthVer dev split (the train
 
 - :func:`classify` -- ``(label, probability)`` with label ``"supports" | "refutes" | "neutral"``.
 - :func:`classify_many` -- the same for many pairs at once (thousands of pairs per second).
-- :func:`use_backend` ``("minilm")`` -- read pairs with the optional fine-tuned MiniLM cross-encoder
-  instead (``appraise.crossenc``, the ``embed`` extra; ``rxevidence audit --model minilm``).
 
 Features (see :func:`pair_features`):
 
@@ -31,8 +29,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -415,42 +412,6 @@ class ClaimCheckModel:
             ) from e
 
 
-BACKENDS: tuple[str, ...] = ("linear", "minilm")
-CROSSENC_NAME = "claim-minilm"
-_backend = {"name": "linear"}
-
-
-def use_backend(name: str) -> None:
-    """Select the pair classifier for this process: ``"linear"`` (default) or ``"minilm"``.
-
-    ``"minilm"`` needs the ``embed`` extra and the shipped ``claim-minilm`` weights; without them this
-    raises :class:`~rxevidence.appraise.crossenc.CrossEncoderUnavailable` naming what to install.
-    """
-    if name not in BACKENDS:
-        raise InputError(f"unknown claim model {name!r}; choose one of {', '.join(BACKENDS)}")
-    if name == "minilm":
-        from .appraise import crossenc
-
-        crossenc.load(CROSSENC_NAME)
-    _backend["name"] = name
-
-
-def backend() -> str:
-    """The pair classifier in use (``"linear"`` or ``"minilm"``)."""
-    return _backend["name"]
-
-
-@contextmanager
-def using(name: str) -> Iterator[None]:
-    """:func:`use_backend` for the duration of a ``with`` block, then the previous one again."""
-    previous = _backend["name"]
-    use_backend(name)
-    try:
-        yield
-    finally:
-        _backend["name"] = previous
-
-
 @lru_cache(maxsize=4)
 def load_model(path: Path = WEIGHTS_FILE) -> ClaimCheckModel:
     """The shipped model (cached)."""
@@ -474,13 +435,6 @@ def classify_many(
     for i, p in enumerate(items):
         if not (isinstance(p, tuple | list) and len(p) == 2 and all(isinstance(s, str) for s in p)):
             raise InputError(f"pair {i} must be (claim, evidence) strings, got {type(p).__name__}")
-    if model is None and _backend["name"] == "minilm":
-        from .appraise import crossenc
-
-        xe = crossenc.load(CROSSENC_NAME)
-        proba = xe.predict_proba([(c, e) for c, e in items])
-        best = proba.argmax(axis=1)
-        return [(xe.labels[j], float(proba[i, j])) for i, j in enumerate(best)]
     m = model or load_model()
     proba = m.predict_proba([(c, e) for c, e in items])
     best = proba.argmax(axis=1)

@@ -30,14 +30,6 @@ def register(app: typer.Typer) -> None:
         fmt: FormatOption = "terminal",
         out: OutOption = None,
         kind: Annotated[str | None, typer.Option("--input", help="Force the input type: text, md or html.")] = None,
-        model: Annotated[
-            str,
-            typer.Option(
-                "--model",
-                help="Claim-vs-finding reader for automatically appraised evidence: linear (default) or minilm "
-                "(fine-tuned cross-encoder; needs the 'embed' extra).",
-            ),
-        ] = "linear",
     ) -> None:
         """Check each claim of a health article against the evidence; flag internal contradictions.
 
@@ -51,10 +43,6 @@ def register(app: typer.Typer) -> None:
             fmt = "json"
         with handle_errors(fmt == "json"):
             fmt = check_format(fmt)
-            from .. import claimcheck
-
-            if model not in claimcheck.BACKENDS:
-                raise InputError(f"unknown claim model {model!r}; choose one of {', '.join(claimcheck.BACKENDS)}")
             if file == "-":
                 raw = sys.stdin.read(MAX_ARTICLE_CHARS + 1)
             else:
@@ -68,8 +56,7 @@ def register(app: typer.Typer) -> None:
                     kind = "html"
                 elif kind is None and p.suffix.lower() in (".md", ".markdown"):
                     kind = "md"
-            with claimcheck.using(model):
-                report = audit_fn(raw, store=get_store(db), kind=None if kind == "text" else kind)
+            report = audit_fn(raw, store=get_store(db), kind=None if kind == "text" else kind)
             write_output(report, fmt=fmt, out=out,
                          renderers={"json": audit_json, "md": render_audit_markdown, "html": render_audit_html},
                          terminal=render_audit_terminal)
