@@ -10,7 +10,7 @@ files in ``appraise/weights/`` (no pickles).
   (intervention, comparator, outcome) prompt, best first, with scores.
 
 :func:`use_backend` ``("minilm")`` switches both to the optional fine-tuned MiniLM cross-encoder
-(``appraise.crossenc``, the ``embed`` extra): more accurate, about 100x slower, so it is opt-in
+(``appraise.crossenc``, the ``embed`` extra): more accurate, several times slower, so it is opt-in
 (``rxevidence appraise --model minilm``). Evidence selection then re-ranks the linear ranker's top
 sentences by the cross-encoder's probability that a sentence reports the result.
 

@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--model",
                 help="Effect-direction model: linear (default, fast) or minilm (fine-tuned cross-encoder; "
-                "needs the 'embed' extra, about 100x slower).",
+                "needs the 'embed' extra, several times slower).",
             ),
         ] = "linear",
         db: DbOption = None,
