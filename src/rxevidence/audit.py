@@ -20,12 +20,12 @@ from .errors import InputError
 from .models import Brief, ConditionMention, DrugMention, Query
 from .retrieve import retrieve
 from .store.base import Store
-from .synthesize import synthesize
+from .synthesize import _PLACEBO, synthesize
 
 MAX_ARTICLE_CHARS = 200_000
 
 Verdict = Literal["supported", "partly supported", "contradicted", "unverifiable"]
-ClaimKind = Literal["effect", "combination", "regulatory", "mechanism", "description"]
+ClaimKind = Literal["effect", "combination", "regulatory", "mechanism", "description", "safety"]
 
 
 class ClaimEvidence(BaseModel):
@@ -226,6 +226,29 @@ def _known_drug(vocab: Any, hit: DrugMention) -> bool:
 
 _COMBO_REF = re.compile(r"\b(this|the|that) combination\b", re.I)
 
+# safety claims: what the label says about harms, dependence and duration of use
+_SAFETY_TOPICS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # topic: (words in the claim, words in the label that settle it)
+    "addiction": (re.compile(r"\b(addict\w*|habit[- ]forming|dependen\w*|abus\w*|misuse)\b", re.I),
+                  re.compile(r"\b(addict\w*|abuse|misuse|dependence|withdrawal|controlled substance|schedule (i|ii|iii|iv|v)\b)",
+                             re.I)),
+    "long-term use": (re.compile(r"\b(long[- ]term|for years|indefinitely|chronic use)\b", re.I),
+                      re.compile(r"\b(short[- ]term|short periods?|two to three weeks|2 to 3 weeks|up to (2|3|two|three) "
+                                 r"weeks)\b", re.I)),
+    "drowsiness": (re.compile(r"\b(drows\w*|sleep(y|iness)|sedat\w*|somnolen\w*)\b", re.I),
+                   re.compile(r"\b(drows\w*|sleepiness|sedation|sedative|somnolence)\b", re.I)),
+    "dizziness": (re.compile(r"\bdizz\w*\b", re.I), re.compile(r"\bdizz\w*\b", re.I)),
+    "breathing": (re.compile(r"\b(breath\w*|respirat\w*)\b", re.I),
+                  re.compile(r"\b(respiratory depression|breathing (problems|depression)|slowed breathing)\b", re.I)),
+    "bleeding": (re.compile(r"\b(bleed\w*|ulcers?|stomach)\b", re.I),
+                 re.compile(r"\b(bleeding|ulceration|ulcers?|perforation)\b", re.I)),
+    "heart": (re.compile(r"\b(heart|cardiovascular|stroke)\b", re.I),
+              re.compile(r"\b(cardiovascular|heart attack|myocardial infarction|stroke)\b", re.I)),
+}
+_SAFETY = re.compile(r"\b(safe|safer|safest|unsafe|side[- ]effects?|addict\w*|habit[- ]forming|dependen\w*|"
+                     r"drows\w*|dizz\w*|sedat\w*|long[- ]term use)\b", re.I)
+_LABEL_SECTIONS = ("34066-1", "43685-7", "34071-1", "42227-9", "34084-4", "34070-3", "42228-7")
+
 
 def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
     """Drop a condition when a narrower one is named in the same sentence ("leg pain from sciatica" ->
@@ -240,6 +263,26 @@ def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionM
         if not (narrower & (ids - {c.id})) and c.id not in {o.id for o in out}:
             out.append(c)
     return out
+
+
+_LIST_GAP = re.compile(r"^[\s,;]*(?:(?:and|or|as well as|plus|&)\b)?[\s,;]*(?:(?:for|to treat|in)\b)?[\s]*$", re.I)
+
+
+def _listed(sentence: str, conds: list[ConditionMention]) -> list[str]:
+    """Condition ids named as a list ("for A, B and C"); [] when the sentence names one use. A condition
+    that only qualifies another ("muscle spasm from back injuries") is not a separate use."""
+    low = sentence.lower()
+    found = sorted(((low.find(c.text.lower()), c) for c in conds if low.find(c.text.lower()) >= 0),
+                   key=lambda t: t[0])
+    if len(found) < 2:
+        return []
+    out = [found[0][1]]
+    end = found[0][0] + len(found[0][1].text)
+    for pos, c in found[1:]:
+        if pos >= end and _LIST_GAP.match(sentence[end:pos]):
+            out.append(c)
+            end = pos + len(c.text)
+    return [c.id for c in out] if len(out) > 1 else []
 
 
 def find_claims(text: str, vocab: Any) -> list[Claim]:
@@ -287,6 +330,8 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
                     break
         elif _MECH.search(sent):
             kind = "mechanism"
+        elif _SAFETY.search(sent) and not (has_effect and cond is not None):
+            kind = "safety"
         elif _PRACTICE.search(sent) and not re.search(r"\b(effective|relie\w*|reduc\w*|work)", sent, re.I):
             kind = None  # describes prescribing habits, not an effect
         elif _METHOD.search(sent) and not _RESULT.search(sent):
@@ -314,7 +359,7 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
             drugs=names, condition=use_cond.text if use_cond else None,
             condition_id=use_cond.id if use_cond else ("experimental-pain" if dimension else None),
             jurisdiction=jurisdiction, dimension=dimension,
-            conditions=[c.id for c in conds] if kind == "regulatory" and len(conds) > 1 else [],
+            conditions=_listed(sent, conds) if kind == "regulatory" else [],
         ))
         ctx.drug = subject
         if cond is not None:
@@ -382,6 +427,8 @@ def _best_direct(brief: Brief, drugs: list[str]) -> list[Any]:
             continue
         if len(s.drugs) > 2 and s.design in ("meta-analysis", "systematic review"):
             continue
+        if len(s.drugs) == 1 and s.comparator and not _PLACEBO.search(s.comparator):
+            continue  # head-to-head against another active drug: says how it compares, not whether it works
         d = _direction_for(s, drugs)
         if d is None or d == "unclear":
             continue
@@ -617,6 +664,63 @@ def _judge_description(claim: Claim, brief: Brief) -> None:
     claim.reason = f"{panel.name}: {', '.join(panel.classes)}; labelled uses: {'; '.join(panel.indications)[:200]}"
 
 
+def _label_texts(claim: Claim, brief: Brief, store: Store) -> list[tuple[str, str]]:
+    """(source id, text) of what the labels say: boxed warnings and labelled uses from the brief (starter
+    pack), and the warning / abuse / adverse-reaction sections of label records in the store."""
+    out = [(h.source or "", h.text) for h in brief.harms if h.drug in claim.drugs]
+    for panel in brief.drugs:
+        if panel.name in claim.drugs:
+            out += [(panel.sources[0] if panel.sources else "", i) for i in panel.indications]
+    for drug in claim.drugs:
+        try:
+            hits = store.search_terms([[drug]], kind="label", limit=5)
+        except Exception:  # noqa: BLE001 - a search problem must not stop an audit
+            hits = []
+        for rec in store.get_records([h.id for h in hits]).values():
+            if drug not in (rec.title or "").lower() and drug not in " ".join(
+                    map(str, rec.extra.get("ingredients", []))).lower():
+                continue
+            out += [(rec.id, sec.text) for sec in rec.sections if sec.code in _LABEL_SECTIONS]
+    return [(src, text) for src, text in out if src and text]
+
+
+def _judge_safety(claim: Claim, brief: Brief, store: Store) -> None:
+    """A claim about harms, dependence or length of use, checked against the label facts."""
+    topics = [t for t, (in_claim, _) in _SAFETY_TOPICS.items() if in_claim.search(claim.text)]
+    texts = _label_texts(claim, brief, store)
+    drug = " + ".join(claim.drugs)
+    if not topics:
+        claim.verdict = "unverifiable"
+        claim.reason = f"A general safety statement about {drug}; the store holds no study or label fact that settles it."
+        return
+    found = {t: [(src, txt) for src, txt in texts if _SAFETY_TOPICS[t][1].search(txt)] for t in topics}
+    said = [t for t in topics if found[t]]
+    if not said:
+        claim.verdict = "unverifiable"
+        claim.reason = (f"The label facts for {drug} in the store say nothing about {' or '.join(topics)}; "
+                        "that is not evidence either way.")
+        return
+    # the claim denies the harm ("not addictive", "does not cause drowsiness", "safe for long-term use")
+    # or asserts it ("can be habit-forming", "often causes dizziness")
+    denies = claim.polarity == "negative" or bool(re.search(r"\bsafe(r|st)?\b", claim.text, re.I)) and not re.search(
+        r"\b(not|never|isn['’]?t) (\w+ )?safe", claim.text, re.I)
+    if "long-term use" in said and not re.search(r"\b(not|never|avoid|only short)\b", claim.text, re.I):
+        denies = True
+    claim.verdict = "contradicted" if denies else "supported"
+    if len(said) < len(topics):
+        claim.verdict = "partly supported" if claim.verdict == "supported" else claim.verdict
+    seen: set[str] = set()
+    claim.evidence = [ClaimEvidence(id=src, note=_short(txt)) for t in said for src, txt in found[t][:2]
+                      if not (src in seen or seen.add(src))]
+    claim.reason = ("The label " + ("contradicts this: it " if denies else "agrees: it ")
+                    + "; ".join(f"addresses {t} (“{_short(found[t][0][1], 110)}”)" for t in said) + ".")
+
+
+def _short(text: str, n: int = 160) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _judge_mechanism(claim: Claim, brief: Brief) -> None:
     panel = brief.drugs[0] if brief.drugs else None
     if panel and panel.mechanism and re.search(r"gaba|receptor", claim.text, re.I):
@@ -729,6 +833,8 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
             _judge_regulatory(c, brief)
         elif c.kind == "description":
             _judge_description(c, brief)
+        elif c.kind == "safety":
+            _judge_safety(c, brief, store)
         else:
             _judge_mechanism(c, brief)
     report = AuditReport(title=title, text=text, claims=claims)
