@@ -215,3 +215,13 @@ def test_ingested_vocabulary_files_extend_the_vocabulary(store):
     assert "quokkazepam" in v.class_members("benzodiazepine derivatives")
     # the cached shipped vocabulary is not changed by a store's extension
     assert load_vocabulary().resolve_drug("zebraprofen", fuzzy=False) is None
+
+
+def test_class_members_leave_out_combination_partners_and_lookalikes():
+    from rxevidence.vocab import load_vocabulary
+
+    v = load_vocabulary()
+    nsaids, opioids, triptans = (set(v.class_members(c)) for c in ("nsaid", "opioid", "triptan"))
+    assert {"ibuprofen", "naproxen", "diclofenac"} <= nsaids and not {"rabeprazole", "esomeprazole", "misoprostol"} & nsaids
+    assert {"morphine", "tramadol", "codeine"} <= opioids and not {"dextromethorphan", "lofexidine"} & opioids
+    assert "sumatriptan" in triptans and "lasmiditan" not in triptans
