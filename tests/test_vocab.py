@@ -225,3 +225,32 @@ def test_class_members_leave_out_combination_partners_and_lookalikes():
     assert {"ibuprofen", "naproxen", "diclofenac"} <= nsaids and not {"rabeprazole", "esomeprazole", "misoprostol"} & nsaids
     assert {"morphine", "tramadol", "codeine"} <= opioids and not {"dextromethorphan", "lofexidine"} & opioids
     assert "sumatriptan" in triptans and "lasmiditan" not in triptans
+
+
+def test_curated_and_pack_yaml_have_no_duplicate_keys():
+    """PyYAML keeps the last of two equal keys silently; a repeated key is always a mistake here."""
+    import glob
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1] / "src" / "rxevidence"
+    dups: list[str] = []
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        seen = set()
+        for k, _ in node.value:
+            key = loader.construct_object(k)
+            if key in seen:
+                dups.append(f"{node.start_mark.name}:{k.start_mark.line + 1}: {key}")
+            seen.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    files = [root / "vocab_data" / "curated.yaml", *map(Path, glob.glob(str(root / "pack" / "data" / "*" / "*.yaml")))]
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            yaml.load(fh, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+    assert len(files) > 5 and not dups, dups
