@@ -153,3 +153,33 @@ def test_head_to_head_trials_do_not_contradict_an_efficacy_claim(store):
     c = r.claims[0]
     # the meta-analysis compared tizanidine with baclofen and diazepam: equal, which is not "no benefit"
     assert c.verdict != "contradicted" and "no benefit" not in c.reason
+
+
+def test_comparisons_title_context_narrowing_and_boxed_warnings(store):
+    article = """Tramadol for osteoarthritis
+
+In a small study, 44% of patients taking tramadol reported meaningful pain relief.
+Ibuprofen has no serious side effects.
+Duloxetine is FDA-approved for chronic musculoskeletal pain including osteoarthritis.
+Ibuprofen works better than acetaminophen for toothache after wisdom tooth removal.
+Tizanidine is as effective as baclofen for spasticity.
+Acetaminophen is just as effective as ibuprofen for arthritis pain.
+"""
+    r = audit(article, store=store)
+
+    def c(fragment):
+        return next(x for x in r.claims if fragment in x.text)
+
+    # "pain relief" in an article titled "... for osteoarthritis" is about osteoarthritis pain
+    assert c("44%").condition_id == "osteoarthritis-pain"
+    ibu = c("no serious side effects")
+    assert ibu.kind == "safety" and ibu.verdict == "contradicted" and "boxed warning" in ibu.reason
+    dulox = c("Duloxetine")
+    # "including osteoarthritis" names the labelled kind of the broad term before it
+    assert dulox.condition_id == "osteoarthritis-pain" and dulox.verdict == "supported"
+    better = c("works better than")
+    assert better.kind == "comparison" and better.verdict == "supported" and better.evidence
+    same = c("as effective as baclofen")
+    assert same.kind == "comparison" and same.verdict == "supported"
+    none = c("Acetaminophen is just as effective")
+    assert none.kind == "comparison" and none.verdict == "unverifiable" and "No head-to-head" in none.reason

@@ -25,7 +25,7 @@ from .synthesize import _PLACEBO, synthesize
 MAX_ARTICLE_CHARS = 200_000
 
 Verdict = Literal["supported", "partly supported", "contradicted", "unverifiable"]
-ClaimKind = Literal["effect", "combination", "regulatory", "mechanism", "description", "safety"]
+ClaimKind = Literal["effect", "combination", "comparison", "regulatory", "mechanism", "description", "safety"]
 
 
 class ClaimEvidence(BaseModel):
@@ -225,6 +225,22 @@ def _known_drug(vocab: Any, hit: DrugMention) -> bool:
 
 
 _COMBO_REF = re.compile(r"\b(this|the|that) combination\b", re.I)
+_SAME = re.compile(r"\b((just |about |equally )?as (effective|good|well|useful|helpful) as|equally (effective|good)|"
+                   r"no (better|worse|more effective|less effective) than|similar(ly)? (effective )?to|on a par with)\b", re.I)
+_BETTER = re.compile(r"\b(better than|more effective than|superior to|outperform\w*|beats?|stronger than|"
+                     r"works? better)\b", re.I)
+_WORSE = re.compile(r"\b(less effective than|worse than|inferior to|not as (effective|good) as|weaker than)\b", re.I)
+
+
+def _asserted_comparison(sentence: str) -> str | None:
+    """How the first-named drug is said to compare with the second: "same", "better", "worse" or None."""
+    if _SAME.search(sentence):
+        return "same"
+    if _WORSE.search(sentence):
+        return "worse"
+    if _BETTER.search(sentence):
+        return "better"
+    return None
 
 # safety claims: what the label says about harms, dependence and duration of use
 _SAFETY_TOPICS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -247,6 +263,10 @@ _SAFETY_TOPICS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 _SAFETY = re.compile(r"\b(safe|safer|safest|unsafe|side[- ]effects?|addict\w*|habit[- ]forming|dependen\w*|"
                      r"drows\w*|dizz\w*|sedat\w*|long[- ]term use)\b", re.I)
+_DENIES_HARM = re.compile(
+    r"\b(no|without|free of|zero|never any)\s+(serious\s+|major\s+|significant\s+|real\s+|dangerous\s+)?"
+    r"(side[- ]effects?|risks?|harms?|dangers?)\b|\b(completely|totally|perfectly|entirely|100%)\s+safe\b|"
+    r"\bsafe for (everyone|anyone|all)\b", re.I)
 _LABEL_SECTIONS = ("34066-1", "43685-7", "34071-1", "42227-9", "34084-4", "34070-3", "42228-7")
 
 
@@ -266,29 +286,49 @@ def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionM
 
 
 _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:and|or|as well as|plus|&)\b)?[\s,;]*(?:(?:for|to treat|in)\b)?[\s]*$", re.I)
+_NARROWING_GAP = re.compile(r"^[\s,;(]*(?:including|such as|e\.g\.,?|like|especially|in particular|namely)\s*$", re.I)
 
 
-def _listed(sentence: str, conds: list[ConditionMention]) -> list[str]:
-    """Condition ids named as a list ("for A, B and C"); [] when the sentence names one use. A condition
-    that only qualifies another ("muscle spasm from back injuries") is not a separate use."""
+def _listed(sentence: str, conds: list[ConditionMention]) -> list[ConditionMention]:
+    """The uses a sentence names as a list ("for A, B and C"), in order. A condition that only qualifies
+    another ("muscle spasm from back injuries") is not a separate use; one introduced by "including" or
+    "such as" replaces the broader term before it (the claim is about the named kinds)."""
     low = sentence.lower()
     found = sorted(((low.find(c.text.lower()), c) for c in conds if low.find(c.text.lower()) >= 0),
                    key=lambda t: t[0])
-    if len(found) < 2:
+    if not found:
         return []
     out = [found[0][1]]
     end = found[0][0] + len(found[0][1].text)
+    narrowed = False
     for pos, c in found[1:]:
-        if pos >= end and _LIST_GAP.match(sentence[end:pos]):
+        if pos < end:
+            continue
+        gap = sentence[end:pos]
+        if _NARROWING_GAP.match(gap) or (narrowed and _LIST_GAP.match(gap)):
+            if not narrowed:
+                out.pop()
+                narrowed = True
             out.append(c)
-            end = pos + len(c.text)
-    return [c.id for c in out] if len(out) > 1 else []
+        elif _LIST_GAP.match(gap):
+            out.append(c)
+        else:
+            continue
+        end = pos + len(c.text)
+    return out
 
 
-def find_claims(text: str, vocab: Any) -> list[Claim]:
-    """The checkable claims of an article, with drugs and conditions resolved (pronouns carried over)."""
+def find_claims(text: str, vocab: Any, *, title: str | None = None) -> list[Claim]:
+    """The checkable claims of an article, with drugs and conditions resolved (pronouns carried over).
+
+    The title's condition ("Tramadol for osteoarthritis") is the context of the first sentences that
+    name none.
+    """
     claims: list[Claim] = []
     ctx = _Context()
+    if title:
+        tconds = _most_specific(vocab.find_conditions(title), vocab)
+        ctx.condition = tconds[0] if tconds else None
     last_combo: list[str] = []
     for sent, start, end in split_sentences(text):
         if sent.rstrip().endswith("?"):
@@ -308,6 +348,8 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
         if not names and subject is not None:
             names = [subject.name]
         cond = conds[0] if conds else None
+        if cond is not None and cond.id == "pain" and ctx.condition is not None and ctx.condition.id != "pain":
+            cond = ctx.condition  # "pain relief" in an article about osteoarthritis is about osteoarthritis pain
         if cond is not None and ctx.condition is not None and cond.id != ctx.condition.id:
             try:
                 narrower = set(vocab.narrower(cond.id))
@@ -336,6 +378,8 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
             kind = None  # describes prescribing habits, not an effect
         elif _METHOD.search(sent) and not _RESULT.search(sent):
             kind = None  # describes a study's method
+        elif len(names) >= 2 and _asserted_comparison(sent) is not None:
+            kind = "comparison"
         elif len(names) >= 2 and (_COMBO.search(sent) or _COMBO_REF.search(sent)) and has_effect:
             kind = "combination"
         elif has_effect and (cond is not None or ctx.condition is not None or "pain" in sent.lower()):
@@ -351,6 +395,9 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
             continue
         aff, sen = bool(_AFFECTIVE.search(sent)), bool(_SENSORY.search(sent))
         dimension = "both" if aff and sen else ("affective" if aff else ("sensory" if sen else None))
+        listed = _listed(sent, conds) if kind == "regulatory" else []
+        if listed:
+            cond = listed[0]
         use_cond = cond or ctx.condition
         if dimension is not None and kind == "effect":
             use_cond = None  # dimension claims are about experimental pain, whatever words surround them
@@ -359,7 +406,7 @@ def find_claims(text: str, vocab: Any) -> list[Claim]:
             drugs=names, condition=use_cond.text if use_cond else None,
             condition_id=use_cond.id if use_cond else ("experimental-pain" if dimension else None),
             jurisdiction=jurisdiction, dimension=dimension,
-            conditions=_listed(sent, conds) if kind == "regulatory" else [],
+            conditions=[c.id for c in listed] if len(listed) > 1 else [],
         ))
         ctx.drug = subject
         if cond is not None:
@@ -532,6 +579,38 @@ def _judge_by_conclusions(claim: Claim, studies: list[Any]) -> bool:
     return True
 
 
+def _judge_comparison(claim: Claim, brief: Brief) -> None:
+    """"A is as effective as / better than / worse than B": head-to-head studies only, read from A's side."""
+    a, b = claim.drugs[0], claim.drugs[1]
+    flip = {"better": "worse", "worse": "better"}
+    h2h: list[tuple[Any, str]] = []
+    for st in brief.studies:
+        tested, comp = set(st.drugs), (st.comparator or "").lower()
+        if st.design not in ("meta-analysis", "systematic review", "rct") or st.direction in ("unclear", "mixed"):
+            continue
+        if tested and tested <= {a} and re.search(rf"\b{re.escape(b)}\b", comp):
+            h2h.append((st, st.direction))
+        elif tested and tested <= {b} and re.search(rf"\b{re.escape(a)}\b", comp):
+            h2h.append((st, flip.get(st.direction, st.direction)))
+    if not h2h:
+        claim.verdict = "unverifiable"
+        claim.reason = f"No head-to-head study of {a} against {b} was found in the store."
+        return
+    asserted = _asserted_comparison(claim.text) or "better"
+    if claim.polarity == "negative" and asserted == "better":
+        asserted = "same-or-worse"
+    found = [d for _, d in h2h]
+    want = {"same": {"no difference"}, "better": {"better"}, "worse": {"worse"},
+            "same-or-worse": {"no difference", "worse"}}[asserted]
+    agree = sum(d in want for d in found)
+    claim.verdict = ("supported" if agree == len(found) else "contradicted" if agree == 0 else "partly supported")
+    claim.evidence = [ClaimEvidence(id=st.id, note=st.finding) for st, _ in h2h[:6]]
+    words = {"better": f"{a} did better", "worse": f"{a} did worse", "no difference": "no difference"}
+    claim.reason = (f"{len(h2h)} head-to-head {'study' if len(h2h) == 1 else 'studies'} of {a} against {b}: "
+                    + ", ".join(f"{st.id} ({st.design}, {st.condition or ''}: {words.get(d, d)})" for st, d in h2h[:4])
+                    + ".")
+
+
 def _judge_combination(claim: Claim, brief: Brief) -> None:
     rows = [c for c in brief.combinations if set(claim.drugs) <= set(c.combination)]
     if not rows:
@@ -690,6 +769,13 @@ def _judge_safety(claim: Claim, brief: Brief, store: Store) -> None:
     texts = _label_texts(claim, brief, store)
     drug = " + ".join(claim.drugs)
     if not topics:
+        boxed = [h for h in brief.harms if h.drug in claim.drugs and h.kind == "boxed warning" and h.source]
+        if boxed and _DENIES_HARM.search(claim.text):
+            # "no serious side effects", "completely safe": the label's boxed warning says otherwise
+            claim.verdict = "contradicted"
+            claim.evidence = [ClaimEvidence(id=h.source or "", note=_short(h.text)) for h in boxed[:2]]
+            claim.reason = f"The {drug} label carries a boxed warning: “{_short(boxed[0].text, 140)}”."
+            return
         claim.verdict = "unverifiable"
         claim.reason = f"A general safety statement about {drug}; the store holds no study or label fact that settles it."
         return
@@ -810,10 +896,10 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
         ensure_pack(store)
     title, text = article_text(raw, kind=kind)
     vocab = load_vocab(store)
-    claims = find_claims(text, vocab)
+    claims = find_claims(text, vocab, title=title)
     cache = _BriefCache(store, vocab)
     for c in claims:
-        relation = "combination" if c.kind == "combination" else "single"
+        relation = "combination" if c.kind == "combination" else "comparison" if c.kind == "comparison" else "single"
         brief = cache.brief(c.drugs, c.condition_id, relation)
         if brief is not None and not brief.studies and c.condition_id not in (None, "pain") and c.kind in (
                 "effect", "combination"):
@@ -827,6 +913,8 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
             _judge_effect(c, brief)
         elif c.kind == "combination":
             _judge_combination(c, brief)
+        elif c.kind == "comparison":
+            _judge_comparison(c, brief)
         elif c.kind == "regulatory" and c.conditions:
             _judge_regulatory_each(c, cache)
         elif c.kind == "regulatory":
