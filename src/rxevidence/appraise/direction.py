@@ -60,6 +60,7 @@ __all__ = [
 BACKENDS: tuple[str, ...] = ("linear", "minilm")
 CROSSENC_NAME = "direction-minilm"
 _RERANK_POOL = 5
+_RERANK_LINEAR_WEIGHT = 3.0
 _backend = {"name": "linear"}
 
 
@@ -642,7 +643,7 @@ def select_evidence(
 
     Scores are probabilities from a pointwise logistic ranker (higher is better), sorted descending.
     With the ``minilm`` backend the ranker's top sentences are re-ranked by the cross-encoder's
-    probability that the sentence reports the result, which becomes the score.
+    probability that the sentence reports the result times the ranker's probability cubed (the score).
     """
     if not sentences:
         return []
@@ -656,7 +657,9 @@ def select_evidence(
         pool = [int(j) for j in np.argsort(-p, kind="stable")[: max(k, _RERANK_POOL)]]
         q = _crossenc_proba([sentences[j] for j in pool], intervention, comparator, outcome)
         ev = 1.0 - q[:, crossenc.load(CROSSENC_NAME).labels.index("not evidence")]
-        ranked = sorted(zip(pool, ev, strict=True), key=lambda t: (-t[1], pool.index(t[0])))
+        # both readers vote: the exponent was chosen on ev2_validation (1 -> 3 -> 16: macro-F1 .67/.68/.66)
+        score = ev * p[pool] ** _RERANK_LINEAR_WEIGHT
+        ranked = sorted(zip(pool, score, strict=True), key=lambda t: (-t[1], pool.index(t[0])))
         return [(j, float(score)) for j, score in ranked[:k]]
     order = np.argsort(-p, kind="stable")[:k]
     return [(int(j), float(p[j])) for j in order]
