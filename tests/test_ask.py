@@ -153,3 +153,11 @@ def test_comparison_uses_only_studies_of_one_side_against_the_other(packed_store
     cited = {c for s in none.sentences if s.section == "bottom-line" for c in s.citations}
     assert "pmid:11833838" not in cited
     assert not brief_problems(b, packed_store) and not brief_problems(none, packed_store)
+
+
+def test_condition_only_question_lists_the_studied_drugs(packed_store):
+    with pytest.raises(InputError) as e:
+        ask("what works for restless legs?", store=packed_store)
+    msg = str(e.value)
+    assert "No drug recognised" in msg and "ropinirole" in msg and "pramipexole" in msg
+    assert 'rxevidence ask "How effective is' in msg

@@ -24,6 +24,19 @@ def parse_question(text: str, *, store: Store | None = None) -> Query:
     return parse(text, vocab=load_vocab(store))
 
 
+def _pack_drugs_for(query: Query, limit: int = 8) -> list[str]:
+    """Drugs with curated studies for the question's condition (or a narrower one), most studied first."""
+    if query.condition is None:
+        return []
+    from collections import Counter
+
+    from .pack import load_pack
+
+    ids = {query.condition.id, *query.condition.narrower}
+    counts = Counter(d for st in load_pack().studies if st.condition in ids for d in st.drugs)
+    return [d for d, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
 def ask(
     text: str | Query,
     *,
@@ -50,6 +63,10 @@ def ask(
             if sugg:
                 hint = " Did you mean: " + ", ".join(dict.fromkeys(sugg[:5])) + "?"
         msgs = " ".join(query.messages)
+        covered = _pack_drugs_for(query)
+        if covered and query.condition is not None:
+            msgs += (f" For {query.condition.name} the starter pack has studies of: {', '.join(covered)}. Try: "
+                     f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
         raise InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
     notes: list[str] = []
     if online and not offline:
