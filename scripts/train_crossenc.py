@@ -116,10 +116,17 @@ def train(
     max_length: int,
     class_weights: bool,
     eval_fn=None,
+    init: str | None = None,
 ) -> tuple[object, object, object]:
     torch.manual_seed(0)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     tok, enc, head = X.build_network(len(labels), layers)
+    if init:  # start from another fine-tuned cross-encoder's layers (its head is not reused)
+        from safetensors.torch import load_file
+
+        state = load_file(str(X.WEIGHTS_DIR / f"{init}.safetensors"))
+        enc.load_state_dict({k[len("encoder."):]: v.float() for k, v in state.items() if k.startswith("encoder.")},
+                            strict=False)
     params = [p for p in enc.parameters() if p.requires_grad] + list(head.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     rng = random.Random(0)
@@ -233,6 +240,7 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--max-length", type=int, default=160)
     ap.add_argument("--negatives", type=int, default=2, help="direction: ranker negatives per prompt")
+    ap.add_argument("--init", default=None, help="start from these shipped cross-encoder weights (e.g. direction-minilm)")
     args = ap.parse_args()
     rng = random.Random(0)
     t0 = time.time()
@@ -259,7 +267,7 @@ def main() -> int:
 
         tok, enc, head = train(rows, CLAIM_LABELS, layers=args.layers, epochs=args.epochs, lr=args.lr,
                                batch_size=args.batch, max_length=args.max_length, class_weights=True,
-                               eval_fn=ev)
+                               eval_fn=ev, init=args.init)
         labels, name = CLAIM_LABELS, "claim-minilm"
         data = "HealthVer dev (+1,500 synthetic EI train pairs)" + (" minus 1/5 held out" if args.dev else "")
     print(f"trained in {time.time() - t0:.0f}s")
