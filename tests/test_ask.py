@@ -161,3 +161,14 @@ def test_condition_only_question_lists_the_studied_drugs(packed_store):
     msg = str(e.value)
     assert "No drug recognised" in msg and "ropinirole" in msg and "pramipexole" in msg
     assert 'rxevidence ask "How effective is' in msg
+
+
+def test_combination_without_a_study_of_it_says_the_verdict_is_for_each_drug_alone(packed_store):
+    b = ask("tylenol and advil together for a headache", store=packed_store)
+    assert b.query.relation == "combination"
+    assert any("No study of acetaminophen + ibuprofen together" in n for n in b.notes)
+    bottom = next(s for s in b.sentences if s.text.startswith("Bottom line:"))
+    assert "each alone" in bottom.text
+    combo = ask("valium + ibuprofen for jaw pain?", store=packed_store)
+    assert not any("together was found" in n for n in combo.notes)  # Singer & Dionne tested them together
+    assert not brief_problems(b, packed_store)

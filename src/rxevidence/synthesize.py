@@ -270,6 +270,12 @@ def efficacy_outcomes_only_harms(v: StudyView) -> bool:
     return bool(outs) and all(_HARM_OUTCOME.search(o.name or "") for o in outs)
 
 
+def _tests_all(v: StudyView, query: Query) -> bool:
+    """The study's regimen contains every drug (or a member of every class) the question combines."""
+    got = set(v.appraisal.drugs)
+    return len(query.drugs) > 1 and all(got & set(m.members or [m.name]) for m in query.drugs)
+
+
 def _and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else (", ".join(items[:-1]) + " and " + items[-1] if items else "")
 
@@ -646,8 +652,10 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                      + (f" {a.finding}" if a.finding and a.appraiser == "curated" else ""),
                 citations=[v.id], section="combination",
                 claims={"direction": a.direction, "design": a.design, **({"n": a.n} if a.n is not None else {})}))
-        if query.relation == "combination" and not combos:
-            brief.notes.append("No study of this combination was found; the evidence below is for the drugs alone.")
+        if query.relation == "combination" and not any(_tests_all(v, query) for v in combos):
+            named = " + ".join(m.name for m in query.drugs)
+            brief.notes.append(f"No study of {named} together was found; the verdict and the evidence below are for "
+                               "the drugs alone" + (" (other combinations are listed apart)." if combos else "."))
 
     # ---- harms
     for name in drugs:
@@ -674,6 +682,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     indirect = [v for v in included if not is_direct(v)]
     head_to_head = [v for v in direct if comparator_kind(v) == "active" and not is_combination(v)]
     only_head_to_head = False
+    alone = False
     if query.relation == "comparison" and len(query.drugs) >= 2:
         h2h = _comparison_view(direct, query)
         first, second = query.drugs[0].name, query.drugs[1].name
@@ -704,7 +713,8 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     no_results = [t.id for t in ev.trials if _completed_without_results(t)]
     broad = bool(cond and len(ev.condition_ids) > 3 and len({v.condition_id for v in direct}) > 1)
     if query.relation == "combination":
-        combo_direct = [v for v in direct if len(set(v.appraisal.drugs) & set(drugs)) >= 2]
+        combo_direct = [v for v in direct if _tests_all(v, query)]
+        alone = not combo_direct
         direct = combo_direct or direct
     if cond is None:
         g = Grade("insufficient evidence", "very low", [("no condition named in the question", [])], 0, 0, 0)
@@ -732,6 +742,8 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     brief.reasons = [r for r, _ in g.reasons]
     used = direct if direct else indirect
     subject = (" versus " if query.relation == "comparison" else " + ").join(m.name for m in query.drugs) or "the drug"
+    if query.relation == "combination" and alone:
+        subject = _and_list([m.name for m in query.drugs]) + " (each alone: no study of them together)"
     if used:
         sentences.append(Sentence(
             text=f"Bottom line: for {subject} in {cname or 'the conditions studied'}, the verdict is "
