@@ -172,3 +172,10 @@ def test_combination_without_a_study_of_it_says_the_verdict_is_for_each_drug_alo
     combo = ask("valium + ibuprofen for jaw pain?", store=packed_store)
     assert not any("together was found" in n for n in combo.notes)  # Singer & Dionne tested them together
     assert not brief_problems(b, packed_store)
+
+
+def test_dose_questions_get_no_dose_advice(packed_store):
+    b = ask("is 800mg ibuprofen too much for back pain", store=packed_store)
+    assert any("never suggests or judges doses" in n for n in b.notes)
+    plain = ask("ibuprofen for back pain", store=packed_store)
+    assert not any("dose" in n for n in plain.notes)

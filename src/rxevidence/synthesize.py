@@ -270,6 +270,10 @@ def efficacy_outcomes_only_harms(v: StudyView) -> bool:
     return bool(outs) and all(_HARM_OUTCOME.search(o.name or "") for o in outs)
 
 
+_DOSE_QUESTION = re.compile(r"\b\d+(\.\d+)?\s?(mg|mcg|µg|g|ml|milligrams?)\b|\b(dose|dosage|dosing|how much|how many|"
+                            r"too much|maximum|max|overdose|how often)\b", re.I)
+
+
 def _tests_all(v: StudyView, query: Query) -> bool:
     """The study's regimen contains every drug (or a member of every class) the question combines."""
     got = set(v.appraisal.drugs)
@@ -776,6 +780,9 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         sentences.append(Sentence(text=f"No evidence found in this store for {subject}"
                                        + (f" and {cname}" if cname else "") + ".",
                                   citations=[], section="bottom-line", claims={"absence": True}))
+    if _DOSE_QUESTION.search(query.text):
+        brief.notes.append("This question is about a dose: rxevidence never suggests or judges doses. The product "
+                           "label states the approved doses; a pharmacist or doctor can say what is right for you.")
     if query.intent == "safety" or query.population:
         brief.notes.append(
             "This question asks about safety" + (f" ({', '.join(query.population)})" if query.population else "")
