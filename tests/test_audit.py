@@ -183,3 +183,10 @@ Acetaminophen is just as effective as ibuprofen for arthritis pain.
     assert same.kind == "comparison" and same.verdict == "supported"
     none = c("Acetaminophen is just as effective")
     assert none.kind == "comparison" and none.verdict == "unverifiable" and "No head-to-head" in none.reason
+
+
+def test_context_condition_only_narrows_generic_pain(report):
+    # the first sentence names anxiety and seizures; "diazepam for pain" afterwards is still about pain
+    c = claim(report, "taking diazepam for pain can be quite effective")
+    assert c.condition_id == "pain"
+    assert not any("anxiety" in x.reason for x in report.contradictions)

@@ -270,6 +270,13 @@ _DENIES_HARM = re.compile(
 _LABEL_SECTIONS = ("34066-1", "43685-7", "34071-1", "42227-9", "34084-4", "34070-3", "42228-7")
 
 
+def _pain_kinds(vocab: Any) -> set[str]:
+    try:
+        return set(vocab.narrower("pain"))
+    except (KeyError, LookupError):
+        return set()
+
+
 def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
     """Drop a condition when a narrower one is named in the same sentence ("leg pain from sciatica" ->
     sciatica; "nerve pain from shingles" -> postherpetic neuralgia); order and duplicates kept out."""
@@ -348,7 +355,8 @@ def find_claims(text: str, vocab: Any, *, title: str | None = None) -> list[Clai
         if not names and subject is not None:
             names = [subject.name]
         cond = conds[0] if conds else None
-        if cond is not None and cond.id == "pain" and ctx.condition is not None and ctx.condition.id != "pain":
+        if (cond is not None and cond.id == "pain" and ctx.condition is not None
+                and ctx.condition.id in _pain_kinds(vocab)):
             cond = ctx.condition  # "pain relief" in an article about osteoarthritis is about osteoarthritis pain
         if cond is not None and ctx.condition is not None and cond.id != ctx.condition.id:
             try:
