@@ -20,7 +20,7 @@ from .errors import InputError
 from .models import Brief, ConditionMention, DrugMention, Query
 from .retrieve import retrieve
 from .store.base import Store
-from .synthesize import _PLACEBO, synthesize
+from .synthesize import _PLACEBO, _clip, synthesize
 
 MAX_ARTICLE_CHARS = 200_000
 
@@ -781,8 +781,8 @@ def _judge_safety(claim: Claim, brief: Brief, store: Store) -> None:
         if boxed and _DENIES_HARM.search(claim.text):
             # "no serious side effects", "completely safe": the label's boxed warning says otherwise
             claim.verdict = "contradicted"
-            claim.evidence = [ClaimEvidence(id=h.source or "", note=_short(h.text)) for h in boxed[:2]]
-            claim.reason = f"The {drug} label carries a boxed warning: “{_short(boxed[0].text, 140)}”."
+            claim.evidence = [ClaimEvidence(id=h.source or "", note=_clip(h.text, 160)) for h in boxed[:2]]
+            claim.reason = f"The {drug} label carries a boxed warning: “{_clip(boxed[0].text, 140)}”."
             return
         claim.verdict = "unverifiable"
         claim.reason = f"A general safety statement about {drug}; the store holds no study or label fact that settles it."
@@ -804,15 +804,10 @@ def _judge_safety(claim: Claim, brief: Brief, store: Store) -> None:
     if len(said) < len(topics):
         claim.verdict = "partly supported" if claim.verdict == "supported" else claim.verdict
     seen: set[str] = set()
-    claim.evidence = [ClaimEvidence(id=src, note=_short(txt)) for t in said for src, txt in found[t][:2]
+    claim.evidence = [ClaimEvidence(id=src, note=_clip(txt, 160)) for t in said for src, txt in found[t][:2]
                       if not (src in seen or seen.add(src))]
     claim.reason = ("The label " + ("contradicts this: it " if denies else "agrees: it ")
-                    + "; ".join(f"addresses {t} (“{_short(found[t][0][1], 110)}”)" for t in said) + ".")
-
-
-def _short(text: str, n: int = 160) -> str:
-    t = " ".join(text.split())
-    return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
+                    + "; ".join(f"addresses {t} (“{_clip(found[t][0][1], 110)}”)" for t in said) + ".")
 
 
 def _judge_mechanism(claim: Claim, brief: Brief) -> None:
