@@ -179,3 +179,14 @@ def test_dose_questions_get_no_dose_advice(packed_store):
     assert any("never suggests or judges doses" in n for n in b.notes)
     plain = ask("ibuprofen for back pain", store=packed_store)
     assert not any("dose" in n for n in plain.notes)
+
+
+def test_label_indications_decide_the_fda_row_when_no_position_is_curated(packed_store):
+    def fda(q):
+        return next(r for r in ask(q, store=packed_store).regulatory if r.jurisdiction == "US FDA")
+
+    seizures = fda("gabapentin for epilepsy")
+    assert seizures.status == "on-label" and "seizures" in seizures.note and seizures.source
+    assert fda("naproxen for period pain").status == "on-label"
+    # "painful musculoskeletal conditions" is not a labelled use for pain in general
+    assert fda("cyclobenzaprine for pain").status == "off-label"

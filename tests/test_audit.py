@@ -190,3 +190,17 @@ def test_context_condition_only_narrows_generic_pain(report):
     c = claim(report, "taking diazepam for pain can be quite effective")
     assert c.condition_id == "pain"
     assert not any("anxiety" in x.reason for x in report.contradictions)
+
+
+def test_list_markers_and_markdown_links(store):
+    md = """# Gabapentin notes
+
+- Gabapentin is FDA-approved for postherpetic neuralgia and epilepsy.
+- A [trial](https://pubmed.ncbi.nlm.nih.gov/28328324/) found pregabalin no better than placebo for sciatica.
+"""
+    r = audit(md, store=store)
+    first = r.claims[0]
+    assert first.text.startswith("Gabapentin") and r.text[first.start:first.end] == first.text
+    # both uses are on the label (epilepsy as "partial-onset seizures"), each checked
+    assert first.verdict == "supported" and set(first.conditions) == {"postherpetic-neuralgia", "epilepsy"}
+    assert next(c for c in r.checks if c.criterion == "sources cited").passed  # the link counts as a source

@@ -132,11 +132,14 @@ def split_sentences(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+_LIST_MARKER = re.compile(r"^(?:[-*•+]\s+|\d{1,2}[.)]\s+)")
+
+
 def _emit(text: str, start: int, end: int, out: list[tuple[str, int, int]]) -> None:
     seg = text[start:end]
-    stripped = seg.strip()
+    stripped = _LIST_MARKER.sub("", seg.strip())  # "- ", "* ", "• ", "1. " of list items are not claim text
     if stripped:
-        lead = len(seg) - len(seg.lstrip())
+        lead = seg.index(stripped)
         out.append((stripped, start + lead, start + lead + len(stripped)))
 
 
@@ -860,9 +863,11 @@ def _contradictions(claims: list[Claim]) -> list[Contradiction]:
     return uniq
 
 
-def _checks(text: str, claims: list[Claim]) -> list[ReportingCheck]:
+def _checks(text: str, claims: list[Claim], *, raw: str | None = None) -> list[ReportingCheck]:
     low = text.lower()
-    cites = re.search(r"(pmid|doi|https?://|et al\.|\(\d{4}\)|journal|published in)", low)
+    # links are gone from the cleaned text: look for them in the input as given
+    cites = re.search(r"(pmid|doi|https?://|et al\.|\(\d{4}\)|journal|published in|nejm|lancet|jama|bmj|cochrane)",
+                      low) or re.search(r"\]\(\s*https?://|<a\s[^>]*href=[\"']?https?://", raw or "", re.I)
     numbers = re.search(r"\d+\s?%|\bnnt\b|\d+ (patients|participants|people|subjects)|\bconfidence interval\b", low)
     harms = re.search(r"side[- ]effect|adverse|risk|dependen|addict|withdrawal|warning|harm|drowsi|sedat|dizz|"
                       r"sleepi|somnolen|nause|vomit|constipat|bleed|ulcer|weight gain|overdose|fall|confusion|"
@@ -930,7 +935,7 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
             _judge_mechanism(c, brief)
     report = AuditReport(title=title, text=text, claims=claims)
     report.contradictions = _contradictions(claims)
-    report.checks = _checks(text, claims)
+    report.checks = _checks(text, claims, raw=raw)
     counts: dict[str, int] = {}
     for c in claims:
         counts[c.verdict] = counts.get(c.verdict, 0) + 1

@@ -274,6 +274,16 @@ _DOSE_QUESTION = re.compile(r"\b\d+(\.\d+)?\s?(mg|mcg|µg|g|ml|milligrams?)\b|\b
                             r"too much|maximum|max|overdose|how often)\b", re.I)
 
 
+def _label_lists(indications: list[str], condition_id: str, vocab: Any) -> str | None:
+    """The first labelled indication that names ``condition_id`` itself (not a narrower or broader one)."""
+    for text in indications:
+        found = _vocab_call(vocab, "find_conditions", text, default=[]) or []
+        # "painful musculoskeletal conditions" describes what is treated, it does not name pain as the use
+        if any(c.id == condition_id and not c.text.lower().endswith("ful") for c in found):
+            return text
+    return None
+
+
 def _tests_all(v: StudyView, query: Query) -> bool:
     """The study's regimen contains every drug (or a member of every class) the question combines."""
     got = set(v.appraisal.drugs)
@@ -856,6 +866,13 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                 row = RegulatoryRow(jurisdiction=jurisdiction, status=main.status, source=main.verified_url,
                                     date=main.date, note=main.statement, condition=main.condition,
                                     source_name=main.source_name, details=details)
+            elif jurisdiction == "US FDA" and d.fda is not None and d.fda.approved and cond is not None and (
+                    listed := _label_lists(d.fda.indications, cond.id, vocab)):
+                # no curated position, but the label's own indication names this condition
+                row = RegulatoryRow(jurisdiction=jurisdiction, status="on-label", source=d.fda.verified_url,
+                                    date=d.fda.label_date, note=f"The US label lists: {listed}", condition=cond.id,
+                                    source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
+                                    details=details)
             elif jurisdiction == "US FDA" and d.fda is not None:
                 status = "off-label" if d.fda.approved else "no position found"
                 note = (f"The US label does not list {cname} as an indication." if d.fda.approved
