@@ -190,3 +190,13 @@ def test_label_indications_decide_the_fda_row_when_no_position_is_curated(packed
     assert fda("naproxen for period pain").status == "on-label"
     # "painful musculoskeletal conditions" is not a labelled use for pain in general
     assert fda("cyclobenzaprine for pain").status == "off-label"
+
+
+def test_comparison_without_head_to_head_gives_each_drug_its_own_verdict(packed_store):
+    b = ask("Which is better for migraines, sumatriptan or ibuprofen?", store=packed_store)
+    texts = [s.text for s in b.sentences if s.section == "bottom-line"]
+    main = next(t for t in texts if t.startswith("Bottom line:"))
+    assert "no head-to-head study against ibuprofen" in main
+    sep = next(s for s in b.sentences if s.text.startswith("Separately, for ibuprofen"))
+    assert sep.citations and "do not show which drug works better" in sep.text
+    assert not brief_problems(b, packed_store)

@@ -697,6 +697,8 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     head_to_head = [v for v in direct if comparator_kind(v) == "active" and not is_combination(v)]
     only_head_to_head = False
     alone = False
+    no_h2h = False
+    separate: list[Sentence] = []  # the second drug's own verdict in a comparison without a head-to-head study
     if query.relation == "comparison" and len(query.drugs) >= 2:
         h2h = _comparison_view(direct, query)
         first, second = query.drugs[0].name, query.drugs[1].name
@@ -705,9 +707,21 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
             brief.notes.append(f"A comparison: the verdict reads from {first}'s side against {second} "
                                f"(“effective” = {first} did better; “ineffective” = no better or worse).")
         else:
+            others = [v for v in direct if tests_drug(v, query.drugs[1].members or [second])
+                      and not tests_drug(v, query.drugs[0].members or [first])]
             direct = [v for v in direct if tests_drug(v, query.drugs[0].members or [first])]
+            no_h2h = True
             brief.notes.append(f"No head-to-head study of {first} against {second} was found; the verdict is "
                                f"about {first} against placebo or other comparators.")
+            if others:
+                # side by side, not compared: the second drug's own evidence for the same condition
+                g2 = grade(others)
+                separate.append(Sentence(
+                    text=f"Separately, for {second} against placebo or other comparators: “{g2.verdict}” "
+                         f"({g2.certainty} certainty; {_fmt_counts(Counter(v.design for v in others))}); two "
+                         "separate verdicts do not show which drug works better.",
+                    citations=_cite(v.id for v in others), section="bottom-line",
+                    claims={"designs": dict(Counter(v.design for v in others))}))
     elif head_to_head and len(head_to_head) == len(direct):
         # only comparisons with other active drugs: "no difference" there means "as good as", not "no effect"
         only_head_to_head = True
@@ -758,6 +772,8 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     subject = (" versus " if query.relation == "comparison" else " + ").join(m.name for m in query.drugs) or "the drug"
     if query.relation == "combination" and alone:
         subject = _and_list([m.name for m in query.drugs]) + " (each alone: no study of them together)"
+    if no_h2h:
+        subject = f"{query.drugs[0].name} (no head-to-head study against {query.drugs[1].name})"
     if used:
         sentences.append(Sentence(
             text=f"Bottom line: for {subject} in {cname or 'the conditions studied'}, the verdict is "
@@ -765,6 +781,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                  f"{'study' if len(used) == 1 else 'studies'} ({_fmt_counts(Counter(v.design for v in used))}).",
             citations=_cite(v.id for v in used), section="bottom-line",
             claims={"designs": dict(Counter(v.design for v in used))}))
+        sentences.extend(separate)
         by_cond: dict[str, list[StudyView]] = defaultdict(list)
         for v in used:
             by_cond[v.condition_id or "unspecified"].append(v)
