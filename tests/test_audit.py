@@ -204,3 +204,21 @@ def test_list_markers_and_markdown_links(store):
     # both uses are on the label (epilepsy as "partial-onset seizures"), each checked
     assert first.verdict == "supported" and set(first.conditions) == {"postherpetic-neuralgia", "epilepsy"}
     assert next(c for c in r.checks if c.criterion == "sources cited").passed  # the link counts as a source
+
+
+def test_safety_warnings_children_and_comparative_harms(store):
+    text = """There is no evidence that diazepam helps back pain.
+Diazepam should never be combined with opioids because the mix can stop your breathing.
+Tramadol is less addictive than other opioids.
+Codeine is safe for children after tonsil surgery.
+"""
+    r = audit(text, store=store)
+
+    def c(fragment):
+        return next(x for x in r.claims if fragment in x.text)
+
+    warn = c("never be combined")
+    assert warn.kind == "safety" and warn.verdict == "supported"  # a warning that matches the boxed warning
+    assert c("less addictive").verdict == "unverifiable"  # labels do not rank drugs
+    kids = c("safe for children")
+    assert kids.verdict == "contradicted" and "children" in kids.reason and kids.evidence

@@ -261,11 +261,20 @@ _SAFETY_TOPICS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                   re.compile(r"\b(respiratory depression|breathing (problems|depression)|slowed breathing)\b", re.I)),
     "bleeding": (re.compile(r"\b(bleed\w*|ulcers?|stomach)\b", re.I),
                  re.compile(r"\b(bleeding|ulceration|ulcers?|perforation)\b", re.I)),
+    "children": (re.compile(r"\b(child(ren)?|kids?|p(a)?ediatric|infants?|babies|teen\w*)\b", re.I),
+                 re.compile(r"\b(child(ren)?|p(a)?ediatric|infants?|under (12|18)|younger than)\b", re.I)),
+    "opioid or sedative combination": (
+        re.compile(r"\b(combin\w*|together|mix\w*|with)\b.{0,30}\b(opioids?|benzodiazepines?|alcohol|sedatives?)\b", re.I),
+        re.compile(r"\b(opioids?|benzodiazepines?|alcohol|CNS depressants?|sedatives?)\b", re.I)),
     "heart": (re.compile(r"\b(heart|cardiovascular|stroke)\b", re.I),
               re.compile(r"\b(cardiovascular|heart attack|myocardial infarction|stroke)\b", re.I)),
 }
 _SAFETY = re.compile(r"\b(safe|safer|safest|unsafe|side[- ]effects?|addict\w*|habit[- ]forming|dependen\w*|"
-                     r"drows\w*|dizz\w*|sedat\w*|long[- ]term use)\b", re.I)
+                     r"drows\w*|dizz\w*|sedat\w*|long[- ]term use|breath\w*|respirat\w*|overdose|bleed\w*|"
+                     r"ulcers?|dangerous|danger)\b", re.I)
+_COMPARATIVE_SAFETY = re.compile(r"\b(less|more|fewer|lower|higher)\s+(\w+\s+)?(addictive|dangerous|risky|side[- ]effects|"
+                                 r"harmful|habit[- ]forming)\b.{0,40}\bthan\b|\b(safer|riskier|gentler)\s+than\b",
+                                 re.I)
 _DENIES_HARM = re.compile(
     r"\b(no|without|free of|zero|never any)\s+(serious\s+|major\s+|significant\s+|real\s+|dangerous\s+)?"
     r"(side[- ]effects?|risks?|harms?|dangers?)\b|\b(completely|totally|perfectly|entirely|100%)\s+safe\b|"
@@ -774,11 +783,30 @@ def _label_texts(claim: Claim, brief: Brief, store: Store) -> list[tuple[str, st
     return [(src, text) for src, text in out if src and text]
 
 
+def _around(text: str, pattern: re.Pattern[str], n: int) -> str:
+    """About ``n`` characters of ``text`` around the first match of ``pattern`` (the words that settle it)."""
+    t = " ".join(text.split())
+    m = pattern.search(t)
+    if m is None or len(t) <= n:
+        return _clip(t, n)
+    start = max(0, m.start() - n // 3)
+    start = t.rfind(" ", 0, start) + 1 if start else 0
+    return ("…" if start else "") + _clip(t[start:], n)
+
+
 def _judge_safety(claim: Claim, brief: Brief, store: Store) -> None:
     """A claim about harms, dependence or length of use, checked against the label facts."""
     topics = [t for t, (in_claim, _) in _SAFETY_TOPICS.items() if in_claim.search(claim.text)]
     texts = _label_texts(claim, brief, store)
     drug = " + ".join(claim.drugs)
+    if _COMPARATIVE_SAFETY.search(claim.text):
+        claim.verdict = "unverifiable"
+        boxed = [h for h in brief.harms if h.drug in claim.drugs and h.source]
+        claim.evidence = [ClaimEvidence(id=h.source or "", note=_clip(h.text, 160)) for h in boxed[:1]]
+        claim.reason = ("A comparison of harms between drugs; the label facts do not rank drugs"
+                        + (f" (the {drug} label carries a boxed warning: “{_clip(boxed[0].text, 110)}”)." if boxed
+                           else "."))
+        return
     if not topics:
         boxed = [h for h in brief.harms if h.drug in claim.drugs and h.kind == "boxed warning" and h.source]
         if boxed and _DENIES_HARM.search(claim.text):
@@ -799,8 +827,10 @@ def _judge_safety(claim: Claim, brief: Brief, store: Store) -> None:
         return
     # the claim denies the harm ("not addictive", "does not cause drowsiness", "safe for long-term use")
     # or asserts it ("can be habit-forming", "often causes dizziness")
-    denies = claim.polarity == "negative" or bool(re.search(r"\bsafe(r|st)?\b", claim.text, re.I)) and not re.search(
-        r"\b(not|never|isn['’]?t) (\w+ )?safe", claim.text, re.I)
+    warns = bool(re.search(r"\b(should|must|do) (not|never)\b|\bnever (be )?(combin|mix|take|use)|\bavoid\b|\bcan\b.{0,40}"
+                           r"\b(stop|cause|lead|kill|harm)", claim.text, re.I))
+    denies = (claim.polarity == "negative" and not warns) or bool(re.search(r"\bsafe(r|st)?\b", claim.text, re.I)) \
+        and not re.search(r"\b(not|never|isn['’]?t) (\w+ )?safe", claim.text, re.I)
     if "long-term use" in said and not re.search(r"\b(not|never|avoid|only short)\b", claim.text, re.I):
         denies = True
     claim.verdict = "contradicted" if denies else "supported"
@@ -810,7 +840,8 @@ def _judge_safety(claim: Claim, brief: Brief, store: Store) -> None:
     claim.evidence = [ClaimEvidence(id=src, note=_clip(txt, 160)) for t in said for src, txt in found[t][:2]
                       if not (src in seen or seen.add(src))]
     claim.reason = ("The label " + ("contradicts this: it " if denies else "agrees: it ")
-                    + "; ".join(f"addresses {t} (“{_clip(found[t][0][1], 110)}”)" for t in said) + ".")
+                    + "; ".join(f"addresses {t} (“{_around(found[t][0][1], _SAFETY_TOPICS[t][1], 110)}”)"
+                                for t in said) + ".")
 
 
 def _judge_mechanism(claim: Claim, brief: Brief) -> None:
