@@ -27,6 +27,8 @@ def names(q: Query) -> list[str]:
     ("does ibuprofen help cramps during my period", ["ibuprofen"], "dysmenorrhea", "single"),
     ("baclofen for muscle spasms after stroke", ["baclofen"], "spasticity", "single"),
     ("Lyrica for nerve pain from diabetes", ["pregabalin"], "diabetic-neuropathic-pain", "single"),
+    ("can I use voltaren for my knee", ["diclofenac"], "osteoarthritis-pain", "single"),
+    ("ibuprofen for pain after my hip replacement", ["ibuprofen"], "postoperative-pain", "single"),
     ("cyclobenzaprene for jaw pain when I wake up", ["cyclobenzaprine"], "tmd", "single"),
     ("naproxen for a pulled back muscle", ["naproxen"], "acute-low-back-pain", "single"),
     ("Valium with ibuprofen for back pain", ["diazepam", "ibuprofen"], "back-pain", "combination"),
