@@ -85,6 +85,8 @@ def test_combination_product_becomes_its_ingredients():
 
 @pytest.mark.parametrize("text,intent,population", [
     ("Is it safe to give my kids Advil for a toothache?", "safety", ["children"]),
+    ("is it ok to take flexeril with ibuprofen for back spasms", "safety", []),
+    ("can I take tramadol for arthritis", "efficacy", []),
     ("side effects of tramadol in elderly patients with back pain", "safety", ["older adults"]),
     ("what are the risks of taking naproxen for arthritis", "safety", []),
     ("ibuprofen for teens with migraines", "efficacy", ["children"]),

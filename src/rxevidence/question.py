@@ -27,7 +27,8 @@ _COMBINATION = re.compile(
 _SAFETY = re.compile(
     r"\b(safe|safety|unsafe|dangerous|danger|side effects?|adverse|risks?|risky|harm\w*|toxic\w*|overdose|"
     r"interact\w*|addict\w*|dependen\w*|withdrawal|contraindicat\w*|warning|bleeding|liver damage|"
-    r"pregnan\w*|breast ?feeding|while nursing)\b"
+    r"pregnan\w*|breast ?feeding|while nursing|is it ok(ay)? to|can i (mix|combine)|can i take [\w-]+ (with|and|while)|mix(ing)?|"
+    r"together with alcohol|with alcohol)\b"
 )
 _POPULATION = [
     ("children", re.compile(r"\b(child|children|childs|kid|kids|toddlers?|infants?|bab(y|ies)|paediatric|pediatric|"
