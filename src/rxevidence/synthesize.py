@@ -290,6 +290,16 @@ def _tests_all(v: StudyView, query: Query) -> bool:
     return len(query.drugs) > 1 and all(got & set(m.members or [m.name]) for m in query.drugs)
 
 
+def _acronyms(text: str) -> str:
+    return re.sub(r"\b(nsaid|snri|ssri|cox-2|gaba|5-ht)(s?)\b", lambda m: m.group(1).upper() + m.group(2), text)
+
+
+def _a(phrase: str) -> str:
+    """``phrase`` with its indefinite article: "an opioid", "a benzodiazepine", "an nsaid"."""
+    vowel_sound = phrase[:1].lower() in "aeiou" or re.match(r"(nsaid|snri|ssri|h2|x-)", phrase.lower())
+    return f"{'an' if vowel_sound else 'a'} {phrase}"
+
+
 def _and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else (", ".join(items[:-1]) + " and " + items[-1] if items else "")
 
@@ -568,7 +578,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
             brief.drugs.append(panel)
             if d.fda:
                 sentences.append(Sentence(
-                    text=f"{d.name.capitalize()} is a {' and '.join(d.classes)}.",
+                    text=f"{d.name.capitalize()} is {_a(_acronyms(_and_list(list(d.classes))))}.",
                     citations=_cite([d.fda.verified_url]), section="drug"))
                 if d.fda.approved and d.fda.indications:
                     prod = f" ({d.fda.product})" if d.fda.product else ""
