@@ -38,17 +38,21 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import confusion_matrix, f1_score
+from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from rxevidence import claimcheck as CC
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# the same loader, scoring and report as the HealthVer benchmark
+from healthver import load as load_healthver  # noqa: E402
+from healthver import report, scores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RXEVIDENCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 HFC = SHARED / "healthfc" / "Datensatz.csv"
 HV_DEV = SHARED / "healthver" / "healthver_dev.csv"
 LABEL_MAP = {"0": "supports", "1": "neutral", "2": "refutes"}
-HV_MAP = {"Supports": "supports", "Refutes": "refutes", "Neutral": "neutral"}
 
 
 def load_healthfc() -> list[tuple[str, str, str]]:
@@ -59,34 +63,6 @@ def load_healthfc() -> list[tuple[str, str, str]]:
             (r["en_claim"].strip(), r["en_top_sentences"].strip(), LABEL_MAP[r["label"].strip()])
             for r in csv.DictReader(fh)
         ]
-
-
-def load_healthver_dev() -> list[tuple[str, str, str]]:
-    if not HV_DEV.exists():
-        return []
-    with HV_DEV.open(encoding="utf-8", newline="") as fh:
-        return [(r["claim"].strip(), r["evidence"].strip(), HV_MAP[r["label"].strip()]) for r in csv.DictReader(fh)]
-
-
-def scores(gold: list[str], pred: list[str]) -> dict[str, float]:
-    labels = list(CC.LABELS)
-    per = f1_score(gold, pred, labels=labels, average=None, zero_division=0)
-    out = {"macro_f1": float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0))}
-    out.update({f"f1_{lab}": float(v) for lab, v in zip(labels, per, strict=True)})
-    out["accuracy"] = float(np.mean([g == p for g, p in zip(gold, pred, strict=True)]))
-    return out
-
-
-def report(name: str, gold: list[str], pred: list[str]) -> dict[str, float]:
-    s = scores(gold, pred)
-    print(f"\n{name}")
-    print(f"  macro-F1 {s['macro_f1']:.3f}   accuracy {s['accuracy']:.3f}")
-    print("  per class F1: " + "  ".join(f"{lab} {s['f1_' + lab]:.3f}" for lab in CC.LABELS))
-    cm = confusion_matrix(gold, pred, labels=list(CC.LABELS))
-    print("  confusion (rows gold, columns predicted): " + " / ".join(CC.LABELS))
-    for lab, row in zip(CC.LABELS, cm, strict=True):
-        print(f"    {lab:<9}" + "".join(f"{v:>7}" for v in row))
-    return s
 
 
 def cross_validate(
@@ -143,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     best = cv
     if not args.quick:
-        hv = load_healthver_dev()
+        hv = load_healthver("dev") if HV_DEV.exists() else []
         if hv:
             t0 = time.perf_counter()
             cv2, per_fold2 = cross_validate(rows, hv)
