@@ -20,7 +20,7 @@ from .errors import InputError
 from .models import Brief, ConditionMention, DrugMention, Query
 from .retrieve import retrieve
 from .store.base import Store
-from .synthesize import _PLACEBO, _clip, synthesize
+from .synthesize import _PLACEBO, _clip, _vocab_call, synthesize
 
 MAX_ARTICLE_CHARS = 200_000
 
@@ -282,11 +282,9 @@ _DENIES_HARM = re.compile(
 _LABEL_SECTIONS = ("34066-1", "43685-7", "34071-1", "42227-9", "34084-4", "34070-3", "42228-7")
 
 
-def _pain_kinds(vocab: Any) -> set[str]:
-    try:
-        return set(vocab.narrower("pain"))
-    except (KeyError, LookupError):
-        return set()
+def _narrower(vocab: Any, condition_id: str) -> set[str]:
+    """Concept ids below ``condition_id`` (empty for an unknown id)."""
+    return set(_vocab_call(vocab, "narrower", condition_id, default=[]) or [])
 
 
 def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
@@ -295,11 +293,7 @@ def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionM
     ids = {c.id for c in conds}
     out: list[ConditionMention] = []
     for c in conds:
-        try:
-            narrower = set(vocab.narrower(c.id))
-        except (KeyError, LookupError):
-            narrower = set()
-        if not (narrower & (ids - {c.id})) and c.id not in {o.id for o in out}:
+        if not (_narrower(vocab, c.id) & (ids - {c.id})) and c.id not in {o.id for o in out}:
             out.append(c)
     return out
 
@@ -345,6 +339,7 @@ def find_claims(text: str, vocab: Any, *, title: str | None = None) -> list[Clai
     """
     claims: list[Claim] = []
     ctx = _Context()
+    pain_kinds = _narrower(vocab, "pain")
     if title:
         tconds = _most_specific(vocab.find_conditions(title), vocab)
         ctx.condition = tconds[0] if tconds else None
@@ -368,14 +363,10 @@ def find_claims(text: str, vocab: Any, *, title: str | None = None) -> list[Clai
             names = [subject.name]
         cond = conds[0] if conds else None
         if (cond is not None and cond.id == "pain" and ctx.condition is not None
-                and ctx.condition.id in _pain_kinds(vocab)):
+                and ctx.condition.id in pain_kinds):
             cond = ctx.condition  # "pain relief" in an article about osteoarthritis is about osteoarthritis pain
         if cond is not None and ctx.condition is not None and cond.id != ctx.condition.id:
-            try:
-                narrower = set(vocab.narrower(cond.id))
-            except (KeyError, LookupError):
-                narrower = set()
-            if ctx.condition.id in narrower and re.search(rf"\b(this|the|such|that)\s+{re.escape(cond.text)}", sent, re.I):
+            if ctx.condition.id in _narrower(vocab, cond.id) and re.search(rf"\b(this|the|such|that)\s+{re.escape(cond.text)}", sent, re.I):
                 cond = ctx.condition  # "this facial pain" refers back to the narrower condition named before
         if subject is None:
             if cond is not None:
