@@ -130,7 +130,6 @@ def train(
     params = [p for p in enc.parameters() if p.requires_grad] + list(head.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     rng = random.Random(0)
-    n_steps = math.ceil(len(rows) / batch_size) * math.ceil(epochs)
     total = int(math.ceil(len(rows) / batch_size) * epochs)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * total))) * max(0.0, 1 - s / max(1, total))
@@ -162,7 +161,6 @@ def train(
         head.eval()
         if eval_fn is not None:
             eval_fn(tok, enc, head, epoch + 1)
-    del n_steps
     return tok, enc, head
 
 
