@@ -39,6 +39,11 @@ def test_design_names_and_plurals():
     assert domain.design_name("cohort", 2) == "cohorts"
 
 
+def test_case_series_plural_is_case_series():
+    """Bug fix: two case series were "case seriess"."""
+    assert domain.design_name("case series", 2) == "case series"
+
+
 def test_json_contract_values():
     assert domain.VERDICTS == ("effective", "probably effective", "mixed/uncertain", "probably ineffective",
                                "ineffective", "insufficient evidence")
