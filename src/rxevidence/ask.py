@@ -1,108 +1,26 @@
-"""The main job: ``ask("How effective is diazepam for pain?") -> Brief``."""
+"""Moved to :mod:`rxevidence.pipeline`; kept so existing imports work.
+
+``ask`` is :func:`rxevidence.pipeline.ask`. ``parse_question(text, store=...)`` and ``load_vocab(store)`` keep
+their old signatures for callers that have a store but no Context.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from .errors import InputError
-from .models import Brief, Query
-from .retrieve import retrieve
+from .models import Query
+from .pipeline import ask
+from .question import parse
 from .store.base import Store
-from .synthesize import synthesize
-from .validate import validate_brief
+from .vocab import Vocabulary, load_vocabulary
 
 
-def load_vocab(store: Store | None = None) -> Any:
-    from .vocab import load_vocabulary
-
+def load_vocab(store: Store | None = None) -> Vocabulary:
+    """The shipped vocabulary extended with ``store``'s ingested terms."""
     return load_vocabulary(store)
 
 
 def parse_question(text: str, *, store: Store | None = None) -> Query:
-    from .question import parse
-
-    return parse(text, vocab=load_vocab(store))
-
-
-def _pack_drugs_for(query: Query, limit: int = 8) -> list[str]:
-    """Drugs with curated studies for the question's condition (or a narrower one), most studied first."""
-    if query.condition is None:
-        return []
-    from collections import Counter
-
-    from .pack import load_pack
-
-    ids = {query.condition.id, *query.condition.narrower}
-    counts = Counter(d for st in load_pack().studies if st.condition in ids for d in st.drugs)
-    return [d for d, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+    """The question as read with ``store``'s vocabulary (see :func:`rxevidence.pipeline.parse_question`)."""
+    return parse(text, vocab=load_vocabulary(store))
 
 
-def ask(
-    text: str | Query,
-    *,
-    store: Store,
-    online: bool = False,
-    offline: bool = False,
-    install_pack: bool = True,
-    live_client: Any = None,
-) -> Brief:
-    """Answer a question from the store (and the starter pack, and live sources when ``online``).
-
-    :raises InputError: the question is empty or names no drug.
-    :raises ValidationFailed: the brief could not be validated (it is never shown then).
-    """
-    if install_pack:
-        from .pack import ensure_pack
-
-        ensure_pack(store)
-    query = text if isinstance(text, Query) else parse_question(text, store=store)
-    if not query.drugs:
-        hint = ""
-        if query.unknown:
-            sugg = [s for u in query.unknown for s in u.suggestions]
-            if sugg:
-                hint = " Did you mean: " + ", ".join(dict.fromkeys(sugg[:5])) + "?"
-        msgs = " ".join(query.messages)
-        covered = _pack_drugs_for(query)
-        if covered and query.condition is not None:
-            msgs += (f" For {query.condition.name} the starter pack has studies of: {', '.join(covered)}. Try: "
-                     f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
-        raise InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
-    notes: list[str] = []
-    if online and not offline:
-        from .live import fetch_for_query
-
-        result = fetch_for_query(store, query, client=live_client)
-        for e in getattr(result, "errors", []) or []:
-            notes.append(f"Live sources: {e}")
-    vocab = load_vocab(store)
-    ev = retrieve(store, query, vocab=vocab)
-    ev.notes.extend(notes)
-    brief = synthesize(query, ev, vocab=vocab)
-    if not brief.studies and query.condition is not None:
-        brief, ev = _try_alternatives(store, query, brief, ev, vocab)
-    validate_brief(brief, store, ev.appraisals)
-    return brief
-
-
-def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any) -> tuple[Brief, Any]:
-    """When the condition as read finds no studies, try the other readings the parser offered."""
-    from .models import ConditionMention
-
-    for alt in query.alternatives:
-        if alt.get("kind") != "condition" or not alt.get("id"):
-            continue
-        try:
-            narrower = vocab.narrower(alt["id"])
-        except (KeyError, LookupError):
-            narrower = []
-        cond = ConditionMention(text=query.condition.text, id=alt["id"], name=alt.get("name") or alt["id"],
-                                narrower=narrower)
-        q2 = query.model_copy(update={"condition": cond})
-        ev2 = retrieve(store, q2, vocab=vocab)
-        b2 = synthesize(q2, ev2, vocab=vocab)
-        if b2.studies:
-            b2.notes.insert(0, f"No studies matched “{query.condition.name}”; this brief reads "
-                               f"“{query.condition.text}” as {cond.name}, which the question may also mean.")
-            return b2, ev2
-    return brief, ev
+__all__ = ["ask", "load_vocab", "parse_question"]

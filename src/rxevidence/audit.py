@@ -27,9 +27,11 @@ from .models.audit import (  # noqa: F401 - the report models live in models.aud
     ReportingCheck,
     Verdict,
 )
-from .retrieve import retrieve
+from .pack import Pack
+from .pipeline.ask import answer
+from .pipeline.context import Context, build_context
 from .store.base import Store
-from .synthesize import _PLACEBO, _clip, _vocab_call, synthesize
+from .synthesize import _PLACEBO, _clip, _vocab_call
 
 MAX_ARTICLE_CHARS = 200_000
 
@@ -167,13 +169,11 @@ def _mixed_polarity(sentence: str) -> bool:
     return len({_clause_polarity(c) for c in parts}) > 1
 
 
-def _known_drug(vocab: Any, hit: DrugMention) -> bool:
+def _known_drug(vocab: Any, hit: DrugMention, pack: Pack) -> bool:
     """Drop vocabulary hits that are not a known medicine (common words, body substances)."""
-    from .pack import load_pack
-
     if hit.is_class or len(hit.text) < 4:
         return False
-    if load_pack().drug(hit.name) is not None:
+    if pack.drug(hit.name) is not None:
         return True
     try:
         return bool(vocab.drug_classes(hit.name))
@@ -285,7 +285,7 @@ def _listed(sentence: str, conds: list[ConditionMention]) -> list[ConditionMenti
     return out
 
 
-def find_claims(text: str, vocab: Any, *, title: str | None = None) -> list[Claim]:
+def find_claims(text: str, vocab: Any, *, pack: Pack, title: str | None = None) -> list[Claim]:
     """The checkable claims of an article, with drugs and conditions resolved (pronouns carried over).
 
     The title's condition ("Tramadol for osteoarthritis") is the context of the first sentences that
@@ -302,7 +302,7 @@ def find_claims(text: str, vocab: Any, *, title: str | None = None) -> list[Clai
         if sent.rstrip().endswith("?"):
             continue  # a question is not a claim
         hits = vocab.find_drugs(sent)
-        named = [d for d in hits if _known_drug(vocab, d)]
+        named = [d for d in hits if _known_drug(vocab, d, pack)]
         classes = [d for d in hits if d.is_class]
         conds = _most_specific(
             [c for c in vocab.find_conditions(sent) if not c.id.startswith("mesh:") or len(c.text) > 5], vocab)
@@ -383,8 +383,9 @@ def find_claims(text: str, vocab: Any, *, title: str | None = None) -> list[Clai
 
 
 class _BriefCache:
-    def __init__(self, store: Store, vocab: Any) -> None:
-        self.store, self.vocab = store, vocab
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.store, self.vocab = context.store, context.vocab
         self._cache: dict[tuple, Brief] = {}
 
     def brief(self, drugs: list[str], condition_id: str | None, relation: str = "single") -> Brief | None:
@@ -404,8 +405,7 @@ class _BriefCache:
             cond = ConditionMention(text=c.name, id=c.id, name=c.name, narrower=self.vocab.narrower(c.id))
         q = Query(text=" + ".join(drugs) + (f" for {cond.name}" if cond else ""), drugs=mentions,
                   relation=relation if len(mentions) > 1 else "single", condition=cond, intent="efficacy")
-        ev = retrieve(self.store, q, vocab=self.vocab)
-        b = synthesize(q, ev, vocab=self.vocab)
+        b, _ev = answer(self.context, q)
         self._cache[key] = b
         return b
 
@@ -870,18 +870,21 @@ def _checks(text: str, claims: list[Claim], *, raw: str | None = None) -> list[R
     ]
 
 
-def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool = True) -> AuditReport:
-    """Audit an article (plain text, Markdown or HTML) against the store and the starter pack."""
-    from .ask import load_vocab
+def audit(raw: str, *, store: Store | None = None, kind: str | None = None, install_pack: bool = True,
+          context: Context | None = None) -> AuditReport:
+    """Audit an article (plain text, Markdown or HTML) against the store and the starter pack.
 
-    if install_pack:
-        from .pack import ensure_pack
-
-        ensure_pack(store)
+    Give ``store`` (a context is built for it) or a ``context`` built once with ``pipeline.build_context``.
+    """
+    if context is None:
+        if store is None:
+            raise TypeError("audit() needs store= or context=")
+        context = build_context(store, install_pack=install_pack)
+    store = context.store
     title, text = article_text(raw, kind=kind)
-    vocab = load_vocab(store)
-    claims = find_claims(text, vocab, title=title)
-    cache = _BriefCache(store, vocab)
+    vocab = context.vocab
+    claims = find_claims(text, vocab, title=title, pack=context.pack)
+    cache = _BriefCache(context)
     for c in claims:
         relation = "combination" if c.kind == "combination" else "comparison" if c.kind == "comparison" else "single"
         brief = cache.brief(c.drugs, c.condition_id, relation)

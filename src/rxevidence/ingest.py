@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .appraise import appraise_record
 from .errors import InputError, ParseError
 from .models import Deletion, Record, Skipped, VocabTerm
 from .sources.registry import detect
@@ -69,10 +70,7 @@ def file_key(path: str | Path, options: dict[str, Any] | None = None) -> str:
 
 
 def default_appraiser() -> Appraiser | None:
-    try:
-        from .appraise import appraise_record
-    except ImportError:
-        return None
+    """The automatic appraiser ingest stamps on new records."""
     return appraise_record
 
 

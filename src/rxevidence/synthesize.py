@@ -44,7 +44,7 @@ from .models import (
     Sentence,
     StudySummary,
 )
-from .retrieve import Evidence
+from .models.evidence import Evidence, Facts
 
 MAX_STUDIES_LISTED = 60
 
@@ -486,11 +486,10 @@ def _fmt_directions(c: dict[str, int]) -> str:
 # ------------------------------------------------------------------ the brief
 
 
-def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
-    """Build the Brief for ``query`` from ``ev``. Pure: no store access, deterministic."""
-    from .pack import load_pack
-
-    pack = load_pack()
+def synthesize(query: Query, ev: Evidence, *, facts: Facts) -> Brief:
+    """Build the Brief for ``query`` from ``ev`` and ``facts`` (vocabulary, pack). Pure: loads nothing,
+    no store access, deterministic."""
+    pack, vocab = facts.pack, facts.vocab
     brief = Brief(query=query)
     sentences: list[Sentence] = []
     drugs = ev.drug_names

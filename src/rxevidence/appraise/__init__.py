@@ -17,11 +17,12 @@ import re
 
 from ..domain import is_comparative, is_review
 from ..models import Appraisal, Arm, Population, Record
+from . import direction
 from .design import DesignResult, classify_design, rct_score
 from .flags import appraise_flags
 from .outcomes import extract_outcomes
 from .population import appraise_population
-from .size import extract_arms, extract_n
+from .size import canonical_drug, extract_arms, extract_n
 from .text import Part, record_parts, split_sentences
 
 #: Bump when the rules change; ``rxevidence appraise --stale-only`` recomputes older appraisals.
@@ -31,8 +32,6 @@ APPRAISER_VERSION = "auto-1.0"
 def appraiser_version() -> str:
     """The version stamped on new appraisals: :data:`APPRAISER_VERSION`, plus ``+minilm`` when the
     optional cross-encoder reads the effect directions (``direction.use_backend("minilm")``)."""
-    from . import direction
-
     return APPRAISER_VERSION if direction.backend() == "linear" else f"{APPRAISER_VERSION}+{direction.backend()}"
 
 
@@ -65,8 +64,6 @@ def _arm_role(kind: str) -> str:
 
 
 def _trial_drug(name: str) -> str | None:
-    from .size import canonical_drug
-
     plain = _INTERVENTION_PREFIX.sub("", name).strip()
     if not plain or re.match(r"^placebo\b", plain, re.I):
         return None

@@ -1,0 +1,129 @@
+"""The main job: ``ask("How effective is diazepam for pain?") -> Brief``.
+
+    parse ──► retrieve ──► appraise_missing ──► synthesize ──► validate
+      (each reads the Context built once by :func:`~rxevidence.pipeline.context.build_context`)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..errors import InputError
+from ..live import fetch_for_query
+from ..models import Brief, ConditionMention, Query
+from ..models.evidence import Evidence
+from ..pack import Pack
+from ..question import parse
+from ..store.base import Store
+from ..synthesize import synthesize
+from .appraise import appraise_missing
+from .context import Context, build_context
+from .retrieve import retrieve
+from .validate import validate_brief
+
+
+def parse_question(text: str, context: Context) -> Query:
+    """The question as read, with the context's vocabulary."""
+    return parse(text, vocab=context.vocab)
+
+
+def gather(context: Context, query: Query) -> Evidence:
+    """Retrieve the evidence for ``query`` and appraise what was stored without an appraisal."""
+    ev = retrieve(context, query)
+    appraise_missing(context, ev)
+    return ev
+
+
+def answer(context: Context, query: Query) -> tuple[Brief, Evidence]:
+    """The brief for an already parsed query (not validated), and the evidence it was built from."""
+    ev = gather(context, query)
+    brief = synthesize(query, ev, facts=context.facts)
+    return brief, ev
+
+
+def ask(
+    text: str | Query,
+    *,
+    store: Store | None = None,
+    context: Context | None = None,
+    online: bool = False,
+    offline: bool = False,
+    install_pack: bool = True,
+    live_client: Any = None,
+) -> Brief:
+    """Answer a question from the store (and the starter pack, and live sources when ``online``).
+
+    Give ``store`` (a context is built for it, installing the pack unless ``install_pack=False``) or a
+    ``context`` built once with :func:`~rxevidence.pipeline.context.build_context`.
+
+    :raises InputError: the question is empty or names no drug.
+    :raises ValidationFailed: the brief could not be validated (it is never shown then).
+    """
+    if context is None:
+        if store is None:
+            raise TypeError("ask() needs store= or context=")
+        context = build_context(store, install_pack=install_pack)
+    query = text if isinstance(text, Query) else parse_question(text, context)
+    if not query.drugs:
+        raise _no_drug_error(query, context.pack)
+    notes: list[str] = []
+    if online and not offline:
+        result = fetch_for_query(context.store, query, client=live_client)
+        for e in getattr(result, "errors", []) or []:
+            notes.append(f"Live sources: {e}")
+    brief, ev = answer(context, query)
+    ev.notes.extend(notes)
+    brief.notes.extend(notes)
+    if not brief.studies and query.condition is not None:
+        brief, ev = _try_alternatives(context, query, brief, ev, notes)
+    validate_brief(brief, context.store, ev.appraisals)
+    return brief
+
+
+def _no_drug_error(query: Query, pack: Pack) -> InputError:
+    hint = ""
+    if query.unknown:
+        sugg = [s for u in query.unknown for s in u.suggestions]
+        if sugg:
+            hint = " Did you mean: " + ", ".join(dict.fromkeys(sugg[:5])) + "?"
+    msgs = " ".join(query.messages)
+    covered = pack_drugs_for(query, pack)
+    if covered and query.condition is not None:
+        msgs += (f" For {query.condition.name} the starter pack has studies of: {', '.join(covered)}. Try: "
+                 f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
+    return InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
+
+
+def pack_drugs_for(query: Query, pack: Pack, limit: int = 8) -> list[str]:
+    """Drugs with curated studies for the question's condition (or a narrower one), most studied first."""
+    if query.condition is None:
+        return []
+    ids = {query.condition.id, *query.condition.narrower}
+    counts = Counter(d for st in pack.studies if st.condition in ids for d in st.drugs)
+    return [d for d, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+def _try_alternatives(context: Context, query: Query, brief: Brief, ev: Evidence,
+                      notes: list[str]) -> tuple[Brief, Evidence]:
+    """When the condition as read finds no studies, try the other readings the parser offered."""
+    assert query.condition is not None
+    for alt in query.alternatives:
+        if alt.get("kind") != "condition" or not alt.get("id"):
+            continue
+        try:
+            narrower = context.vocab.narrower(alt["id"])
+        except (KeyError, LookupError):
+            narrower = []
+        cond = ConditionMention(text=query.condition.text, id=alt["id"], name=alt.get("name") or alt["id"],
+                                narrower=narrower)
+        q2 = query.model_copy(update={"condition": cond})
+        b2, ev2 = answer(context, q2)
+        if b2.studies:
+            b2.notes.insert(0, f"No studies matched “{query.condition.name}”; this brief reads "
+                               f"“{query.condition.text}” as {cond.name}, which the question may also mean.")
+            return b2, ev2
+    return brief, ev
+
+
+__all__ = ["answer", "ask", "gather", "pack_drugs_for", "parse_question"]
