@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..domain import JURISDICTIONS
 from ..models import ConditionMention, DrugMention
 from ..synthesize import _vocab_call
 from .article import split_sentences
@@ -36,11 +37,7 @@ _SENSORY = re.compile(r"\b(sensory|intensity|actual perception|perception of pai
                       r"judge an experience as painful)\b", re.I)
 _PRONOUN_DRUG = re.compile(r"\b(this (drug|medication|medicine|compound|substance)|the (drug|medication)|it)\b", re.I)
 _NON_PAIN_NEG = re.compile(r"\b(not considered a pain reliever|not .{0,20}pain reliever)\b", re.I)
-_JURIS = [
-    ("US FDA", re.compile(r"\b(FDA|Food and Drug Administration|United States|American)\b", re.I)),
-    ("UK NICE/NHS", re.compile(r"\b(NHS|NICE|National Health Service|UK|United Kingdom|British)\b", re.I)),
-    ("EU EMA", re.compile(r"\b(EMA|European Medicines Agency|EU|European)\b", re.I)),
-]
+_JURIS = [(j.name, j.mentions) for j in JURISDICTIONS.values()]
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...domain import is_randomised, is_review
 from ...models import Brief
 from ...synthesize import _PLACEBO
 from ..claims import _asserted_comparison
@@ -37,7 +38,7 @@ def _best_direct(brief: Brief, drugs: list[str]) -> list[Any]:
     for s in brief.studies:
         if s.design not in rank or s.healthy_volunteers or s.humans is False or not set(drugs) & set(s.drugs):
             continue
-        if len(s.drugs) > 2 and s.design in ("meta-analysis", "systematic review"):
+        if len(s.drugs) > 2 and is_review(s.design):
             continue
         if len(s.drugs) == 1 and s.comparator and not _PLACEBO.search(s.comparator):
             continue  # head-to-head against another active drug: says how it compares, not whether it works
@@ -151,7 +152,7 @@ def _judge_comparison(claim: Claim, brief: Brief) -> None:
     h2h: list[tuple[Any, str]] = []
     for st in brief.studies:
         tested, comp = set(st.drugs), (st.comparator or "").lower()
-        if st.design not in ("meta-analysis", "systematic review", "rct") or st.direction in ("unclear", "mixed"):
+        if not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
             continue
         if tested and tested <= {a} and re.search(rf"\b{re.escape(b)}\b", comp):
             h2h.append((st, st.direction))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from ...domain import DEFAULT_JURISDICTION
 from ...models import Brief
 from ..briefs import _BriefCache
 from ..report import Claim, ClaimEvidence
 
 
 def _judge_regulatory(claim: Claim, brief: Brief) -> None:
-    j = claim.jurisdiction or "US FDA"
+    j = claim.jurisdiction or DEFAULT_JURISDICTION
     rows = [r for r in brief.regulatory if r.jurisdiction == j]
     if not rows or all(r.status == "no position found" and not r.details for r in rows):
         claim.verdict = "unverifiable"
