@@ -127,6 +127,9 @@ class Names:
                 continue
             m = self.vocab.resolve_drug(cand, fuzzy=False)
             if m is not None and not m.is_class and " + " not in m.name:
+                extra = set(words) - set(m.name.split()) - _SALTS
+                if extra and set(m.name.split()) < set(words):
+                    break  # "gabapentin enacarbil" is its own ingredient, not gabapentin
                 name = m.name
                 break
         if name is None and words and all(w not in _SALTS for w in words[1:]) and len(words) <= 3:
@@ -224,12 +227,21 @@ class MeshMapper:
                 mesh = self.by_name.get(cand.lower())
                 if self.ok(mesh):
                     return mesh
+            if n > 1 or tail.lower() not in _GENERIC_HEADS:
+                mesh = self.from_name(tail)
+                if mesh:
+                    return mesh
         return None
 
     def map(self, name: str, cui: str | None) -> str | None:
+        """A MeSH id; ``~D...`` when only the head of the phrase maps (the use is narrower than that concept)."""
         if cui and cui in self.by_cui:
             return self.by_cui[cui]
-        return self.from_name(name) or self.head(name)
+        exact = self.from_name(name)
+        if exact:
+            return exact
+        head = self.head(name)
+        return f"~{head}" if head else None
 
 
 # ------------------------------------------------------------------ sources
@@ -275,19 +287,31 @@ def drugsfda(data: Path, names: Names) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _dc_names(base: Path, names: Names) -> dict[str, str]:
+    """DrugCentral drug id -> canonical ingredient, through RxNorm ids (INN "aciclovir" -> "acyclovir")."""
+    by_rx = {v[1]: k for k, v in getattr(names.vocab, "_drugs", {}).items() if v and v[1]}
+    out: dict[str, str] = {}
+    for r in read_tsv(base / "identifiers.tsv"):
+        if r["ID_TYPE"] == "RXNORM" and r["IDENTIFIER"] in by_rx and r["DRUG_ID"] not in out:
+            out[r["DRUG_ID"]] = by_rx[r["IDENTIFIER"]]
+    return out
+
+
 def drugcentral(data: Path, names: Names, mesh: MeshMapper) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
     base = data / "drugcentral_2016_drugtarget"
+    by_id: dict[str, str] = {}  # _dc_names(base, names) mis-joins combination RxNorm ids; names are safer
     uses: dict[str, list[dict]] = defaultdict(list)
     for r in read_tsv(base / "drug_indication.tsv"):
-        c = names.canonical(r["DRUG_NAME"])
+        c = by_id.get(r["DRUG_ID"]) or names.canonical(r["DRUG_NAME"])
         if c is None or not r["INDICATION_FDB"]:
             continue
         m = mesh.map(r["INDICATION_FDB"], r.get("UMLS_CUI") or None)
-        uses[c].append({"text": r["INDICATION_FDB"], "mesh": m, "q": qualifiers(r["INDICATION_FDB"]), "src": "dc"})
+        uses[c].append({"text": r["INDICATION_FDB"], "mesh": (m or "").lstrip("~") or None, "approx": bool(m and m[0] == "~"),
+                        "q": qualifiers(r["INDICATION_FDB"]), "src": "dc"})
     classes: dict[str, list[str]] = defaultdict(list)
     pa: dict[str, list[str]] = defaultdict(list)
     for r in read_tsv(base / "pharm_class.tsv"):
-        c = names.canonical(r["DRUG_NAME"])
+        c = by_id.get(r["DRUG_ID"]) or names.canonical(r["DRUG_NAME"])
         if not c:
             continue
         if r["SOURCE"] == "FDA" and r["TYPE"] == "EPC" and r["CLASS"] not in classes[c]:
@@ -362,12 +386,12 @@ def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str
                 mention = f"{first} {text[anns[i - 1].end(): mt.start()].strip()} {mention}"
             ctx = re.sub(r"<[^>]+>", " ", text[max(0, mt.start() - 90): mt.start()])
             ctx = re.split(r"[.;:]\s", ctx)[-1]
-            key = (m or mention.lower(), tuple(qualifiers(ctx + " " + mention)))
+            key = ((m or mention.lower()).lstrip("~"), tuple(qualifiers(ctx + " " + mention)))
             if key in seen:
                 continue
             seen.add(key)
-            uses[c].append({"text": mention, "mesh": m, "q": list(key[1]), "src": "li", "set": set_id,
-                            "routes": routes})
+            uses[c].append({"text": mention, "mesh": (m or "").lstrip("~") or None, "approx": bool(m and m[0] == "~"),
+                            "q": list(key[1]), "src": "li", "set": set_id, "routes": routes})
     return uses
 
 
@@ -382,7 +406,8 @@ def merge_uses(dc: list[dict], li: list[dict]) -> list[dict]:
     for u in li + dc:
         key = (u["mesh"] or u["text"].lower(), tuple(sorted(u["q"])))
         e = by_key.setdefault(key, {"text": u["text"], "mesh": u["mesh"], "q": sorted(u["q"]), "src": [],
-                                    "sets": [], "routes": set()})
+                                    "sets": [], "routes": set(), "approx": True})
+        e["approx"] = e["approx"] and u.get("approx", False)
         if u["src"] not in e["src"]:
             e["src"].append(u["src"])
         if u.get("set") and u["set"] not in e["sets"]:
@@ -396,6 +421,8 @@ def merge_uses(dc: list[dict], li: list[dict]) -> list[dict]:
     for e in by_key.values():
         routes = sorted(mesh_routes[e["mesh"]] if e["mesh"] else e["routes"])
         e.pop("routes")
+        if not e["approx"]:
+            e.pop("approx")
         if len(li_routes) > 1 and routes and set(routes) < set(li_routes):
             e["routes"] = routes
         out.append(e)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from .match import ConditionTarget, fda_finding, route_in_text, target_for
+from .match import ConditionTarget, Finding, fda_finding, finding_for_query, route_in_text, target_for
 
 __all__ = [
     "ConditionTarget",
@@ -33,6 +33,7 @@ __all__ = [
     "drugsfda_url",
     "dailymed_url",
     "fda_finding",
+    "finding_for_query",
     "load_label_facts",
     "route_in_text",
     "target_for",
@@ -60,6 +61,7 @@ class LabelUse(BaseModel):
     sources: list[str] = Field(default_factory=list)  # "dc" DrugCentral, "li" LabeledIn
     set_ids: list[str] = Field(default_factory=list)  # DailyMed labels that list it (LabeledIn)
     routes: list[str] | None = None  # only these routes' labels list it; None: not route-specific
+    approx: bool = False  # only the head of the wording maps ("E. coli UTI" -> UTI): matches that concept only
 
 
 class Product(BaseModel):
@@ -143,7 +145,7 @@ class LabelFacts:
             mesh = self._mesh.get(u.get("mesh") or "", [None, []])
             uses.append(LabelUse(text=u["text"], mesh=u.get("mesh"), mesh_name=mesh[0], tree_numbers=mesh[1],
                                  qualifiers=u.get("q", []), sources=u.get("src", []), set_ids=u.get("sets", []),
-                                 routes=u.get("routes")))
+                                 routes=u.get("routes"), approx=u.get("approx", False)))
         prods = [Product(**p) for p in raw.get("products", [])]
         status = raw.get("status") or ("absent" if not prods else "unknown")
         return DrugFacts(name=name, classes=raw.get("classes", []), uses=uses, products=prods, status=status,

@@ -41,6 +41,17 @@ class ConditionTarget(BaseModel):
     mesh: str | None = None
     tree_numbers: list[str] = Field(default_factory=list)
     qualifiers: list[str] = Field(default_factory=list)
+    also: list[str] = Field(default_factory=list)  # the disorder a mood or behaviour word also names
+    also_trees: list[str] = Field(default_factory=list)
+
+
+def _mesh_name_forms(text: str) -> list[str]:
+    words = text.strip().split()
+    forms = [text.strip()]
+    if len(words) > 1:
+        forms.append(f"{words[-1]}, {' '.join(words[:-1])}")  # "ankylosing spondylitis" -> "Spondylitis, Ankylosing"
+        forms.append(f"{' '.join(words[1:])}, {words[0]}")
+    return forms
 
 
 def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> ConditionTarget:
@@ -52,8 +63,13 @@ def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> Condition
             concept = vocab.condition(cid)
         except (KeyError, LookupError, AttributeError):
             concept = None
-    # by MeSH name first (survives vocabulary id changes), then the concept's own MeSH id
-    mesh = facts_index.mesh_by_name(name) if facts_index is not None else None
+    # by MeSH name first: the user's words, then the concept's name (survives vocabulary id changes), then its id
+    mesh = None
+    if facts_index is not None:
+        for words in (getattr(condition, "text", "") or "", name):
+            mesh = next((m for f in _mesh_name_forms(words) if (m := facts_index.mesh_by_name(f))), None)
+            if mesh:
+                break
     if mesh is None:
         mesh = getattr(condition, "mesh_id", None) or (concept.mesh_id if concept is not None else None)
         if mesh is None and cid.startswith("mesh:"):
@@ -63,7 +79,12 @@ def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> Condition
         trees = list(getattr(condition, "tree_numbers", []) or (concept.tree_numbers if concept else []))
     words = f"{cid.replace('-', ' ')} {name}"
     quals = [q for q, pat in _QUALIFIERS if re.search(pat, words, re.I)]
-    return ConditionTarget(id=cid, name=name, mesh=mesh, tree_numbers=trees, qualifiers=quals)
+    also: list[str] = []
+    if facts_index is not None and concept is not None and trees and all(t.startswith("F01") for t in trees):
+        also = [m for m in concept.mesh_ids[1:] if any(t.startswith(("C", "F03")) for t in facts_index.mesh_trees(m))]
+    also_trees = [t for m in also for t in facts_index.mesh_trees(m)] if also else []
+    return ConditionTarget(id=cid, name=name, mesh=mesh, tree_numbers=trees, qualifiers=quals, also=also,
+                           also_trees=also_trees)
 
 
 class Finding(BaseModel):
@@ -81,9 +102,11 @@ class Finding(BaseModel):
 def _contains(use: LabelUse, t: ConditionTarget) -> bool:
     if use.mesh is None or t.mesh is None:
         return False
-    if use.mesh == t.mesh:
+    if use.mesh == t.mesh or use.mesh in t.also:
         return True
-    return any(q.startswith(u + ".") for q in t.tree_numbers for u in use.tree_numbers)
+    if use.approx:
+        return False  # "E. coli urinary tract infection" names UTI, not every narrower kind of it
+    return any(q.startswith(u + ".") for q in t.tree_numbers + t.also_trees for u in use.tree_numbers)
 
 
 def _relation(use: LabelUse, t: ConditionTarget) -> str | None:
@@ -174,3 +197,14 @@ def fda_finding(facts: DrugFacts | None, target: ConditionTarget, *, route: str 
                 f"{target.name}")
     return Finding(status="off-label", note=note + "." + tail, source=facts.source_url(), source_name=src_name,
                    date=facts.first_approved, related=related_txt)
+
+
+def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Any) -> Finding | None:
+    """The US FDA finding for one drug of a parsed ``Query`` (None when the question names no condition)."""
+    if query.condition is None or facts_index is None:
+        return None
+    mention = next((m for m in query.drugs if m.name == drug), None)
+    route = route_in_text(mention.text) if mention is not None else None
+    route = route or route_in_text(query.text.split(" for ")[0]) if " for " in query.text else route
+    target = target_for(vocab, query.condition, facts_index)
+    return fda_finding(facts_index.drug(drug), target, route=route, drug=drug)
