@@ -32,6 +32,7 @@ from .ids import record_url
 from .models import (
     Appraisal,
     Brief,
+    Claims,
     CombinationRow,
     DrugPanel,
     Harm,
@@ -573,7 +574,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
     brief.excluded = [summarise_study(v) for v in excluded]
     for v in excluded:
         sentences.append(Sentence(text=f"{_study_label(v)} ({v.id}) is retracted and was left out of the synthesis.",
-                                  citations=[v.id], section="evidence", claims={"retracted": True}))
+                                  citations=[v.id], section="evidence", claims=Claims(retracted=True)))
 
     # ---- matrix
     brief.matrix = build_matrix(included)
@@ -583,7 +584,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
                 + f"; {_fmt_directions(row.directions)}"
                 + (f" [{row.note}]" if row.note else "") + f". Certainty: {row.certainty}.")
         sentences.append(Sentence(text=text, citations=row.study_ids, section="evidence",
-                                  claims={"designs": row.designs, "n_total": row.total_n}))
+                                  claims=Claims(designs=row.designs, n_total=row.total_n)))
 
     # key studies, one sentence each (best evidence first)
     for v in included[:12]:
@@ -609,9 +610,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
         text += f": {finding}" if finding else "."
         if not text.endswith((".", "”")):
             text += "."
-        claims: dict[str, Any] = {"direction": a.direction, "design": a.design}
-        if a.n is not None:
-            claims["n"] = a.n
+        claims = Claims(direction=a.direction, design=a.design, n=a.n)
         sentences.append(Sentence(text=text, citations=[v.id, *v.related_ids], section="evidence", claims=claims))
 
     # ---- combinations
@@ -631,7 +630,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
                      + (f", {a.n} participants" if a.n else "") + f"): {a.direction}."
                      + (f" {a.finding}" if a.finding and a.appraiser == "curated" else ""),
                 citations=[v.id], section="combination",
-                claims={"direction": a.direction, "design": a.design, **({"n": a.n} if a.n is not None else {})}))
+                claims=Claims(direction=a.direction, design=a.design, n=a.n)))
         if query.relation == "combination" and not any(_tests_all(v, query) for v in combos):
             named = " + ".join(m.name for m in query.drugs)
             brief.notes.append(f"No study of {named} together was found; the verdict and the evidence below are for "
@@ -687,7 +686,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
                          f"({g2.certainty} certainty; {_fmt_counts(Counter(v.design for v in others))}); two "
                          "separate verdicts do not show which drug works better.",
                     citations=_cite(v.id for v in others), section="bottom-line",
-                    claims={"designs": dict(Counter(v.design for v in others))}))
+                    claims=Claims(designs=dict(Counter(v.design for v in others)))))
     elif head_to_head and len(head_to_head) == len(direct):
         # only comparisons with other active drugs: "no difference" there means "as good as", not "no effect"
         only_head_to_head = True
@@ -746,7 +745,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
                  f"“{g.verdict}” with {g.certainty} certainty, from {len(used)} "
                  f"{'study' if len(used) == 1 else 'studies'} ({_fmt_counts(Counter(v.design for v in used))}).",
             citations=_cite(v.id for v in used), section="bottom-line",
-            claims={"designs": dict(Counter(v.design for v in used))}))
+            claims=Claims(designs=dict(Counter(v.design for v in used)))))
         sentences.extend(separate)
         by_cond: dict[str, list[StudyView]] = defaultdict(list)
         for v in used:
@@ -758,7 +757,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
                     text=f"For {group[0].condition_name or cid} alone: “{sub.verdict}” ({sub.certainty} certainty; "
                          f"{_fmt_counts(Counter(v.design for v in group))}).",
                     citations=_cite(v.id for v in group), section="bottom-line",
-                    claims={"designs": dict(Counter(v.design for v in group))}))
+                    claims=Claims(designs=dict(Counter(v.design for v in group)))))
         for reason, ids in g.reasons:
             if ids:
                 sentences.append(Sentence(text=f"Rated down for {reason}.", citations=_cite(ids),
@@ -772,7 +771,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
         brief.notes.append(_nothing_found(query))
         sentences.append(Sentence(text=f"No evidence found in this store for {subject}"
                                        + (f" and {cname}" if cname else "") + ".",
-                                  citations=[], section="bottom-line", claims={"absence": True}))
+                                  citations=[], section="bottom-line", claims=Claims(absence=True)))
     if _DOSE_QUESTION.search(query.text):
         brief.notes.append("This question is about a dose: rxevidence never suggests or judges doses. The product "
                            "label states the approved doses; a pharmacist or doctor can say what is right for you.")
@@ -902,7 +901,7 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                 text += f" ({row.source_name})" if row.source_name else ""
                 text += f". {_strip(row.note)}." if row.note else "."
                 sentences.append(Sentence(text=text, citations=[row.source], section="regulatory",
-                                          claims={"status": row.status}))
+                                          claims=Claims(status=row.status)))
                 for det in details:
                     if det.source and det.source != row.source or det.statement:
                         sentences.append(Sentence(
