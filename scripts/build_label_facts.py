@@ -180,7 +180,7 @@ class MeshMapper:
     def from_name(self, text: str) -> str | None:
         t = text.strip()
         base = re.sub(r"\b(disorders?|treatment|adjunct|symptoms?|attacks?|prevention|prophylaxis|acute|chronic|"
-                      r"severe|mild|moderate|postoperative|recurrent|episodes?)\b", " ", t, flags=re.I)
+                      r"severe|mild|moderate|recurrent|episodes?)\b", " ", t, flags=re.I)
         base = " ".join(base.split())
         words = base.split()
         inverted = f"{words[-1]}, {' '.join(words[:-1])}" if len(words) > 1 else base
