@@ -70,7 +70,7 @@ def article_text(raw: str, *, kind: str | None = None) -> tuple[str | None, str]
 # ------------------------------------------------------------------ sentences
 
 # a sentence ends at . ! ? (with closing quotes/brackets and a glued citation number: "…10 days.4 Next")
-_BOUNDARY = re.compile(r"(?<!\d)[.!?]+[\"”’)\]]*\d{1,2}(?:[,–-]\d{1,2})*(?=\s|$)|[.!?]+[\"”’)\]]*(?=\s|$)|\n\s*\n|"
+_BOUNDARY = re.compile(r"(?<!\d)[.!?]+[\"”’)\]]*\d{1,2}(?:\s*[,–-]\s*\d{1,2})*(?=\s|$)|[.!?]+[\"”’)\]]*(?=\s|$)|\n\s*\n|"
                        r"\n(?=\s*[-*•#])")
 _ABBREVIATIONS = {"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "al", "no", "fig", "approx", "st", "prof",
                   "u.s", "u.k", "ca", "cf", "jr", "sr", "inc", "ltd"}
@@ -113,7 +113,7 @@ _NUMBER_WORDS = {"type", "grade", "stage", "phase", "level", "class", "schedule"
                  "top", "under", "over", "aged", "age", "every", "first", "only", "dose"}
 _TRAILING_MARK = re.compile(r"(\S+)\s+\d{1,2}(?:\s*[,–-]\s*\d{1,2})*\s*([.;:]?)\s*$")
 _GLUED_MARK = re.compile(r"(?<=[a-z)\]%])\d{1,2}(?:[–,-]\d{1,2})*(?=[:;.,]?(?:\s|$))")
-_AFTER_STOP_MARK = re.compile(r"(?<=[.!?])\d{1,2}(?:[,–-]\d{1,2})*$")
+_AFTER_STOP_MARK = re.compile(r"(?<=[.!?])\d{1,2}(?:\s*[,–-]\s*\d{1,2})*$")
 _BRACKET_MARK = re.compile(r"\s*\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
 _PAREN_CITE = re.compile(r"\s*\((?:[A-Z][A-Za-z'’-]+(?: et al\.?| and [A-Z][A-Za-z'’-]+)?,? (?:19|20)\d{2}[a-z]?"
                          r"(?:[;,] ?)?)+\)")
@@ -197,7 +197,7 @@ _FUNCTION_END = re.compile(r"\b(the|a|an|of|and|or|to|with|for|in|on|by|from|as|
 
 
 def _heading_like(line: _Line) -> bool:
-    t = line.text.strip()
+    t = clean_citations(line.text.strip())
     return (not line.item and len(t) <= 90 and not re.search(r"[.!?:;,]$", t) and len(t.split()) <= 12
             and t[:1].isupper() and not _FUNCTION_END.search(t) and not is_source_line(t))
 
@@ -234,6 +234,10 @@ def segments(text: str) -> list[Segment]:
             section = ln.text.strip()
             out.append(Segment(section, ln.start, ln.end, "heading", block, section=section))
             block += 1
+            i += 1
+            continue
+        if is_source_line(ln.text):
+            out.append(Segment(" ".join(ln.text.split()), ln.start, ln.end, "source", block, section=section))
             i += 1
             continue
         if ln.text.rstrip().endswith(":"):

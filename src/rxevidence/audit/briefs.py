@@ -87,17 +87,21 @@ class BriefPath:
             return None
 
     def widened(self, drugs: list[str], condition_id: str | None, relation: str = "single") -> tuple[Brief | None, str | None]:
-        """The brief for the condition, or for the nearest broader condition with studies (and its name)."""
+        """The brief for the condition, or for the nearest broader condition with studies of these drugs."""
         b = self.brief(drugs, condition_id, relation)
-        if b is None or b.studies or not condition_id:
+        if b is None or _studies_of(b, drugs) or not condition_id:
             return b, None
+        for sib in _siblings(self.vocab, condition_id):  # "back muscle spasm" -> back pain before all pain
+            sb = self.brief(drugs, sib, relation)
+            if sb is not None and _studies_of(sb, drugs):
+                return sb, (sb.query.condition.name if sb.query.condition else sib)
         frontier = [condition_id]
         for _ in range(2):
             nxt: list[str] = []
             for cid in frontier:
                 for up in _broader(self.vocab, cid):
                     wb = self.brief(drugs, up, relation)
-                    if wb is not None and wb.studies:
+                    if wb is not None and _studies_of(wb, drugs):
                         name = wb.query.condition.name if wb.query.condition else up
                         return wb, name
                     nxt.append(up)
@@ -126,6 +130,45 @@ class BriefPath:
                     continue
                 out += [(rec.id, sec.text) for sec in rec.sections if sec.code in LABEL_SECTIONS and sec.text]
         return out
+
+
+def _studies_of(brief: Brief, drugs: list[str]) -> bool:
+    """The brief holds a usable study of these drugs (a class's members, for a class; the combination for
+    several): one that says what the drug does, not only how it compares with another."""
+    from .judges.evidence import tested
+
+    if len(drugs) > 1:
+        return any(all(d in s.drugs or d in (s.comparator or "") for d in drugs) for s in brief.studies)
+    return bool(tested(brief, drugs[0])) or bool(tested(brief, drugs[0], experimental=True))
+
+
+_GENERIC = {"pain", "pains", "spasm", "spasms", "syndrome", "disease", "disorder", "disorders", "chronic", "acute",
+            "muscle", "muscles"}
+
+
+def _siblings(vocab: Any, condition_id: str) -> list[str]:
+    """Concepts next to this one (children of its parents) whose names share a specific word with it."""
+    try:
+        me = vocab.condition(condition_id)
+    except (KeyError, LookupError, ValueError, AttributeError):
+        return []
+    words = {w for w in re.findall(r"[a-z]{4,}", " ".join([me.name, *me.synonyms[:20]]).lower()) if w not in _GENERIC}
+    out: list[str] = []
+    for parent in _broader(vocab, condition_id)[:1]:
+        try:
+            kids = vocab.condition(parent).children
+        except (KeyError, LookupError, ValueError, AttributeError):
+            continue
+        for kid in kids:
+            if kid == condition_id:
+                continue
+            try:
+                name = vocab.condition(kid).name.lower()
+            except (KeyError, LookupError, ValueError, AttributeError):
+                continue
+            if words & set(re.findall(r"[a-z]{4,}", name)):
+                out.append(kid)
+    return out
 
 
 def _broader(vocab: Any, condition_id: str) -> list[str]:
@@ -180,7 +223,8 @@ def gather(claim: Claim, path: BriefPath) -> Facts:
     if claim.kind in ("safety", "mechanism", "description") or claim.numbers:
         f.labels = path.labels([d for d in drugs if d not in claim.classes])
         for b in f.briefs():
-            f.labels += [(h.source or "", h.text) for h in b.harms if h.drug in drugs and h.source]
+            f.labels += [(h.source or "", f"{h.kind.capitalize()}: {h.text}") for h in b.harms
+                         if h.drug in drugs and h.source]
             for p in b.drugs:
                 if p.name in drugs:
                     src = p.sources[0] if p.sources else ""

@@ -24,7 +24,6 @@ _SPLIT = re.compile(
     r",?\s+\b(but|although|though|whereas)\b\s+|"
     r",\s+(however|while|yet|despite)\b,?\s+|"
     r",\s+(which is why|and this is why|so)\s+|"
-    r",?\s+(because|since)\s+(?=\w+\s+\w+)|"
     r",\s+(and)\s+(?=(?:it\s+|they\s+)?(?:can|may|might|could|does|do|did|is|are|was|were|has|have|will|also|"
     r"often|helps?|works?|reduces?|increases?|improves?|causes?)\b)|"
     r",\s+(with)\s+(?=(?:only|no|one|two|a|an|\d|most|some|few)\b)", re.I)
@@ -182,7 +181,8 @@ _STUDY_INTRO = re.compile(r"\b(a|one|another|the|this|that|recent|some other|oth
                           r"(study|studies|trial|trials|research|experiment|analysis)\b|^research\b", re.I)
 _STUDY_CHAIN = re.compile(r"^(individuals|participants|patients|people|those|subjects|volunteers) who\b|"
                           r"^(these|the) (researchers|investigators|authors|participants|patients)\b|"
-                          r"^(the|this|that) (study|trial)\b|^in (this|that|the) (particular )?(study|trial)\b|"
+                          r"^(the|this|that)\s+(?:[\w-]+,?\s+){0,4}?(study|trial)\b|"
+                          r"^in (this|that|the) (particular )?(study|trial)\b|"
                           r"^researchers\b|^they\b", re.I)
 
 
@@ -408,8 +408,12 @@ class Reader:
             return None
         aff, sen = bool(_AFFECTIVE.search(text)), bool(_SENSORY.search(text))
         dimension = "both" if aff and sen else ("affective" if aff else ("sensory" if sen else None))
+        both = mean.kind in ("combination", "comparison") and drugs
+        parts = classes
+        if both:  # "the pain reliever ibuprofen": a class naming a drug of the claim describes it
+            parts = [k for k in classes if not set(drugs) & set(_call(self.vocab, "class_members", k, default=[]) or [])]
         c = Claim(text=text, start=start, end=end, kind=mean.kind, polarity="negative" if mean.denies else "positive",
-                  drugs=drugs or classes, classes=classes, alternatives=examples, condition=cond.text if cond else None,
+                  drugs=(drugs + [k for k in parts if k not in drugs]) if both else (drugs or classes), classes=classes, alternatives=examples, condition=cond.text if cond else None,
                   condition_id=cond.id if cond else None, dimension=dimension, hedge=mean.hedge,
                   attribution=mean.attribution, strength=mean.strength, evidence_quality=mean.evidence,
                   relation=mean.relation, comparator=mean.comparator, numbers=[n.text for n in mean.numbers], link=prop.link,
@@ -456,6 +460,7 @@ class Reader:
                 self._remember(seg.text)
                 continue
             prev: list[str] = []
+            first: Claim | None = None
             cause: tuple[Proposition, int, int] | None = None
             for prop in split_propositions(seg.text):
                 start, end = _locate(text, seg, prop)
@@ -467,6 +472,9 @@ class Reader:
                 if c is not None:
                     if cause is not None and c.link == "effect":  # "X, which is why Y": X explains Y's result
                         claims.append(_cause_claim(cause, c))
+                    if first is not None and first.attribution and c.attribution is None and c.link == "concession":
+                        c.attribution = first.attribution  # "The study found X, while Y": Y is reported too
+                    first = first or c
                     claims.append(c)
                     prev = [d for d in c.drugs if d not in c.classes] or c.drugs
                 cause = None

@@ -39,7 +39,8 @@ def denies(text: str) -> bool:
 
 _HEDGE = re.compile(r"\b(may|might|could|possibly|potentially|perhaps|likely|appears? to|seems? to|"
                     r"does not seem|do not seem|suggests?|suggested|some evidence|in some cases|for some people|"
-                    r"sometimes|tends? to|thought to|believed to|uncertain|in some|some (patients|people|individuals))\b", re.I)
+                    r"sometimes|tends? to|thought to|believed to|uncertain|in some|some (patients|people|individuals)|"
+                    r"can (also )?(help|reduce|relieve|prevent|improve|ease|alleviate))\b", re.I)
 _SINGLE_STUDY = re.compile(
     r"\b(a|one|another|the|this|that|an?|our|their|in (?:a|one|this|the))\s+(?:[\w-]+\s+){0,5}?"
     r"(study|trial|rct|meta-analysis|systematic review|review|analysis|experiment)\b|"
@@ -195,13 +196,13 @@ SAFETY = re.compile(
     r"weight gain|appetite|insomnia|sleep(ing)? problems|hallucinations?|tics?|confusion|coma|death|overdose|"
     r"bleed\w*|ulcers?|liver (damage|injury|toxicity)|toxicity|contraindicat\w*|interactions?|dangerous|"
     r"danger|heart problems|cardiovascular|stroke|blood clots?|breast cancer|dementia|cognitive|"
-    r"gentler on the stomach|breathing|respirat\w*|falls?)\b", re.I)
+    r"gentler on the stomach|breathing|respirat\w*|falls?|never be combined|should not be combined)\b", re.I)
 _MECHANISM = re.compile(
     r"\b(mechanism|works? by|acts? (by|on|as)|by (reducing|blocking|inhibiting|increasing|enhancing|stopping|"
     r"binding|altering|decreasing|slowing|lowering)|inhibit\w*|block\w*|binds?|binding|receptors?|reuptake|"
     r"neurotransmitters?|enzyme|chemicals? in the brain|brain chemicals|increases? (the amount|levels) of|"
     r"endorphin\w*|gene expression|serotonin|norepinephrine|noradrenalin\w*|dopamine|GABA|prostaglandin\w*|"
-    r"selectivity|proton pumps?|which is why|because|(increas|decreas|reduc)\w* the (amount|production|levels?) of)\b",
+    r"selectivity|proton pumps?|(increas|decreas|reduc)\w* the (amount|production|levels?) of)\b",
     re.I)
 _DESCRIPTION = re.compile(r"\b(member of|class of|family of|belongs? to|(is|are) (not )?considered (a|an)|"
                           r"is an? (\w+ ){0,3}(drug|medication|"
@@ -371,6 +372,8 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
         m.kind = "study"
     if m.attribution == "study" and _DESIGN_ONLY.search(text) and not _RESULT.search(text):
         m.kind = "study"  # "a study compared A with B": describes the study, asserts no result
+    if relation == "same" and m.kind == "effect" and re.search(r"\b(no single|none of the|among (the )?\w+)", text, re.I):
+        m.kind, m.relation = "comparison", relation  # "no single antihistamine has been proven superior"
     if relation and m.kind == "effect" and (n_drugs >= 2 or len(re.findall(r"\b\d+(?:\.\d+)? ?mg\b", text)) >= 2):
         m.kind, m.relation = "comparison", relation  # two drugs, or two doses of one drug
     if m.kind == "effect" and _TIMING.search(text):

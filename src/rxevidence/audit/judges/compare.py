@@ -19,7 +19,7 @@ from ...domain import FLIPPED_DIRECTION, is_randomised
 from ...models import Brief, StudySummary
 from ...models.audit import Claim, ClaimEvidence
 from ..briefs import Facts
-from .evidence import PLACEBO, direction_for, names_of, summarise, tested
+from .evidence import direction_for, names_of, summarise, tested
 
 _WANT = {"same": {"no difference"}, "better": {"better"}, "worse": {"worse"},
          "better-or-same": {"better", "no difference"}, "same-or-worse": {"no difference", "worse"}}
@@ -31,14 +31,22 @@ def _head_to_head(studies: list[StudySummary], a: str, b: str) -> list[tuple[Stu
         tested_, comp = set(st.drugs), (st.comparator or "").lower()
         if not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
             continue
-        if a in tested_ and re.search(rf"\b{re.escape(b)}\b", comp) and not (b in tested_ and a in comp):
+        if tested_ and tested_ <= {a} and re.search(rf"\b{re.escape(b)}\b", comp):
             out.append((st, st.direction))
-        elif b in tested_ and re.search(rf"\b{re.escape(a)}\b", comp) and a not in tested_:
+        elif tested_ and tested_ <= {b} and re.search(rf"\b{re.escape(a)}\b", comp):
             out.append((st, FLIPPED_DIRECTION.get(st.direction, st.direction)))
-        elif {a, b} <= tested_ and not PLACEBO.search(comp) and st.drugs[0] in (a, b) and len(tested_) == 2:
-            first = st.drugs[0]
-            out.append((st, st.direction if first == a else FLIPPED_DIRECTION.get(st.direction, st.direction)))
     return out
+
+
+def _in_scope(studies: list[StudySummary], facts: Facts, claim: Claim) -> list[StudySummary]:
+    """Studies of the claim's condition (or a narrower one) when the claim names a condition."""
+    if not claim.condition_id:
+        return studies
+    wanted = {claim.condition_id}
+    for b in facts.briefs():
+        if b.query.condition is not None and b.query.condition.id == claim.condition_id:
+            wanted |= set(b.query.condition.narrower)
+    return [s for s in studies if s.condition_id is None or s.condition_id in wanted]
 
 
 def _asserted(claim: Claim) -> str:
@@ -112,7 +120,7 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
     if len(claim.drugs) < 2:
         if _doses(claim, facts):
             return
-        studies = [s for b in facts.briefs() for s in b.studies]
+        studies = _in_scope([s for b in facts.briefs() for s in b.studies], facts, claim)
         a = claim.drugs[0] if claim.drugs else ""
         names = set().union(*(names_of(b, a) for b in facts.briefs())) if a else set()
         h2h = _against_words(claim, studies, names) if claim.comparator else []
@@ -133,6 +141,7 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
     studies: list[StudySummary] = []
     for br in facts.briefs():
         studies += [s for s in br.studies if s.id not in {x.id for x in studies}]
+    studies = _in_scope(studies, facts, claim)
     h2h = [(st, d) for b in others for st, d in _head_to_head(studies, a, b)]
     if not h2h:
         claim.verdict = "unverifiable"
@@ -240,18 +249,18 @@ def judge_combination(claim: Claim, facts: Facts) -> None:
     if claim.combination_vs == "each alone" and claim.polarity == "positive":
         claim.verdict, claim.reason = _vs_each(claim, studies)
         return
+    if claim.polarity == "positive" and not claim.added and re.search(
+            r"\b(more effective|even more|better|enhance\w*|boost\w*)\b", claim.text, re.I):
+        first = claim.drugs[0]  # "X is even more effective combined with Y": better than X alone?
+        v, r = _vs_each(claim.model_copy(update={"drugs": [first]}), studies)
+        if v != "unverifiable":
+            claim.verdict = "supported" if v == "supported" else "contradicted"
+            claim.reason = r.replace("Each of", "").strip() if v != "supported" else r
+            return
     added = _added(claim, studies)
     if added is not None:
         claim.verdict, claim.reason = added
         return
-    if claim.polarity == "positive" and re.search(r"\b(more effective|even more|better|enhance\w*|boost\w*)\b",
-                                                  claim.text, re.I):
-        first = claim.drugs[0]
-        v, r = _vs_each(claim.model_copy(update={"drugs": [first]}), studies)
-        if v != "unverifiable":  # "X is even more effective when combined with Y": better than X alone?
-            claim.verdict = "supported" if v == "supported" else "contradicted"
-            claim.reason = r
-            return
     s = summarise([t for t in [_as_tested(st) for st in studies] if t is not None])
     pos = claim.polarity == "positive"
     claim.verdict = {"benefit": "supported" if pos else "contradicted",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ...domain import is_review
 from ...models import Brief
 from ...models.audit import Claim, ClaimEvidence
 from ..briefs import Facts
@@ -41,6 +42,20 @@ def _counts(claim: Claim) -> list[int]:
     return out
 
 
+def _described(claim: Claim, items: list[Tested]) -> list[Tested]:
+    """Studies fitting how the claim describes the study: its size ("large", "small") or design."""
+    t = claim.text.lower()
+    out = items
+    hit = False
+    if re.search(r"\b(large|largest|big|major)\b", t):
+        out, hit = [x for x in out if (x.study.n or 0) >= 100], True
+    elif re.search(r"\b(small|smallest|pilot)\b", t):
+        out, hit = [x for x in out if x.study.n and x.study.n < 100], True
+    if re.search(r"\b(meta-analys[ie]s|systematic review|cochrane)\b", t):
+        out, hit = [x for x in out if is_review(x.study.design)], True
+    return out if hit else []
+
+
 def _reported(claim: Claim, drug: str, items: list[Tested]) -> Verdict:
     """"A study found ...": existential, unless the study is identified by its size."""
     want = {"better"} if _asserts_benefit(claim) else {"no difference", "worse"}
@@ -52,6 +67,13 @@ def _reported(claim: Claim, drug: str, items: list[Tested]) -> Verdict:
             if ok:
                 return "supported", f"The study described ({labels(ok, 1)}) found this.", ok
             return "contradicted", f"The study of that size ({labels(same, 1)}) found otherwise.", same
+    described = _described(claim, items)
+    if described:  # "a large trial", "a meta-analysis": the studies fitting that description
+        ok = [t for t in described if t.direction in want]
+        if ok:
+            return "supported", f"A study of {drug} fitting that description found this: {labels(ok, 2)}.", ok
+        return ("contradicted", f"The studies of {drug} that fit the description found otherwise: "
+                f"{labels(described, 2)}.", described)
     ok = [t for t in items if t.direction in want]
     if ok:
         return "supported", f"A study of {drug} found this: {labels(ok, 2)}.", ok
@@ -73,7 +95,7 @@ def _body(claim: Claim, drug: str, s: Summary, brief: Brief | None) -> Verdict:
                 f"The strongest studies disagree: {found}.", s.top)
     if _asserts_benefit(claim):
         if s.result == "benefit":
-            if claim.strength and (s.small or certainty in ("low", "very low")):
+            if claim.strength and (s.small or (certainty in ("low", "very low") and not s.strong)):
                 return ("partly supported", f"Studies found a benefit, but {'a small one' if s.small else certainty + ' certainty'}"
                         f" ({found}); “{claim.strength}” overstates it.", s.top)
             return "supported", f"The strongest direct studies found a benefit: {found}.", s.top

@@ -75,7 +75,7 @@ def tested(brief: Brief | None, drug: str, *, experimental: bool = False) -> lis
             continue
         if bool(s.healthy_volunteers or s.condition_id == "experimental-pain") != experimental:
             continue
-        if wanted and s.appraiser != "curated" and s.condition_id and s.condition_id not in wanted:
+        if wanted and s.appraiser != "curated" and not _in_condition(s, wanted, cond):
             continue  # an automatic reading placed this study in another condition
         d = direction_for(s, drug, names)
         if d in (None, "unclear"):
@@ -83,6 +83,18 @@ def tested(brief: Brief | None, drug: str, *, experimental: bool = False) -> lis
         out.append(Tested(s, d))
     out.sort(key=lambda t: (design_rank(t.study.design), -(t.study.n or 0), t.study.id))
     return out
+
+
+def _in_condition(s: StudySummary, wanted: set[str], cond: object) -> bool:
+    """An automatically appraised study really is about the claim's condition (its own condition words agree)."""
+    if s.condition_id and s.condition_id not in wanted:
+        return False
+    if not s.condition:
+        return True
+    names = " ".join([getattr(cond, "name", "") or "", getattr(cond, "text", "") or "",
+                      *(getattr(cond, "synonyms", None) or []), *wanted]).lower().replace("-", " ")
+    stems = {w[:5] for w in re.findall(r"[a-z]{4,}", s.condition.lower())}
+    return any(st in names for st in stems)
 
 
 @dataclass

@@ -62,6 +62,14 @@ def judge_study(claim: Claim, facts: Facts) -> None:
     if check_numbers(claim, facts):
         return
     sizes = [n.value for n in numbers_in(claim.text) if n.kind == "count"]
+    if not sizes:  # "a study compared A plus B with B alone": a study that gave these drugs
+        for b in facts.briefs():
+            for s in b.studies:
+                if all(d in s.drugs or d in (s.comparator or "") for d in claim.drugs) and s.design != "other":
+                    claim.verdict = "supported"
+                    claim.reason = f"{s.id} ({s.design}) studied {' + '.join(s.drugs)} against {s.comparator or '?'}."
+                    claim.evidence = [ClaimEvidence(id=s.id, note=s.finding)]
+                    return
     for b in facts.briefs():
         for s in b.studies:
             if s.n and any(abs(s.n - v) <= max(2, 0.03 * v) for v in sizes) and set(claim.drugs) & set(s.drugs):

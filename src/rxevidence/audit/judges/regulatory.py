@@ -21,7 +21,7 @@ def _rows(brief: Brief, jurisdiction: str) -> list[RegulatoryRow]:
 
 
 def _approval(pos: bool, row: RegulatoryRow) -> str:
-    on_detail = any(d.status == "on-label" for d in row.details)
+    on_detail = any(d.status == "on-label" for d in row.details)  # a narrower use is on the label
     if row.status == "on-label":
         return "supported" if pos else "contradicted"
     if row.status == "off-label":
@@ -32,14 +32,12 @@ def _approval(pos: bool, row: RegulatoryRow) -> str:
 
 
 def _recommendation(pos: bool, row: RegulatoryRow) -> str:
-    statuses = {row.status} | {d.status for d in row.details}
-    rec, nrec = "recommended" in statuses, "not recommended" in statuses
-    if row.status == "recommended" or (row.status == NO_POSITION and rec and not nrec):
+    """A guideline position on the use itself; positions on narrower conditions (sciatica under back pain)
+    are reported but do not decide a claim about the broader use."""
+    if row.status == "recommended":
         return "supported" if pos else "contradicted"
-    if row.status == "not recommended" or (row.status == NO_POSITION and nrec and not rec):
+    if row.status == "not recommended":
         return "contradicted" if pos else "supported"
-    if rec and nrec:
-        return "partly supported"
     return "unverifiable"
 
 

@@ -62,6 +62,19 @@ _COMPARATIVE = re.compile(r"\b(less|more|fewer|lower|higher|greater)\s+(\w+\s+){
 _MORE_WORDS = re.compile(r"\b(greater|more|higher|promot\w*|increas\w*|most common|frequent\w*)\b", re.I)
 
 
+def around(text: str, pattern: re.Pattern[str], n: int) -> str:
+    """About ``n`` characters of ``text`` around the first match of ``pattern`` (the words that settle it)."""
+    t = " ".join(text.split())
+    m = pattern.search(t)
+    if m is None or len(t) <= n:
+        return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
+    start = max(0, m.start() - n // 3)
+    start = t.rfind(" ", 0, start) + 1 if start else 0
+    piece = t[start:]
+    piece = piece if len(piece) <= n else piece[: n - 1].rsplit(" ", 1)[0] + "…"
+    return ("…" if start else "") + piece
+
+
 def _topics(text: str) -> list[str]:
     return [t for t, (c, _) in TOPICS.items() if re.search(c, text, re.I)]
 
@@ -71,8 +84,10 @@ def _occurs(sentence: str, topic_rx: str) -> bool:
     m = re.search(topic_rx, sentence, re.I)
     if m is None:
         return False
-    window = sentence[max(0, m.start() - 50): m.end() + 25]
-    return not _NEG_NEAR.search(window)
+    before = sentence[max(0, m.start() - 40): m.start()]
+    after = sentence[m.end(): m.end() + 25]
+    return not (_NEG_NEAR.search(before) or re.match(r"\W*(did|was|were|is) not\b|\W*(no|not) (different|"
+                                                      r"increased|more)", after, re.I))
 
 
 def _evidence_for(drug: str, facts: Facts) -> list[tuple[str, str]]:
@@ -91,11 +106,12 @@ def _evidence_for(drug: str, facts: Facts) -> list[tuple[str, str]]:
 
 
 def _comparative(claim: Claim, topics: list[str], facts: Facts) -> bool:
-    if len(claim.drugs) < 2 or not _COMPARATIVE.search(claim.text):
+    if not _COMPARATIVE.search(claim.text) or (len(claim.drugs) < 2 and not claim.classes):
         return False
     a = claim.drugs[0]
     for sid, text in facts.texts.items():
-        if not all(re.search(rf"\b{re.escape(d)}\b", text, re.I) for d in claim.drugs[:2]):
+        if len(claim.drugs) < 2 or not re.search(rf"\b{re.escape(a)}\b", text, re.I) or not any(
+                re.search(rf"\b{re.escape(d)}\b", text, re.I) for d in claim.drugs[1:]):
             continue
         for t in topics or ["side effects"]:
             for sent in sentences_with(text, re.compile(TOPICS[t][1], re.I)):
@@ -107,7 +123,8 @@ def _comparative(claim: Claim, topics: list[str], facts: Facts) -> bool:
                     claim.reason = f"{sid}: “{sent[:160]}”"
                     return True
     claim.verdict = "unverifiable"
-    claim.reason = "A comparison of harms between drugs; no study naming both drugs and this harm was found."
+    claim.reason = ("A comparison of harms between drugs; labels do not rank drugs and no study naming both and this "
+                    "harm was found.")
     return True
 
 
@@ -123,9 +140,11 @@ def _one(claim: Claim, drug: str, topics: list[str], facts: Facts) -> tuple[str,
             for sent in sentences_with(text, re.compile(rx, re.I)):
                 occurs = _occurs(sent, rx) or t == "long-term use"
                 ok = occurs != denies
-                quote = sent[:170]
+                quote = around(sent, re.compile(rx, re.I), 150)
+                what = "a boxed warning" if sent.lower().startswith("boxed warning") else (
+                    "the label" if not src.startswith(("pmid:", "nct:")) else src)
                 return ("supported" if ok else "contradicted",
-                        f"{drug}: {'agrees' if ok else 'says otherwise'}: “{quote}” ({src}).",
+                        f"On {t}, {what} for {drug} {'agrees' if ok else 'says otherwise'}: “{quote}”.",
                         [ClaimEvidence(id=src, note=quote)])
     boxed = [(s, t) for s, t in facts.labels if re.search(r"boxed|warning|risk", t, re.I)]
     if denies and boxed and re.search(r"\bsafe\b|no (serious )?side effects", claim.text, re.I):
@@ -152,7 +171,13 @@ def judge_safety(claim: Claim, facts: Facts) -> None:
 
 # ------------------------------------------------------------------ mechanism
 
-_STOP = {"works", "work", "which", "their", "these", "those", "helps", "amount", "action", "making", "about",
+_MECH_WORDS = re.compile(r"receptor|pump|enzyme|atpase|inhibit|reuptake|serotonin|norepinephrine|noradrenalin|"
+                         r"dopamine|gaba|histamine|acetylcholine|muscarinic|prostaglandin|cyclooxygenase|\bcox\b|opioid|"
+                         r"insulin|glucose|hepatic|liver|acid|secretion|parietal|endorphin|gene|inflammat|bladder|"
+                         r"detrusor|salivary|selectiv|adrenaline|adrenergic|beta|calcium|sodium|channel|neurotransmitter|"
+                         r"transporter|absorption|sensitivity|synthesis", re.I)
+_STOP = {"effective", "effectiveness", "taken", "within", "response", "active", "patients", "treatment", "symptoms",
+         "relief", "works", "work", "which", "their", "these", "those", "helps", "amount", "action", "making", "about",
          "while", "there", "would", "could", "other", "system", "effect", "effects", "levels", "level", "body",
          "brain", "reduces", "reducing", "increase", "increasing", "decrease", "decreasing", "because", "stomach"}
 
@@ -179,7 +204,8 @@ def judge_mechanism(claim: Claim, facts: Facts) -> None:
             continue
         for sent in re.split(r"(?<=[.!?])\s+|;", text):
             shared = {w for w in words if re.search(rf"\b{re.escape(w[:7])}", sent, re.I)}
-            if len(shared) >= (1 if len(words) <= 3 else 2) and (best is None or len(shared) > best[0]):
+            specific = any(_MECH_WORDS.search(w) for w in shared)
+            if specific and len(shared) >= (1 if len(words) <= 3 else 2) and (best is None or len(shared) > best[0]):
                 best = (len(shared), src, sent.strip())
     if best is None:
         claim.verdict = "unverifiable"
