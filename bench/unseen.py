@@ -277,6 +277,7 @@ def citation_precision(store: Any, qs: list[dict[str, Any]], res: dict[str, tupl
     judged = {"hand": 0, "rule": 0, "unjudgeable": 0}
     relevant = total = 0
     agree = compared = 0
+    hand_relevant = 0
     unjudged: list[str] = []
     irrelevant: list[str] = []
     for q in qs:
@@ -289,6 +290,7 @@ def citation_precision(store: Any, qs: list[dict[str, Any]], res: dict[str, tupl
             if (q["id"], rid) in hand:
                 verdict = hand[(q["id"], rid)]
                 judged["hand"] += 1
+                hand_relevant += verdict
                 if text:
                     compared += 1
                     agree += rule == verdict
@@ -304,10 +306,15 @@ def citation_precision(store: Any, qs: list[dict[str, Any]], res: dict[str, tupl
             if not verdict and (q.get("split") != "test" or SHOW_HELD_OUT):
                 irrelevant.append(f"{q['id']} {rid}")
     prec = relevant / total if total else None
+    hand_prec = hand_relevant / judged["hand"] if judged["hand"] else None
     print(f"\ncitation precision (cited studies about the drug AND the condition): "
           f"{'n/a' if prec is None else f'{prec:.3f}'} ({relevant}/{total}; judged by hand {judged['hand']}, "
           f"by rule {judged['rule']}; not judgeable {judged['unjudgeable']}; rule agrees with hand "
           f"{agree}/{compared})")
+    if hand_prec is not None:
+        print(f"  on the hand-judged cited ids alone: {hand_prec:.3f} ({hand_relevant}/{judged['hand']}); the rule "
+              "is lenient (a record naming both words need not study the drug for the condition), so the "
+              "overall figure is an upper bound")
     for line in irrelevant[:25]:
         print(f"  not relevant: {line}")
     if len(irrelevant) > 25:
@@ -315,6 +322,7 @@ def citation_precision(store: Any, qs: list[dict[str, Any]], res: dict[str, tupl
     if unjudged:
         print(f"  unjudged ids: {', '.join(unjudged[:20])}")
     return {"precision": None if prec is None else round(prec, 3), "cited": total, **judged,
+            "hand_precision": None if hand_prec is None else round(hand_prec, 3),
             "rule_agreement": round(agree / compared, 3) if compared else None}
 
 
@@ -556,6 +564,8 @@ def main() -> None:
         out["verdict_agreement"] = top.get("accepted")
         out["verdict_agreement_best"] = top.get("best")
         out["citation_precision"] = cp["precision"]
+        out["citation_precision_hand"] = cp["hand_precision"]
+        out["citation_rule_agreement"] = cp["rule_agreement"]
         out["citations_judged_by_hand"] = cp["hand"]
         out["citations_judged_by_rule"] = cp["rule"]
     if args.part in ("pack", "all"):
