@@ -82,7 +82,7 @@ class BriefPath:
         q = Query(text=" + ".join(drugs) + (f" for {cond.name}" if cond else ""), drugs=mentions,
                   relation=relation if len(mentions) > 1 else "single", condition=cond, intent=intent)
         try:
-            return ask(q, store=self.store, install_pack=False)
+            return ask(q, store=self.store, install_pack=False, offline=True)
         except ValidationFailed:
             return None
 
