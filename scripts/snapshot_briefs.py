@@ -177,7 +177,7 @@ def run(case_list: list[dict], out_dir: Path) -> None:
         runner = CliRunner()
         t0 = time.perf_counter()
         for c in case_list:
-            r = runner.invoke(app, [*c["args"], "--db", dbs[c["store"]]], env={"COLUMNS": "100"})
+            r = runner.invoke(app, [*c["args"], "--db", dbs[c["store"]]], env={"COLUMNS": "100", "RXEVIDENCE_OFFLINE": "1"})
             text = _normalise(r.stdout) + (f"\n--- stderr\n{_TIME.sub('<time>', r.stderr)}" if r.stderr else "")
             text = text.replace(str(work), "<work>").replace(str(SHARED.parent), "<shared>")
             text += f"\n--- exit {r.exit_code}\n"

@@ -51,7 +51,7 @@ def test_build_context_installs_the_pack_once(ctx):
     assert ctx.store.meta_get(PACK_VERSION_KEY) == ctx.pack.digest
     assert install_pack_into(ctx.store, ctx.pack) is False  # same version: writes nothing
     assert ctx.vocab.resolve_drug("Valium").name == "diazepam"
-    assert ctx.label_facts is None and ctx.appraiser is not None
+    assert ctx.label_facts is not None and ctx.appraiser is not None
 
 
 def test_build_context_without_installing_leaves_the_store_alone():

@@ -29,6 +29,7 @@ from .domain import (
     is_review,
 )
 from .ids import record_url
+from .labelfacts.brief import drug_panel, fda_row
 from .models import (
     Appraisal,
     Brief,
@@ -487,9 +488,10 @@ def _fmt_directions(c: dict[str, int]) -> str:
 
 
 def synthesize(query: Query, ev: Evidence, *, facts: Facts) -> Brief:
-    """Build the Brief for ``query`` from ``ev`` and ``facts`` (vocabulary, pack). Pure: loads nothing,
-    no store access, deterministic."""
-    pack, vocab = facts.pack, facts.vocab
+    """Build the Brief for ``query`` from ``ev`` and ``facts``: the vocabulary, the starter pack and the
+    label-facts index (which fills the drug panel and the US FDA row of drugs the pack does not cover).
+    Pure: loads nothing, no store access, deterministic."""
+    pack, vocab, label_facts = facts.pack, facts.vocab, facts.label_facts
     brief = Brief(query=query)
     sentences: list[Sentence] = []
     drugs = ev.drug_names
@@ -551,10 +553,15 @@ def synthesize(query: Query, ev: Evidence, *, facts: Facts) -> Brief:
                 if mech:
                     panel.mechanism = _clip(mech, 300)
                 panel.sources = [lab.id]
+            else:
+                indexed, said = drug_panel(m.name, label_facts)
+                if indexed is not None:
+                    panel = indexed
+                    sentences.extend(said)
             brief.drugs.append(panel)
 
     # ---- regulatory
-    brief.regulatory = _regulatory(query, ev, pack, vocab, sentences)
+    brief.regulatory = _regulatory(query, ev, pack, vocab, sentences, label_facts)
 
     # ---- studies
     included, excluded = select_studies(ev, vocab)
@@ -811,7 +818,8 @@ def _clip(text: str, n: int) -> str:
     return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence]) -> list[RegulatoryRow]:
+def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence],
+                label_facts: Any = None) -> list[RegulatoryRow]:
     rows: list[RegulatoryRow] = []
     cond = query.condition
     scope = set(ev.condition_ids)
@@ -820,7 +828,16 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
     for jurisdiction in JURISDICTIONS:
         for name in ev.drug_names[:6]:
             d = pack.drug(name)
+            indexed = fda_row(query, name, label_facts, vocab) if jurisdiction == LABEL_JURISDICTION else None
             if d is None:
+                if indexed is not None and indexed[0].source:
+                    row = indexed[0]
+                    if len(ev.drug_names) > 1:
+                        row.note = f"[{name}] {row.note}"
+                    rows.append(row)
+                    sentences.append(Sentence(text=f"{jurisdiction}: {name} for {cname} — {row.status}. "
+                                                   f"{_strip(row.note or '')}.", citations=[row.source],
+                                              section="regulatory", claims=Claims(status=row.status)))
                 continue
             exact = [p for p in d.positions if p.jurisdiction == jurisdiction and cond and p.condition == cond.id]
             narrower = [p for p in d.positions if p.jurisdiction == jurisdiction and cond
@@ -843,6 +860,9 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                                     date=d.fda.label_date, note=f"The US label lists: {listed}", condition=cond.id,
                                     source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
                                     details=details)
+            elif (jurisdiction == LABEL_JURISDICTION and indexed is not None and indexed[0].source
+                  and (indexed[0].status == "on-label" or d.fda is None)):
+                row = indexed[0].model_copy(update={"details": details})  # the index's labels name this use
             elif jurisdiction == LABEL_JURISDICTION and d.fda is not None:
                 status = "off-label" if d.fda.approved else "no position found"
                 note = (f"The US label does not list {cname} as an indication." if d.fda.approved

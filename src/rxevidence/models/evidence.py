@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .appraisal import Appraisal
 from .query import Query
 from .record import Record
 
 if TYPE_CHECKING:
+    from ..labelfacts import LabelFacts
     from ..pack import Pack
     from ..vocab import Vocabulary
 
@@ -39,4 +40,4 @@ class Facts:
 
     vocab: Vocabulary
     pack: Pack
-    label_facts: Any = None  # the label-facts index (issue #16), when present
+    label_facts: LabelFacts | None = None  # the label-facts index (rxevidence.labelfacts)

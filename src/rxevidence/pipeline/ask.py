@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
+from ..autofetch import auto_allowed, fetch_when_missing
 from ..errors import InputError
 from ..live import fetch_for_query
 from ..models import Brief, ConditionMention, Query
@@ -47,15 +49,22 @@ def ask(
     *,
     store: Store | None = None,
     context: Context | None = None,
-    online: bool = False,
+    online: bool | Literal["auto"] = False,
     offline: bool = False,
     install_pack: bool = True,
     live_client: Any = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Brief:
     """Answer a question from the store (and the starter pack, and live sources when ``online``).
 
     Give ``store`` (a context is built for it, installing the pack unless ``install_pack=False``) or a
     ``context`` built once with :func:`~rxevidence.pipeline.context.build_context`.
+
+    ``online=True`` fetches from the live sources first, always; ``online="auto"`` (what ``rxevidence
+    ask`` does) fetches only when the store has no study for the pair (:mod:`rxevidence.autofetch`), with
+    ``notify(message)`` told once before and ``progress(source, done, total)`` as records arrive; nothing is
+    printed here. ``offline=True`` (or ``RXEVIDENCE_OFFLINE=1``) forbids the network.
 
     :raises InputError: the question is empty or names no drug.
     :raises ValidationFailed: the brief could not be validated (it is never shown then).
@@ -68,17 +77,32 @@ def ask(
     if not query.drugs:
         raise _no_drug_error(query, context.pack)
     notes: list[str] = []
-    if online and not offline:
+    if online is True and not offline:
         result = fetch_for_query(context.store, query, client=live_client)
         for e in getattr(result, "errors", []) or []:
             notes.append(f"Live sources: {e}")
+    brief, ev = _answer(context, query, notes)
+    if online == "auto" and not brief.studies and auto_allowed(offline=offline):
+        if notify is not None:
+            notify("Nothing stored for this question: looking in the live sources (PubMed, openFDA, "
+                   "ClinicalTrials.gov)...")
+        got = fetch_when_missing(context.store, query, client=live_client, progress=progress)
+        if got.fetched:
+            brief, ev = _answer(context, query, notes)
+        brief.notes.extend(got.notes)
+    validate_brief(brief, context.store, ev.appraisals)
+    return brief
+
+
+def _answer(context: Context, query: Query, notes: list[str]) -> tuple[Brief, Evidence]:
+    """The brief from the store as it is (trying the other readings of the condition when nothing matches);
+    ``notes`` (from live fetches) end the brief's notes."""
     brief, ev = answer(context, query)
     ev.notes.extend(notes)
     brief.notes.extend(notes)
     if not brief.studies and query.condition is not None:
-        brief, ev = _try_alternatives(context, query, brief, ev, notes)
-    validate_brief(brief, context.store, ev.appraisals)
-    return brief
+        brief, ev = _try_alternatives(context, query, brief, ev)
+    return brief, ev
 
 
 def _no_drug_error(query: Query, pack: Pack) -> InputError:
@@ -104,8 +128,7 @@ def pack_drugs_for(query: Query, pack: Pack, limit: int = 8) -> list[str]:
     return [d for d, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
-def _try_alternatives(context: Context, query: Query, brief: Brief, ev: Evidence,
-                      notes: list[str]) -> tuple[Brief, Evidence]:
+def _try_alternatives(context: Context, query: Query, brief: Brief, ev: Evidence) -> tuple[Brief, Evidence]:
     """When the condition as read finds no studies, try the other readings the parser offered."""
     assert query.condition is not None
     for alt in query.alternatives:

@@ -3,7 +3,7 @@
     store ─┐
     vocabulary (shipped + the store's ingested terms) ─┤
     starter pack (curated facts) ─┤──► Context ──► parse · retrieve · appraise · synthesize · validate
-    label facts (slot: filled by the label-facts index) ─┤
+    label facts (the label-facts index) ─┤
     appraiser (record -> Appraisal, for records stored without one) ─┘
 
 No stage below loads data by itself: they read ``context.vocab``, ``context.pack``, ``context.label_facts``
@@ -14,8 +14,8 @@ Writing the pack into the store happens in exactly one place, :func:`install_pac
 curated studies and appraisals of the current pack version once, and later calls find the version key and
 write nothing.
 
-Module-level caches (the parsed pack, the shipped vocabulary, the appraiser's vocabulary, the direction
-model backend) make a second context cheap; :func:`reset_caches` empties them all (tests, long-running jobs
+Module-level caches (the parsed pack, the shipped vocabulary, the label-facts index, the appraiser's
+vocabulary, the direction model backend) make a second context cheap; :func:`reset_caches` empties them all (tests, long-running jobs
 whose data files were rebuilt).
 """
 
@@ -28,6 +28,7 @@ from typing import Any
 from ..appraise import appraise_record
 from ..appraise import direction as _direction
 from ..appraise import resources as _appraise_resources
+from ..labelfacts import load_label_facts, reset_label_facts_cache
 from ..models import Appraisal, Record
 from ..models.evidence import Facts
 from ..pack import Pack, ensure_pack, load_pack, reset_pack_cache
@@ -77,9 +78,10 @@ def build_facts(
     label_facts: Any = None,
 ) -> Facts:
     """The read-only knowledge synthesis needs: the vocabulary (extended by ``store``'s ingested terms), the
-    starter pack, and the label facts when given."""
+    starter pack and the label-facts index (the shipped one unless given)."""
     return Facts(vocab=vocab if vocab is not None else load_vocabulary(store),
-                 pack=pack if pack is not None else load_pack(), label_facts=label_facts)
+                 pack=pack if pack is not None else load_pack(),
+                 label_facts=label_facts if label_facts is not None else load_label_facts())
 
 
 def install_pack_into(store: Store, pack: Pack | None = None) -> bool:
@@ -103,7 +105,8 @@ def build_context(
     :param install_pack: write the starter pack into ``store`` first (see :func:`install_pack_into`).
     :param vocab: a vocabulary to use (default: the shipped one extended with the store's ingested terms).
     :param pack: the starter pack (default: the bundled one).
-    :param label_facts: label facts for the regulatory rows and drug panel (default: none).
+    :param label_facts: the label-facts index for the regulatory rows and drug panel (default: the shipped one,
+        :func:`rxevidence.labelfacts.load_label_facts`).
     :param appraise_on_read: appraise records stored without an appraisal (stores ingested with
         ``--no-appraise``) when a question retrieves them; False leaves them out.
     :param appraise_model: the effect-direction model for those appraisals ("linear", "minilm"; default:
@@ -117,10 +120,11 @@ def build_context(
 
 
 def reset_caches() -> None:
-    """Forget every module-level cache: the parsed pack, the shipped vocabulary, the appraiser's vocabulary,
-    and the direction backend (back to the default). The next context loads everything afresh."""
+    """Forget every module-level cache: the parsed pack, the shipped vocabulary, the label-facts index, the
+    appraiser's vocabulary, and the direction backend (back to the default). The next context loads everything afresh."""
     reset_pack_cache()
     reset_vocabulary_cache()
+    reset_label_facts_cache()
     _appraise_resources.reset()
     _direction.reset_backend()
 
