@@ -16,6 +16,7 @@ from typing import Any, Literal
 from lxml import html as lxml_html
 from pydantic import BaseModel, Field
 
+from .domain import DEFAULT_JURISDICTION, JURISDICTIONS, AuditVerdict, is_randomised, is_review
 from .errors import InputError
 from .models import Brief, ConditionMention, DrugMention, Query
 from .retrieve import retrieve
@@ -24,7 +25,7 @@ from .synthesize import _PLACEBO, _clip, _vocab_call, synthesize
 
 MAX_ARTICLE_CHARS = 200_000
 
-Verdict = Literal["supported", "partly supported", "contradicted", "unverifiable"]
+Verdict = AuditVerdict
 ClaimKind = Literal["effect", "combination", "comparison", "regulatory", "mechanism", "description", "safety"]
 
 
@@ -170,11 +171,7 @@ _SENSORY = re.compile(r"\b(sensory|intensity|actual perception|perception of pai
                       r"judge an experience as painful)\b", re.I)
 _PRONOUN_DRUG = re.compile(r"\b(this (drug|medication|medicine|compound|substance)|the (drug|medication)|it)\b", re.I)
 _NON_PAIN_NEG = re.compile(r"\b(not considered a pain reliever|not .{0,20}pain reliever)\b", re.I)
-_JURIS = [
-    ("US FDA", re.compile(r"\b(FDA|Food and Drug Administration|United States|American)\b", re.I)),
-    ("UK NICE/NHS", re.compile(r"\b(NHS|NICE|National Health Service|UK|United Kingdom|British)\b", re.I)),
-    ("EU EMA", re.compile(r"\b(EMA|European Medicines Agency|EU|European)\b", re.I)),
-]
+_JURIS = [(j.name, j.mentions) for j in JURISDICTIONS.values()]
 
 
 @dataclass
@@ -483,7 +480,7 @@ def _best_direct(brief: Brief, drugs: list[str]) -> list[Any]:
     for s in brief.studies:
         if s.design not in rank or s.healthy_volunteers or s.humans is False or not set(drugs) & set(s.drugs):
             continue
-        if len(s.drugs) > 2 and s.design in ("meta-analysis", "systematic review"):
+        if len(s.drugs) > 2 and is_review(s.design):
             continue
         if len(s.drugs) == 1 and s.comparator and not _PLACEBO.search(s.comparator):
             continue  # head-to-head against another active drug: says how it compares, not whether it works
@@ -597,7 +594,7 @@ def _judge_comparison(claim: Claim, brief: Brief) -> None:
     h2h: list[tuple[Any, str]] = []
     for st in brief.studies:
         tested, comp = set(st.drugs), (st.comparator or "").lower()
-        if st.design not in ("meta-analysis", "systematic review", "rct") or st.direction in ("unclear", "mixed"):
+        if not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
             continue
         if tested and tested <= {a} and re.search(rf"\b{re.escape(b)}\b", comp):
             h2h.append((st, st.direction))
@@ -656,7 +653,7 @@ def _judge_combination(claim: Claim, brief: Brief) -> None:
 
 
 def _judge_regulatory(claim: Claim, brief: Brief) -> None:
-    j = claim.jurisdiction or "US FDA"
+    j = claim.jurisdiction or DEFAULT_JURISDICTION
     rows = [r for r in brief.regulatory if r.jurisdiction == j]
     if not rows or all(r.status == "no position found" and not r.details for r in rows):
         claim.verdict = "unverifiable"

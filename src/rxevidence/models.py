@@ -3,12 +3,8 @@
 Data flows one way: question -> ``Query``; sources -> ``Record``; appraise -> ``Appraisal``;
 synthesize -> ``Brief``; renderers read a ``Brief`` and never query.
 
-Identifiers are prefixed strings, stable across runs:
-
-- article:  ``pmid:28187918`` (no PMID: ``doi:10.1000/x`` or ``ext:<sha1 of title>``)
-- label:    ``spl:<set id>`` (DailyMed SPL set id; openFDA ``set_id``)
-- approval: ``fda:NDA013263`` (Drugs@FDA application type + 6-digit number)
-- trial:    ``nct:NCT01234567``
+Identifiers are prefixed strings (``pmid:``, ``nct:``, ``spl:``, ``fda:``, ...) defined in
+:mod:`rxevidence.ids`; domain words (designs, directions, verdicts, ...) in :mod:`rxevidence.domain`.
 """
 
 from __future__ import annotations
@@ -18,36 +14,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RecordKind = Literal["article", "label", "approval", "trial"]
-
-# Effect direction of an intervention against its comparator, from the patient's point of view.
-Direction = Literal["better", "worse", "no difference", "mixed", "unclear"]
-DIRECTIONS: tuple[str, ...] = ("better", "worse", "no difference", "mixed", "unclear")
-
-# Study designs, best evidence first (see appraise.design for how each is detected).
-DESIGNS: tuple[str, ...] = (
-    "meta-analysis",
-    "systematic review",
-    "guideline",
-    "rct",
-    "non-randomised trial",
-    "cohort",
-    "case-control",
-    "cross-sectional",
-    "case series",
-    "case report",
-    "experimental pain model",
-    "animal",
-    "in vitro",
-    "narrative review",
-    "editorial",
-    "trial registration",
-    "other",
+from .domain import (
+    DESIGNS,
+    DIRECTIONS,
+    Appraiser,
+    Certainty,
+    Direction,
+    PainDimension,
+    RawDirection,
+    RecordKind,
+    RegulatoryStatus,
+    Verdict,
 )
-
-PainDimension = Literal[
-    "intensity", "unpleasantness", "threshold", "tolerance", "relief", "function", "sleep", "other"
-]
+from .ids import record_url
 
 
 class _Model(BaseModel):
@@ -155,25 +134,6 @@ class VocabTerm(_Model):
     source: str | None = None  # "rxnorm", "drugbank-open", "atc", "mesh"
 
 
-def record_url(record_id: str) -> str | None:
-    """The public page of a record id."""
-    prefix, _, value = record_id.partition(":")
-    if prefix == "pmid":
-        return f"https://pubmed.ncbi.nlm.nih.gov/{value}/"
-    if prefix == "nct":
-        return f"https://clinicaltrials.gov/study/{value}"
-    if prefix == "spl":
-        return f"https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid={value}"
-    if prefix == "fda":
-        digits = "".join(ch for ch in value if ch.isdigit())
-        return f"https://www.accessdata.fda.gov/scripts/cder/daf/index.cfm?event=overview.process&ApplNo={digits}"
-    if prefix == "doi":
-        return f"https://doi.org/{value}"
-    if prefix in ("http", "https"):
-        return record_id
-    return None
-
-
 # --------------------------------------------------------------------------- appraisals
 
 
@@ -198,7 +158,7 @@ class OutcomeResult(_Model):
     pain_dimension: PainDimension | None = None
     phase: Literal["acute", "chronic"] | None = None
     direction: Direction = "unclear"  # intervention vs comparator, for the patient
-    raw_direction: Literal["increased", "decreased", "no difference"] | None = None
+    raw_direction: RawDirection | None = None
     effect: str | None = None  # "MD -0.5 points", "RR 1.2"
     ci: str | None = None  # "95% CI -1.1 to 0.1"
     p_value: str | None = None
@@ -207,7 +167,7 @@ class OutcomeResult(_Model):
 
 class Appraisal(_Model):
     record_id: str
-    appraiser: Literal["automatic", "curated"] = "automatic"
+    appraiser: Appraiser = "automatic"
     appraiser_version: str = "0"
     design: str = "other"  # one of DESIGNS
     design_detail: str | None = None  # "parallel", "crossover", "network meta-analysis", ...
@@ -285,7 +245,7 @@ class Sentence(_Model):
 
 class RegulatoryRow(_Model):  # noqa: D101
     jurisdiction: str  # "US FDA", "UK NICE/NHS", "EU EMA"
-    status: Literal["on-label", "off-label", "recommended", "not recommended", "no position found"]
+    status: RegulatoryStatus
     source: str | None = None  # URL or record id
     date: str | None = None
     note: str | None = None
@@ -376,15 +336,8 @@ class Brief(_Model):
     matrix: list[MatrixRow] = Field(default_factory=list)
     combinations: list[CombinationRow] = Field(default_factory=list)
     harms: list[Harm] = Field(default_factory=list)
-    verdict: Literal[
-        "effective",
-        "probably effective",
-        "mixed/uncertain",
-        "probably ineffective",
-        "ineffective",
-        "insufficient evidence",
-    ] = "insufficient evidence"
-    certainty: Literal["high", "moderate", "low", "very low"] = "very low"
+    verdict: Verdict = "insufficient evidence"
+    certainty: Certainty = "very low"
     reasons: list[str] = Field(default_factory=list)
     studies: list[StudySummary] = Field(default_factory=list)
     excluded: list[StudySummary] = Field(default_factory=list)  # retracted etc., listed not used
@@ -397,3 +350,36 @@ class Brief(_Model):
 
 
 RegulatoryRow.model_rebuild()
+
+__all__ = [
+    "DESIGNS",
+    "DIRECTIONS",
+    "Appraisal",
+    "Arm",
+    "Brief",
+    "CombinationRow",
+    "ConditionMention",
+    "Deletion",
+    "Direction",
+    "DrugMention",
+    "DrugPanel",
+    "Harm",
+    "MatrixRow",
+    "MeshHeading",
+    "OutcomeResult",
+    "PainDimension",
+    "Population",
+    "Provenance",
+    "Query",
+    "Record",
+    "RecordKind",
+    "RegulatoryDetail",
+    "RegulatoryRow",
+    "Section",
+    "Sentence",
+    "Skipped",
+    "StudySummary",
+    "Suggestion",
+    "VocabTerm",
+    "record_url",
+]

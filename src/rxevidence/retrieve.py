@@ -3,37 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
-_PMID = re.compile(r"^\d{1,9}$")
-_NCT = re.compile(r"^NCT\d{8}$", re.I)
-
-
-def normalise_id(text: str) -> str:
-    """Accept ``pmid:123``, ``PMID 123``, ``123``, ``NCT01234567``, ``spl:...``, ``fda:NDA013263``."""
-    t = text.strip()
-    low = t.lower()
-    if low.startswith("pmid") and not low.startswith("pmid:"):
-        t = "pmid:" + t[4:].strip(" :")
-    if _PMID.match(t):
-        return f"pmid:{t}"
-    if _NCT.match(t):
-        return f"nct:{t.upper()}"
-    prefix, sep, rest = t.partition(":")
-    if sep and prefix.lower() in ("pmid", "nct", "spl", "fda", "doi", "ext"):
-        prefix = prefix.lower()
-        if prefix == "nct":
-            rest = rest.upper()
-        return f"{prefix}:{rest.strip()}"
-    return t
-
-
-# ---------------------------------------------------------------------------- retrieval
-
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
-
-from .models import Appraisal, DrugMention, Query, Record  # noqa: E402
-from .store.base import Store  # noqa: E402
+from .ids import normalise_id  # noqa: F401 - re-exported: its home is rxevidence.ids
+from .models import Appraisal, DrugMention, Query, Record
+from .store.base import Store
 
 MAX_HITS = 200
 

@@ -14,6 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .domain import (
+    CERTAINTY_BY_LEVEL,
+    JURISDICTIONS,
+    LABEL_JURISDICTION,
+    NOTE_JURISDICTION,
+    STATUS_SEVERITY,
+    design_name,
+    design_rank,
+    design_weight,
+    dimension_label,
+    is_effect_design,
+    is_randomised,
+    is_review,
+)
+from .ids import record_url
 from .models import (
     Appraisal,
     Brief,
@@ -27,80 +42,10 @@ from .models import (
     RegulatoryRow,
     Sentence,
     StudySummary,
-    record_url,
 )
 from .retrieve import Evidence
 
-# Designs that count as evidence of effect, best first, with their weight in the verdict.
-DESIGN_RANK = {
-    "meta-analysis": 0,
-    "systematic review": 1,
-    "guideline": 2,
-    "rct": 3,
-    "non-randomised trial": 4,
-    "cohort": 5,
-    "case-control": 6,
-    "experimental pain model": 7,
-    "cross-sectional": 8,
-    "case series": 9,
-    "case report": 10,
-    "trial registration": 11,
-    "animal": 12,
-    "in vitro": 13,
-    "narrative review": 14,
-    "editorial": 15,
-    "other": 16,
-}
-EFFECT_DESIGNS = {
-    "meta-analysis",
-    "systematic review",
-    "rct",
-    "non-randomised trial",
-    "cohort",
-    "case-control",
-    "experimental pain model",
-}
-DESIGN_WEIGHT = {
-    "meta-analysis": 3.0,
-    "systematic review": 3.0,
-    "rct": 2.0,
-    "non-randomised trial": 1.0,
-    "cohort": 0.75,
-    "case-control": 0.5,
-    "experimental pain model": 0.5,
-}
-REVIEWS = {"meta-analysis", "systematic review"}
-DIMENSION_LABEL = {
-    "intensity": "pain intensity",
-    "unpleasantness": "pain unpleasantness (affective)",
-    "threshold": "pain threshold",
-    "tolerance": "pain tolerance",
-    "relief": "pain relief",
-    "function": "function / disability",
-    "sleep": "sleep",
-    "other": "other outcomes",
-    None: "main outcome",
-}
-CERTAINTY = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
-DESIGN_NAME = {
-    "rct": "randomised controlled trial",
-    "meta-analysis": "meta-analysis",
-    "systematic review": "systematic review",
-    "experimental pain model": "experimental pain study",
-}
 MAX_STUDIES_LISTED = 60
-
-
-def design_name(design: str, n: int = 1) -> str:
-    name = DESIGN_NAME.get(design, design)
-    if n != 1:
-        if name.endswith("y") and not name.endswith("ey"):
-            name = name[:-1] + "ies"
-        elif name.endswith("is"):
-            name = name[:-2] + "es"
-        else:
-            name += "s"
-    return name
 
 
 # ------------------------------------------------------------------ study selection
@@ -139,7 +84,7 @@ class StudyView:
 
     def sort_key(self) -> tuple:
         return (
-            DESIGN_RANK.get(self.design, 99),
+            design_rank(self.design),
             0 if self.curated else 1,
             -(self.n or 0),
             -(self.year or 0),
@@ -201,7 +146,7 @@ def select_studies(ev: Evidence, vocab: Any) -> tuple[list[StudyView], list[Stud
         rec = ev.records.get(rid)
         if rec is not None and rec.kind == "trial" and a.appraiser != "curated":
             continue  # registrations feed the publication-bias signal, not the effect estimate
-        if a.design not in EFFECT_DESIGNS and a.design not in ("animal", "guideline"):
+        if not is_effect_design(a.design) and a.design not in ("animal", "guideline"):
             continue
         if (a.appraiser == "curated" and ev.condition_ids and a.population.condition_ids
                 and not set(a.population.condition_ids) & set(ev.condition_ids)
@@ -306,13 +251,13 @@ def _and_list(items: list[str]) -> str:
 
 def is_combination(v: StudyView) -> bool:
     """A tested regimen of several drugs (a review that pools several drugs is not a combination)."""
-    return len(v.appraisal.drugs) > 1 and v.design not in REVIEWS
+    return len(v.appraisal.drugs) > 1 and not is_review(v.design)
 
 
 def is_direct(v: StudyView) -> bool:
     p = v.appraisal.population
     return (
-        v.design in EFFECT_DESIGNS
+        is_effect_design(v.design)
         and v.design != "experimental pain model"
         and p.humans is not False
         and not p.healthy_volunteers
@@ -334,8 +279,8 @@ class Grade:
 
 def _weight(v: StudyView) -> float:
     """How much one study counts in a verdict: its design, then its size (larger trials are more precise)."""
-    w = DESIGN_WEIGHT.get(v.design, 0.0)
-    if v.design in REVIEWS:
+    w = design_weight(v.design)
+    if is_review(v.design):
         if len(v.appraisal.drugs) > 2:
             w *= 0.5  # pooled over several drugs: indirect for any one of them
     elif v.n:
@@ -367,7 +312,7 @@ def grade(
     against += 0.5 * sum(_weight(v) for v in usable if v.appraisal.direction == "mixed")
     share = better / weight if weight else 0.0
 
-    has_random = any(v.design in ("rct", "meta-analysis", "systematic review") for v in usable)
+    has_random = any(is_randomised(v.design) for v in usable)
     level = 4 if has_random else 2
     if not has_random:
         reasons.append(("observational or non-randomised evidence only (starts at low certainty)", ids))
@@ -390,8 +335,8 @@ def grade(
         reasons.append(("indirectness: the question names a broad condition and the studies each cover one "
                         "narrower kind of it, so no single result answers it", ids))
     # imprecision
-    n_total = sum(v.n or 0 for v in usable if v.design not in REVIEWS)
-    n_review = max((v.n or 0 for v in usable if v.design in REVIEWS), default=0)
+    n_total = sum(v.n or 0 for v in usable if not is_review(v.design))
+    n_review = max((v.n or 0 for v in usable if is_review(v.design)), default=0)
     n_eff = max(n_total, n_review)
     if n_eff < 400:
         level -= 1
@@ -409,7 +354,7 @@ def grade(
         level = min(level, 3)  # one study cannot show that results replicate
         reasons.append(("a single study: consistency cannot be judged", ids))
     level = max(1, min(4, level))
-    certainty = CERTAINTY[level]
+    certainty = CERTAINTY_BY_LEVEL[level]
 
     if weight < 1.0:
         verdict = "insufficient evidence"
@@ -506,7 +451,7 @@ def build_matrix(views: list[StudyView]) -> list[MatrixRow]:
             note = "experimental pain in healthy volunteers (indirect)"
         elif animal:
             note = "animal studies (indirect)"
-        outcome = DIMENSION_LABEL.get(dim, dim or "main outcome")
+        outcome = dimension_label(dim)
         if dim in (None, "other"):
             onames = {o.name for v, _ in items for o in v.appraisal.outcomes if o.pain_dimension == dim}
             if len(onames) == 1:
@@ -517,7 +462,7 @@ def build_matrix(views: list[StudyView]) -> list[MatrixRow]:
                 condition_id=None if cid == "unspecified" else cid,
                 outcome=outcome,
                 designs=dict(sorted(designs.items())),
-                total_n=sum(v.n or 0 for v, _ in items if v.design not in REVIEWS),
+                total_n=sum(v.n or 0 for v, _ in items if not is_review(v.design)),
                 directions=dict(sorted(directions.items())),
                 certainty=g.certainty,
                 study_ids=sorted(v.id for v, _ in items),
@@ -633,7 +578,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     for v in included[:12]:
         a = v.appraisal
         desc = design_name(a.design)
-        if a.design in REVIEWS and a.n_studies:
+        if is_review(a.design) and a.n_studies:
             desc += f" of {a.n_studies} studies"
         bits = [desc]
         if a.n:
@@ -874,7 +819,7 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
     scope = set(ev.condition_ids)
     cname = cond.name if cond else "this condition"
     ancestors = set(_vocab_call(vocab, "broader", cond.id, default=[]) or []) if cond else set()
-    for jurisdiction in ("US FDA", "UK NICE/NHS", "EU EMA"):
+    for jurisdiction in JURISDICTIONS:
         for name in ev.drug_names[:6]:
             d = pack.drug(name)
             if d is None:
@@ -893,14 +838,14 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                 row = RegulatoryRow(jurisdiction=jurisdiction, status=main.status, source=main.verified_url,
                                     date=main.date, note=main.statement, condition=main.condition,
                                     source_name=main.source_name, details=details)
-            elif jurisdiction == "US FDA" and d.fda is not None and d.fda.approved and cond is not None and (
+            elif jurisdiction == LABEL_JURISDICTION and d.fda is not None and d.fda.approved and cond is not None and (
                     listed := _label_lists(d.fda.indications, cond.id, vocab)):
                 # no curated position, but the label's own indication names this condition
                 row = RegulatoryRow(jurisdiction=jurisdiction, status="on-label", source=d.fda.verified_url,
                                     date=d.fda.label_date, note=f"The US label lists: {listed}", condition=cond.id,
                                     source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
                                     details=details)
-            elif jurisdiction == "US FDA" and d.fda is not None:
+            elif jurisdiction == LABEL_JURISDICTION and d.fda is not None:
                 status = "off-label" if d.fda.approved else "no position found"
                 note = (f"The US label does not list {cname} as an indication." if d.fda.approved
                         else "Not approved in the United States.")
@@ -910,14 +855,12 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                                     date=d.fda.label_date, note=note, condition=cond.id if cond else None,
                                     source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
                                     details=details)
-            elif jurisdiction == "EU EMA" and d.eu_note and d.eu_source:
+            elif jurisdiction == NOTE_JURISDICTION and d.eu_note and d.eu_source:
                 row = RegulatoryRow(jurisdiction=jurisdiction, status="no position found", source=d.eu_source,
                                     note=d.eu_note, details=details)
             elif details:
-                worst = sorted(details, key=lambda x: ["not recommended", "off-label", "recommended",
-                                                        "on-label", "no position found"].index(x.status)
-                               if x.status in ("not recommended", "off-label", "recommended", "on-label",
-                                               "no position found") else 9)[0]
+                worst = sorted(details, key=lambda x: STATUS_SEVERITY.index(x.status)
+                               if x.status in STATUS_SEVERITY else 9)[0]
                 row = RegulatoryRow(jurisdiction=jurisdiction, status="no position found", source=worst.source,
                                     date=worst.date,
                                     note=f"No position on {cname} as a whole; positions on narrower conditions below.",
@@ -941,17 +884,17 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                                  + (f" — {_strip(det.statement)}" if det.statement else "") + ".",
                             citations=[det.source] if det.source else [row.source], section="regulatory"))
     if not rows:
-        for j in ("US FDA", "UK NICE/NHS", "EU EMA"):
+        for j in JURISDICTIONS:
             rows.append(RegulatoryRow(jurisdiction=j, status="no position found",
                                       note="No regulatory facts for this drug in the starter pack or the store."))
     # labels in the store: on-label when the indications section names the condition
-    if cond and ev.labels and not any(r.jurisdiction == "US FDA" and r.source for r in rows):
+    if cond and ev.labels and not any(r.jurisdiction == LABEL_JURISDICTION and r.source for r in rows):
         terms = [cond.name.lower(), *[s.lower() for s in cond.synonyms]]
         for lab in ev.labels[:1]:
             ind = (lab.section("34067-9", "indications and usage", "indications & usage") or "").lower()
             on = any(t in ind for t in terms if len(t) > 3)
-            rows = [r for r in rows if r.jurisdiction != "US FDA"]
-            rows.insert(0, RegulatoryRow(jurisdiction="US FDA", status="on-label" if on else "off-label",
+            rows = [r for r in rows if r.jurisdiction != LABEL_JURISDICTION]
+            rows.insert(0, RegulatoryRow(jurisdiction=LABEL_JURISDICTION, status="on-label" if on else "off-label",
                                          source=lab.id, date=lab.date, source_name=lab.title,
                                          note=("The label's indications mention " if on else
                                                "The label's indications do not mention ") + cond.name + "."))

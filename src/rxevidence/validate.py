@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .domain import is_review
 from .errors import ValidationFailed
+from .ids import RECORD_PREFIXES, is_url
 from .models import Appraisal, Brief
 from .store.base import Store
-
-RECORD_PREFIXES = ("pmid:", "nct:", "spl:", "fda:", "doi:", "ext:")
-REVIEWS = {"meta-analysis", "systematic review"}
 
 
 def brief_problems(brief: Brief, store: Store, appraisals: dict[str, Appraisal] | None = None) -> list[str]:
@@ -34,7 +33,7 @@ def brief_problems(brief: Brief, store: Store, appraisals: dict[str, Appraisal] 
         if not s.citations and not s.claims.get("absence"):
             problems.append(f"{where}: no citation")
         for c in s.citations:
-            if not c.startswith(RECORD_PREFIXES) and not c.startswith(("https://", "http://")):
+            if not c.startswith(RECORD_PREFIXES) and not is_url(c):
                 problems.append(f"{where}: citation {c!r} is neither a record id nor a URL")
         rec_ids = [c for c in s.citations if c.startswith(RECORD_PREFIXES)]
         apps = [appraisals[c] for c in rec_ids if c in appraisals]
@@ -55,7 +54,7 @@ def brief_problems(brief: Brief, store: Store, appraisals: dict[str, Appraisal] 
             if dict(got) != dict(cl["designs"]):
                 problems.append(f"{where}: design counts {cl['designs']} disagree with cited records {dict(got)}")
         if "n_total" in cl:
-            total = sum(a.n or 0 for a in apps if a.design not in REVIEWS)
+            total = sum(a.n or 0 for a in apps if not is_review(a.design))
             if total != cl["n_total"]:
                 problems.append(f"{where}: total N {cl['n_total']} disagrees with cited records ({total})")
     for st in brief.studies:

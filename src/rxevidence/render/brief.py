@@ -9,7 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..models import Brief, Sentence, record_url
+from ..ids import record_url
+from ..models import Brief, Sentence
 
 VERDICT_STYLE = {
     "effective": "bold green",
