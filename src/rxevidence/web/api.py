@@ -6,6 +6,7 @@ Every 200 body is one of the documented response models; every error is ``errors
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -15,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ..models import Brief
 from ..models import Query as ParsedQuery
 from .audit_input import AUDIT_FORMATS, FORM_TYPES, read_audit_input
-from .audits import AUDIT_ID_PATTERN, audit_id
+from .audits import AUDIT_ID_PATTERN, KeptAudit, audit_id
 from .core import (
     MAX_AUDIT_CHARS,
     MAX_QUESTION_CHARS,
@@ -36,7 +37,10 @@ router = APIRouter(prefix="/api", tags=["api"])
 NON_BLANK = r"\S"
 QuestionParam = Annotated[str, Query(
     description="The question, e.g. 'How effective is diazepam for pain?' (whitespace is collapsed).",
-    min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NON_BLANK)]
+    min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NON_BLANK,
+    openapi_examples={"single": {"value": "How effective is diazepam for pain?"},
+                      "comparison": {"value": "Tramadol vs codeine for dental pain"},
+                      "combination": {"value": "Diazepam plus naproxen for acute low back pain"}})]
 COMMON_ERRORS = (405, 422, 500)
 
 
@@ -78,7 +82,11 @@ async def brief_json_response(request: Request, q: str) -> Response:
 
 # ------------------------------------------------------------------ audit
 
-_TEXT_BODY = {"schema": {"type": "string", "minLength": 1, "maxLength": MAX_AUDIT_CHARS, "pattern": NON_BLANK}}
+# A raw text body is any text (no value of it has a "wrong type"), so its schema constrains nothing;
+# the limit is stated here and enforced (413), as for the JSON and form fields' maxLength.
+_TEXT_BODY = {"schema": {"description": f"The article as raw text, at most {MAX_AUDIT_CHARS:,} characters "
+                                        "(413 beyond); the charset parameter is honoured (UTF-8 by default).",
+                         "x-max-characters": MAX_AUDIT_CHARS}}
 _FORMAT = {"type": "string", "enum": list(AUDIT_FORMATS), "default": "text"}
 _TEXT_FIELD = {"type": "string", "minLength": 1, "maxLength": MAX_AUDIT_CHARS, "pattern": NON_BLANK}
 AUDIT_BODY = {
@@ -86,7 +94,8 @@ AUDIT_BODY = {
     "description": "The article: raw text (charset honoured), JSON, form fields or an uploaded file.",
     "content": {
         "application/json": {"schema": {"type": "object", "required": ["text"],
-                                        "properties": {"text": _TEXT_FIELD, "format": _FORMAT}}},
+                                        "properties": {"text": _TEXT_FIELD, "format": _FORMAT}},
+                             "example": {"text": "Diazepam is effective for low back pain.", "format": "text"}},
         "text/plain": _TEXT_BODY,
         "text/markdown": _TEXT_BODY,
         "text/html": _TEXT_BODY,
@@ -106,28 +115,40 @@ async def api_audit(request: Request) -> Response:
     """The AuditReport (``claims`` [{text, start, end, verdict, evidence, reason}], ``contradictions``
     [{a, b, reason}], ``checks``, ``summary``) plus ``id``, ``url`` and ``page``: the same article always
     gets the same id, and ``url`` re-opens the result later (see retention in the docs)."""
-    entry = await audit_entry(request)
-    body = shared_audit(services(request), entry)
-    return _json(body, headers={"Content-Location": body["url"]})
+    kept = await audit_entry(request)
+    url = services(request).settings.absolute(f"/api/audit/{kept.id}")
+    return Response(shared_audit(services(request), kept), media_type="application/json",
+                    headers={"Content-Location": url})
 
 
-async def audit_entry(request: Request) -> dict[str, Any]:
+async def audit_entry(request: Request) -> KeptAudit:
     """Read the body, reuse a kept result for the same article and store state, else audit in the pool."""
     svc = services(request)
     art = await read_audit_input(request)
     aid = audit_id(art.text, art.format)
     state = await run_in_threadpool(svc.state_key)
-    kept = svc.archive.load(aid)
-    if kept is not None and kept.get("store_state") == state:
-        return kept
+    meta = await run_in_threadpool(svc.archive.meta, aid)
+    if meta is not None and meta.get("store_state") == state:
+        kept = await run_in_threadpool(svc.archive.load, aid)
+        if kept is not None:
+            return kept
     report = await svc.pool.run(art.text, art.kind)
-    return svc.archive.save(aid, fmt=art.format, store_state=state, report=report)
+    return await run_in_threadpool(partial(svc.archive.save, aid, fmt=art.format, store_state=state,
+                                           report_json=report))
 
 
-def shared_audit(svc: Services, entry: dict[str, Any]) -> dict[str, Any]:
-    aid = entry["id"]
-    return {**entry["report"], "id": aid, "url": svc.settings.absolute(f"/api/audit/{aid}"),
-            "page": svc.settings.absolute(f"/audit/{aid}"), "audited_at": entry["audited_at"]}
+def shared_audit(svc: Services, kept: KeptAudit) -> bytes:
+    return kept.shared_json(url=svc.settings.absolute(f"/api/audit/{kept.id}"),
+                            page=svc.settings.absolute(f"/audit/{kept.id}"))
+
+
+def kept_audit(svc: Services, aid: str) -> KeptAudit:
+    """:raises WebError: 404 once past retention (or never audited here)."""
+    kept = svc.archive.load(aid)
+    if kept is None:
+        raise WebError(f"No audit {aid!r} is kept here (results are kept {svc.settings.audit_days} days). "
+                       "Send the article again.", 404)
+    return kept
 
 
 AuditIdParam = Annotated[str, Path(description="The audit's id (32 hex digits).", pattern=AUDIT_ID_PATTERN)]
@@ -138,11 +159,7 @@ AuditIdParam = Annotated[str, Path(description="The audit's id (32 hex digits)."
 def api_audit_get(request: Request, audit_id: AuditIdParam) -> Response:
     """The kept result of an earlier ``POST /api/audit`` (404 once past retention)."""
     svc = services(request)
-    entry = svc.archive.load(audit_id)
-    if entry is None:
-        raise WebError(f"No audit {audit_id!r} is kept here (results are kept {svc.settings.audit_days} days). "
-                       "POST the article to /api/audit again.", 404)
-    return _json(shared_audit(svc, entry))
+    return Response(shared_audit(svc, kept_audit(svc, audit_id)), media_type="application/json")
 
 
 # ------------------------------------------------------------------ search, records
@@ -153,7 +170,8 @@ def api_audit_get(request: Request, audit_id: AuditIdParam) -> Response:
 def api_search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_SEARCH_CHARS, pattern=NON_BLANK,
-                            description="Words to search for (all must match).")],
+                            description="Words to search for (all must match).",
+                            openapi_examples={"words": {"value": "diazepam back pain"}})],
     kind: Annotated[Literal["article", "label", "approval", "trial"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_LIMIT, description="Results per page.")] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_SEARCH_OFFSET, description="Results to skip.")] = 0,
@@ -169,7 +187,10 @@ def api_search(
 
 @router.get("/records/{record_id:path}", summary="One record with its appraisals", response_model=RecordPage,
             responses=error_responses(404, *COMMON_ERRORS))
-def api_record(request: Request, record_id: str) -> Response:
+def api_record(request: Request, record_id: Annotated[str, Path(
+        description="A record id (`pmid:…`, `nct:…`, `spl:…`, `fda:…`, `doi:…`) or a bare PMID / NCT number.",
+        openapi_examples={"article": {"value": "pmid:28187918"}, "bare PMID": {"value": "28187918"},
+                          "trial": {"value": "nct:NCT00533286"}})]) -> Response:
     """The record (as ``rxevidence show ID --json``): its fields, ``url``, ``appraisals`` and ``appraisal``.
     Ids may be given bare (``28187918``, ``NCT01234567``)."""
     rec, appraisals = load_record(services(request), record_id)

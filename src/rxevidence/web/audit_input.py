@@ -68,8 +68,12 @@ def decode(raw: bytes, charset: str | None) -> str:
     return text.removeprefix("\ufeff")
 
 
-def check_format(value: Any) -> str:
-    if value in (None, ""):
+_MISSING: Any = object()
+
+
+def check_format(value: Any = _MISSING) -> str:
+    """The format field's value; ``text`` when the field is absent.  :raises WebError: 422 otherwise."""
+    if value is _MISSING:
         return "text"
     if value not in AUDIT_FORMATS:
         raise WebError(f"Unknown format {str(value)[:40]!r}; use one of {', '.join(AUDIT_FORMATS)}.", 422)
@@ -108,7 +112,7 @@ def _from_json(raw: bytes) -> AuditInput:
     if not isinstance(body, dict) or not isinstance(body.get("text"), str):
         raise WebError('Expected a JSON object {"text": "...", "format": "text|md|html"}.', 422,
                        ["text: a string is required"])
-    return AuditInput(check_text(body["text"]), check_format(body.get("format")))
+    return AuditInput(check_text(body["text"]), check_format(body.get("format", _MISSING)))
 
 
 async def _from_form(request: Request) -> AuditInput:
@@ -117,18 +121,18 @@ async def _from_form(request: Request) -> AuditInput:
     except Exception as e:  # noqa: BLE001 - python-multipart raises several types for a malformed body
         status = getattr(e, "status_code", 400)
         raise WebError(f"Malformed form body: {getattr(e, 'detail', e)}", 400 if status >= 500 else status) from None
-    fmt = form.get("format")
+    fmt = form.get("format", _MISSING)
     upload = form.get("file")
     if isinstance(upload, UploadFile):
         raw = await upload.read()
         ptype, pparams = media_type(upload.content_type)
         guess = next((f for ext, f in _EXTENSIONS.items() if (upload.filename or "").lower().endswith(ext)), None)
         text = decode(raw, pparams.get("charset"))
-        return AuditInput(check_text(text), check_format(fmt or guess or TEXT_TYPES.get(ptype)))
+        if fmt is _MISSING:
+            fmt = guess or TEXT_TYPES.get(ptype) or "text"
+        return AuditInput(check_text(text), check_format(fmt))
     text = form.get("text")
     if not isinstance(text, str):
         raise WebError("The form needs a 'text' field (or a 'file' upload) with the article.", 422,
                        ["text: required (or upload a file as 'file')"])
-    if not isinstance(fmt, str | None):
-        raise WebError("The 'format' field must be text, not a file.", 422)
     return AuditInput(check_text(text), check_format(fmt))

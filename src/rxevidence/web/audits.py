@@ -5,7 +5,8 @@ audit is seconds of CPU; in a thread it would hold the GIL and slow every cached
 ``audit_queue`` more wait. Beyond that the request gets 429 with ``Retry-After`` (an estimate from the
 recent audit times). An in-memory store cannot be shared with a process, so its audits run in threads.
 
-**Archive.** Each result is kept as ``<id>.json`` in the audit directory, where ``id`` is the SHA-256 of
+**Archive.** Each result is kept as ``<id>.json`` (the report's JSON, written by the worker and never
+parsed again to be sent) and ``<id>.meta.json`` in the audit directory, where ``id`` is the SHA-256 of
 the article's format and text (the same article always gets the same URL). Re-posting an article the
 store has not changed since returns the kept result; after a store change it is audited again and the
 file replaced. Retention: the newest ``audit_keep`` results, none older than ``audit_days`` days; pruned
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -49,8 +51,25 @@ def audit_id(text: str, fmt: str | None) -> str:
 # ------------------------------------------------------------------ archive
 
 
+@dataclass(frozen=True)
+class KeptAudit:
+    """A kept result: small metadata and the report's JSON exactly as the audit wrote it."""
+
+    id: str
+    format: str | None
+    store_state: str
+    audited_at: str
+    report_json: bytes
+
+    def shared_json(self, *, url: str, page: str) -> bytes:
+        """The API body: ``id``, ``url``, ``page``, ``audited_at`` and then the report's own fields."""
+        head = json.dumps({"id": self.id, "url": url, "page": page, "audited_at": self.audited_at},
+                          ensure_ascii=False).encode("utf-8")
+        return head[:-1] + b", " + self.report_json.lstrip()[1:]
+
+
 class AuditArchive:
-    """Audit results as JSON files in one directory, keyed by :func:`audit_id`."""
+    """Audit results in one directory: ``<id>.json`` (the report) and ``<id>.meta.json`` (the rest)."""
 
     def __init__(self, directory: Path, *, keep: int = 1000, days: int = 30) -> None:
         self.directory = directory
@@ -59,36 +78,50 @@ class AuditArchive:
         self._pruned_at = 0.0
         self._lock = threading.Lock()
 
-    def path(self, aid: str) -> Path | None:
-        return self.directory / f"{aid}.json" if AUDIT_ID.match(aid) else None
+    def _paths(self, aid: str) -> tuple[Path, Path] | None:
+        if not AUDIT_ID.match(aid):
+            return None
+        return self.directory / f"{aid}.json", self.directory / f"{aid}.meta.json"
 
-    def load(self, aid: str) -> dict[str, Any] | None:
-        """The kept entry ``{id, format, store_state, audited_at, report}``, or None."""
-        p = self.path(aid)
-        if p is None or not p.is_file():
+    def meta(self, aid: str) -> dict[str, Any] | None:
+        """The small metadata of a kept result (``id``, ``format``, ``store_state``, ``audited_at``), or None."""
+        paths = self._paths(aid)
+        if paths is None or not paths[0].is_file():
             return None
         try:
-            entry = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            log.warning("unreadable audit file %s: %s", p, e)
+            meta = json.loads(paths[1].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return None
-        return entry if isinstance(entry, dict) and entry.get("id") == aid else None
+        return meta if isinstance(meta, dict) and meta.get("id") == aid else None
 
-    def save(self, aid: str, *, fmt: str | None, store_state: str, report: dict[str, Any]) -> dict[str, Any]:
-        entry = {"id": aid, "format": fmt, "store_state": store_state,
-                 "audited_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                 "report": report}
-        p = self.path(aid)
-        assert p is not None
+    def load(self, aid: str) -> KeptAudit | None:
+        meta = self.meta(aid)
+        paths = self._paths(aid)
+        if meta is None or paths is None:
+            return None
+        try:
+            report = paths[0].read_bytes()
+        except OSError as e:
+            log.warning("unreadable audit file %s: %s", paths[0], e)
+            return None
+        return KeptAudit(aid, meta.get("format"), str(meta.get("store_state")), str(meta.get("audited_at")), report)
+
+    def save(self, aid: str, *, fmt: str | None, store_state: str, report_json: bytes) -> KeptAudit:
+        kept = KeptAudit(aid, fmt, store_state,
+                         datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"), report_json)
+        paths = self._paths(aid)
+        assert paths is not None
+        meta = {"id": aid, "format": fmt, "store_state": store_state, "audited_at": kept.audited_at}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            tmp = p.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, p)
+            for path, data in ((paths[0], report_json), (paths[1], json.dumps(meta).encode("utf-8"))):
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_bytes(data)
+                os.replace(tmp, path)
         except OSError as e:  # the result is still returned; only the shared link will not re-open
             log.warning("could not keep audit %s in %s: %s", aid, self.directory, e)
         self.prune()
-        return entry
+        return kept
 
     def prune(self, *, force: bool = False) -> int:
         """Remove results beyond ``keep`` or older than ``days`` (at most once a minute unless forced)."""
@@ -98,14 +131,16 @@ class AuditArchive:
                 return 0
             self._pruned_at = now
         try:
-            files = sorted(self.directory.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+            reports = [f for f in self.directory.glob("*.json") if not f.name.endswith(".meta.json")]
+            reports.sort(key=lambda f: f.stat().st_mtime, reverse=True)
         except OSError:
             return 0
         removed = 0
-        for i, f in enumerate(files):
+        for i, f in enumerate(reports):
             try:
                 if i >= self.keep or now - f.stat().st_mtime > self.days * 86400:
                     f.unlink()
+                    f.with_name(f.name[:-5] + ".meta.json").unlink(missing_ok=True)
                     removed += 1
             except OSError:
                 continue
@@ -115,6 +150,14 @@ class AuditArchive:
 # ------------------------------------------------------------------ pool
 
 _PROCESS_STORE: dict[str, Store] = {}
+
+
+def _worker_init() -> None:
+    """Audits are batch work: run the worker below the server's priority, so asks keep their CPU."""
+    try:
+        os.nice(10)
+    except OSError:  # pragma: no cover - not permitted here
+        pass
 
 
 def _audit_in_process(store_url: str, text: str, kind: str | None) -> tuple[str, Any]:
@@ -129,20 +172,18 @@ def _audit_in_process(store_url: str, text: str, kind: str | None) -> tuple[str,
 
 def _warm(store_url: str) -> bool:
     """Import the audit code and open the store in a fresh worker, so the first audit is not slower."""
-    from .. import audit  # noqa: F401
-
     return _audit_in_process(store_url, "Warm-up.", None)[0] in ("ok", "error")
 
 
 def run_audit(store: Store, text: str, kind: str | None) -> tuple[str, Any]:
-    """``("ok", report dict)`` or ``("error", (status, message))``: errors cross process borders as data."""
+    """``("ok", report JSON bytes)`` or ``("error", (status, message))``: errors cross processes as data."""
     from ..audit import audit
 
     try:
         report = audit(text, store=store, kind=kind)
     except RxEvidenceError as e:
         return "error", (int(getattr(e, "status", 500) or 500), e.message)
-    return "ok", report.model_dump(mode="json")
+    return "ok", report.model_dump_json().encode("utf-8")
 
 
 class AuditPool:
@@ -164,7 +205,8 @@ class AuditPool:
         with self._lock:
             if self._executor is None:
                 if self.processes:
-                    self._executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+                    self._executor = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
+                                                         initializer=_worker_init)
                 else:
                     self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="rxevidence-audit")
             return self._executor
@@ -179,8 +221,8 @@ class AuditPool:
         waiting = max(1, self.inflight - self.workers + 1)
         return max(1, min(300, math.ceil(self.mean_s * waiting / self.workers)))
 
-    async def run(self, text: str, kind: str | None) -> dict[str, Any]:
-        """The audit report as a dict.  :raises WebError: 429 when full, or the audit's own 4xx."""
+    async def run(self, text: str, kind: str | None) -> bytes:
+        """The audit report's JSON.  :raises WebError: 429 when full, or the audit's own 4xx."""
         if self.inflight >= self.capacity:
             secs = self.retry_after()
             raise WebError(f"Too many audits in progress ({self.inflight}); try again in {secs} s.", 429,

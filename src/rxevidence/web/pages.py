@@ -178,7 +178,7 @@ async def audit_post(request: Request) -> Response:
         resp = _audit_form(text=art.text, fmt=art.format, error=e.message, status=e.status)
         resp.headers.update(e.headers)
         return resp
-    return RedirectResponse(f"/audit/{entry['id']}", status_code=303)
+    return RedirectResponse(f"/audit/{entry.id}", status_code=303)
 
 
 async def _posted_text(request: Request) -> AuditInput:
@@ -192,18 +192,14 @@ async def _posted_text(request: Request) -> AuditInput:
 
 @router.get("/audit/{audit_id}", response_class=HTMLResponse)
 def audit_page(request: Request, audit_id: AuditIdParam) -> Response:
+    from .api import kept_audit, shared_audit
     from .schemas import AuditResult
 
     svc = services(request)
-    entry = svc.archive.load(audit_id)
-    if entry is None:
-        raise WebError(f"No audit {audit_id!r} is kept here (results are kept {svc.settings.audit_days} days). "
-                       "Paste the article again.", 404)
-    from .api import shared_audit
-
-    report = AuditResult.model_validate(shared_audit(svc, entry))
+    kept = kept_audit(svc, audit_id)
+    report = AuditResult.model_validate_json(shared_audit(svc, kept))
     local = set(svc.open().has_records([e.id for c in report.claims for e in c.evidence]))
-    return _page(render("audit.html", report=report, text="", fmt=entry.get("format") or "text",
+    return _page(render("audit.html", report=report, text="", fmt=kept.format or "text",
                         formats=AUDIT_FORMATS, max_chars=MAX_AUDIT_CHARS, error=None,
                         segments=segments(report.text, report.claims), local_ids=local,
                         permalink=svc.settings.absolute(f"/audit/{audit_id}"), json_url=f"/api/audit/{audit_id}",
