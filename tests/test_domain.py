@@ -39,6 +39,11 @@ def test_design_names_and_plurals():
     assert domain.design_name("cohort", 2) == "cohorts"
 
 
+def test_case_series_plural_is_case_series():
+    """Bug fix: two case series were "case seriess"."""
+    assert domain.design_name("case series", 2) == "case series"
+
+
 def test_json_contract_values():
     assert domain.VERDICTS == ("effective", "probably effective", "mixed/uncertain", "probably ineffective",
                                "ineffective", "insufficient evidence")
@@ -96,3 +101,35 @@ def test_old_homes_still_export_the_names():
 
     assert DESIGNS == domain.DESIGNS and DIRECTIONS == domain.DIRECTIONS
     assert record_url is ids.record_url and normalise_id is ids.normalise_id
+
+
+def test_sentence_claims_are_typed_and_serialise_only_what_is_set():
+    from rxevidence.models import Claims, Sentence
+
+    s = Sentence(text="x", citations=["pmid:1"], claims={"direction": "better", "design": "rct", "n": 60})
+    assert isinstance(s.claims, Claims) and s.claims.n == 60
+    assert s.model_dump(mode="json")["claims"] == {"direction": "better", "design": "rct", "n": 60}
+    assert list(s.model_dump(mode="json")["claims"]) == ["direction", "design", "n"]
+    assert Sentence(text="y").model_dump()["claims"] == {}
+    assert Claims(designs={"rct": 2}, n_total=0).model_dump() == {"designs": {"rct": 2}, "n_total": 0}
+    # the old dict-style reads keep working
+    assert "n" in s.claims and s.claims["n"] == 60 and s.claims.get("absence", False) is False
+    assert "status" not in s.claims
+    # a brief read back from its JSON is the same brief
+    again = Sentence.model_validate_json(s.model_dump_json())
+    assert again == s
+
+
+def test_models_package_keeps_every_public_name():
+    import rxevidence.models as m
+
+    for name in ["Appraisal", "Arm", "Brief", "CombinationRow", "ConditionMention", "DESIGNS", "DIRECTIONS",
+                 "Deletion", "Direction", "DrugMention", "DrugPanel", "Harm", "MatrixRow", "MeshHeading",
+                 "OutcomeResult", "PainDimension", "Population", "Provenance", "Query", "Record", "RecordKind",
+                 "RegulatoryDetail", "RegulatoryRow", "Section", "Sentence", "Skipped", "StudySummary",
+                 "Suggestion", "VocabTerm", "record_url"]:
+        assert hasattr(m, name), name
+    assert sorted(m.__all__) == sorted(set(m.__all__))
+    from rxevidence.audit import AuditReport, Claim
+
+    assert AuditReport is m.AuditReport and Claim is m.Claim

@@ -125,7 +125,7 @@ def design_name(design: str, n: int = 1) -> str:
     """How a sentence names ``n`` studies of ``design``: "randomised controlled trials", "meta-analyses"."""
     info = DESIGN.get(design)
     name = (info.display if info else None) or design
-    if n != 1:
+    if n != 1 and not name.endswith("series"):
         if name.endswith("y") and not name.endswith("ey"):
             name = name[:-1] + "ies"
         elif name.endswith("is"):

@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from .ids import normalise_id  # noqa: F401 - re-exported: its home is rxevidence.ids
 from .models import Appraisal, DrugMention, Query, Record
+from .models.evidence import Evidence
 from .store.base import Store
 
 MAX_HITS = 200
-
-
-@dataclass
-class Evidence:
-    """What retrieval found for a query: records with their best appraisals, labels, trials."""
-
-    query: Query
-    drug_names: list[str]  # canonical ingredients in scope (class members expanded)
-    condition_ids: list[str]  # the query condition and everything narrower
-    records: dict[str, Record] = field(default_factory=dict)
-    appraisals: dict[str, Appraisal] = field(default_factory=dict)  # best (curated beats automatic)
-    scores: dict[str, float] = field(default_factory=dict)  # retrieval relevance
-    labels: list[Record] = field(default_factory=list)
-    approvals: list[Record] = field(default_factory=list)
-    trials: list[Record] = field(default_factory=list)
-    curated_ids: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
 
 
 def drug_scope(query: Query) -> list[str]:

@@ -32,6 +32,7 @@ from .ids import record_url
 from .models import (
     Appraisal,
     Brief,
+    Claims,
     CombinationRow,
     DrugPanel,
     Harm,
@@ -485,8 +486,12 @@ def _fmt_directions(c: dict[str, int]) -> str:
 # ------------------------------------------------------------------ the brief
 
 
-def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
-    """Build the Brief for ``query`` from ``ev``. Pure: no store access, deterministic."""
+def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: Any = None) -> Brief:
+    """Build the Brief for ``query`` from ``ev``. Pure: no store access, deterministic.
+
+    ``label_facts`` is the label-facts index (:func:`rxevidence.labelfacts.load_label_facts`), loaded once by the
+    caller; it fills the drug panel and the US FDA row of drugs the starter pack does not cover.
+    """
     from .pack import load_pack
 
     pack = load_pack()
@@ -551,10 +556,17 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                 if mech:
                     panel.mechanism = _clip(mech, 300)
                 panel.sources = [lab.id]
+            else:
+                from .labelfacts.brief import drug_panel
+
+                indexed, said = drug_panel(m.name, label_facts)
+                if indexed is not None:
+                    panel = indexed
+                    sentences.extend(said)
             brief.drugs.append(panel)
 
     # ---- regulatory
-    brief.regulatory = _regulatory(query, ev, pack, vocab, sentences)
+    brief.regulatory = _regulatory(query, ev, pack, vocab, sentences, label_facts)
 
     # ---- studies
     included, excluded = select_studies(ev, vocab)
@@ -562,7 +574,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     brief.excluded = [summarise_study(v) for v in excluded]
     for v in excluded:
         sentences.append(Sentence(text=f"{_study_label(v)} ({v.id}) is retracted and was left out of the synthesis.",
-                                  citations=[v.id], section="evidence", claims={"retracted": True}))
+                                  citations=[v.id], section="evidence", claims=Claims(retracted=True)))
 
     # ---- matrix
     brief.matrix = build_matrix(included)
@@ -572,7 +584,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                 + f"; {_fmt_directions(row.directions)}"
                 + (f" [{row.note}]" if row.note else "") + f". Certainty: {row.certainty}.")
         sentences.append(Sentence(text=text, citations=row.study_ids, section="evidence",
-                                  claims={"designs": row.designs, "n_total": row.total_n}))
+                                  claims=Claims(designs=row.designs, n_total=row.total_n)))
 
     # key studies, one sentence each (best evidence first)
     for v in included[:12]:
@@ -598,9 +610,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         text += f": {finding}" if finding else "."
         if not text.endswith((".", "”")):
             text += "."
-        claims: dict[str, Any] = {"direction": a.direction, "design": a.design}
-        if a.n is not None:
-            claims["n"] = a.n
+        claims = Claims(direction=a.direction, design=a.design, n=a.n)
         sentences.append(Sentence(text=text, citations=[v.id, *v.related_ids], section="evidence", claims=claims))
 
     # ---- combinations
@@ -620,7 +630,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                      + (f", {a.n} participants" if a.n else "") + f"): {a.direction}."
                      + (f" {a.finding}" if a.finding and a.appraiser == "curated" else ""),
                 citations=[v.id], section="combination",
-                claims={"direction": a.direction, "design": a.design, **({"n": a.n} if a.n is not None else {})}))
+                claims=Claims(direction=a.direction, design=a.design, n=a.n)))
         if query.relation == "combination" and not any(_tests_all(v, query) for v in combos):
             named = " + ".join(m.name for m in query.drugs)
             brief.notes.append(f"No study of {named} together was found; the verdict and the evidence below are for "
@@ -676,7 +686,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                          f"({g2.certainty} certainty; {_fmt_counts(Counter(v.design for v in others))}); two "
                          "separate verdicts do not show which drug works better.",
                     citations=_cite(v.id for v in others), section="bottom-line",
-                    claims={"designs": dict(Counter(v.design for v in others))}))
+                    claims=Claims(designs=dict(Counter(v.design for v in others)))))
     elif head_to_head and len(head_to_head) == len(direct):
         # only comparisons with other active drugs: "no difference" there means "as good as", not "no effect"
         only_head_to_head = True
@@ -735,7 +745,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                  f"“{g.verdict}” with {g.certainty} certainty, from {len(used)} "
                  f"{'study' if len(used) == 1 else 'studies'} ({_fmt_counts(Counter(v.design for v in used))}).",
             citations=_cite(v.id for v in used), section="bottom-line",
-            claims={"designs": dict(Counter(v.design for v in used))}))
+            claims=Claims(designs=dict(Counter(v.design for v in used)))))
         sentences.extend(separate)
         by_cond: dict[str, list[StudyView]] = defaultdict(list)
         for v in used:
@@ -747,7 +757,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                     text=f"For {group[0].condition_name or cid} alone: “{sub.verdict}” ({sub.certainty} certainty; "
                          f"{_fmt_counts(Counter(v.design for v in group))}).",
                     citations=_cite(v.id for v in group), section="bottom-line",
-                    claims={"designs": dict(Counter(v.design for v in group))}))
+                    claims=Claims(designs=dict(Counter(v.design for v in group)))))
         for reason, ids in g.reasons:
             if ids:
                 sentences.append(Sentence(text=f"Rated down for {reason}.", citations=_cite(ids),
@@ -761,7 +771,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         brief.notes.append(_nothing_found(query))
         sentences.append(Sentence(text=f"No evidence found in this store for {subject}"
                                        + (f" and {cname}" if cname else "") + ".",
-                                  citations=[], section="bottom-line", claims={"absence": True}))
+                                  citations=[], section="bottom-line", claims=Claims(absence=True)))
     if _DOSE_QUESTION.search(query.text):
         brief.notes.append("This question is about a dose: rxevidence never suggests or judges doses. The product "
                            "label states the approved doses; a pharmacist or doctor can say what is right for you.")
@@ -813,7 +823,10 @@ def _clip(text: str, n: int) -> str:
     return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence]) -> list[RegulatoryRow]:
+def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence],
+                label_facts: Any = None) -> list[RegulatoryRow]:
+    from .labelfacts.brief import fda_row
+
     rows: list[RegulatoryRow] = []
     cond = query.condition
     scope = set(ev.condition_ids)
@@ -822,7 +835,16 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
     for jurisdiction in JURISDICTIONS:
         for name in ev.drug_names[:6]:
             d = pack.drug(name)
+            indexed = fda_row(query, name, label_facts, vocab) if jurisdiction == LABEL_JURISDICTION else None
             if d is None:
+                if indexed is not None and indexed[0].source:
+                    row = indexed[0]
+                    if len(ev.drug_names) > 1:
+                        row.note = f"[{name}] {row.note}"
+                    rows.append(row)
+                    sentences.append(Sentence(text=f"{jurisdiction}: {name} for {cname} — {row.status}. "
+                                                   f"{_strip(row.note or '')}.", citations=[row.source],
+                                              section="regulatory", claims={"status": row.status}))
                 continue
             exact = [p for p in d.positions if p.jurisdiction == jurisdiction and cond and p.condition == cond.id]
             narrower = [p for p in d.positions if p.jurisdiction == jurisdiction and cond
@@ -845,6 +867,9 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                                     date=d.fda.label_date, note=f"The US label lists: {listed}", condition=cond.id,
                                     source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
                                     details=details)
+            elif (jurisdiction == LABEL_JURISDICTION and indexed is not None and indexed[0].source
+                  and (indexed[0].status == "on-label" or d.fda is None)):
+                row = indexed[0].model_copy(update={"details": details})  # the index's labels name this use
             elif jurisdiction == LABEL_JURISDICTION and d.fda is not None:
                 status = "off-label" if d.fda.approved else "no position found"
                 note = (f"The US label does not list {cname} as an indication." if d.fda.approved
@@ -876,7 +901,7 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                 text += f" ({row.source_name})" if row.source_name else ""
                 text += f". {_strip(row.note)}." if row.note else "."
                 sentences.append(Sentence(text=text, citations=[row.source], section="regulatory",
-                                          claims={"status": row.status}))
+                                          claims=Claims(status=row.status)))
                 for det in details:
                     if det.source and det.source != row.source or det.statement:
                         sentences.append(Sentence(

@@ -133,7 +133,7 @@ def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = Fal
     for key, title in keys:
         items = _sentences(brief, key)
         if key == "evidence" and not all_sentences:
-            items = [s for s in items if "direction" in s.claims][:6]
+            items = [s for s in items if s.claims.direction is not None][:6]
         if not items:
             continue
         heading(title)
