@@ -180,7 +180,7 @@ def run_audit(store: Store, text: str, kind: str | None) -> tuple[str, Any]:
     from ..audit import audit
 
     try:
-        report = audit(text, store=store, kind=kind)
+        report = audit(text, store=store, kind=kind, install_pack=False)  # the app installed it at startup
     except RxEvidenceError as e:
         return "error", (int(getattr(e, "status", 500) or 500), e.message)
     return "ok", report.model_dump_json().encode("utf-8")

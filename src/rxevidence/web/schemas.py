@@ -11,12 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from ..models import Appraisal, Record
-
-try:  # the audit helper moves the report model into rxevidence.models
-    from ..models import AuditReport  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - until then it lives with audit
-    from ..audit import AuditReport
+from ..models import Appraisal, AuditReport, Record
 
 
 class ErrorBody(BaseModel):
@@ -65,7 +60,7 @@ RecordPage = create_model(  # Record's fields (its ``url`` property becomes a fi
 )
 
 
-class AuditResult(AuditReport):  # type: ignore[misc, valid-type]
+class AuditResult(AuditReport):
     """The audit report plus where it can be shared and re-opened."""
 
     id: str = Field(description="Content hash of the article and its format: the same article, the same id.")
