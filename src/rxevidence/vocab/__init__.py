@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import gzip
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -47,9 +46,12 @@ class Vocabulary(DrugVocabulary, ConditionVocabulary):
     ) -> None:
         # canonical -> [drugbank id, rxcui, mesh id]
         self._drugs: dict[str, list[Any]] = {}
+        self._real: set[str] = set()  # ingredients of medicines (not enzymes, analytes, endogenous substances)
         for line in drugs["drug_tsv"].split("\n"):
-            c, db, rx, mesh = line.split("\t")
+            c, db, rx, mesh, *flag = line.split("\t")
             self._drugs[c] = [db or None, rx or None, mesh or None]
+            if flag and flag[0]:
+                self._real.add(c)
         # term -> canonical ingredient(s); stored grouped by ingredient (fast to load)
         self._terms: dict[str, list[str]] = dict(drugs.get("multi", {}))
         for canon, joined in drugs.get("by_canon", {}).items():
@@ -69,24 +71,7 @@ class Vocabulary(DrugVocabulary, ConditionVocabulary):
         for cname, members in self._classes.items():
             for m in members:
                 self._member_classes.setdefault(m, []).append(cname)
-        self._concepts: dict[str, dict[str, Any]] = conditions["concepts"]
-        self._mesh: dict[str, list[Any]] = {}  # MeSH id -> [name, tree numbers]
-        for line in conditions["mesh_tsv"].split("\n"):
-            mid, name, trees = line.split("\t")
-            self._mesh[mid] = [name, trees.split("|") if trees else []]
-        self._cterms: dict[str, str] = {}  # term -> concept id
-        self._cterms_by_id: dict[str, str] = dict(conditions["terms_by_id"])  # concept id -> tab-joined terms
-        for cid, joined in self._cterms_by_id.items():
-            for t in joined.split("\t"):
-                self._cterms[t] = cid
-        self._ambiguous: dict[str, list[str]] = conditions.get("ambiguous", {})
-        self._children: dict[str, list[str]] = {cid: [] for cid in self._concepts}
-        for cid, c in self._concepts.items():
-            for p in c["parents"]:
-                self._children[p].append(cid)
-        self._patterns: list[tuple[re.Pattern[str], str]] = [
-            (re.compile(p), cid) for cid, c in self._concepts.items() for p in c.get("patterns", [])
-        ]
+        self._init_conditions(conditions)
         self._by_canon: dict[str, list[str]] | None = None
         self._fuzzy_index: dict[tuple[str, int], list[str]] | None = None
         self._condition_words: frozenset[str] | None = None
@@ -118,6 +103,7 @@ class Vocabulary(DrugVocabulary, ConditionVocabulary):
                     self._member_classes.setdefault(canon, []).append(cname)
                 self._drugs.setdefault(canon, [None, None, None])
                 self._terms.setdefault(canon, [canon])
+                self._real.add(canon)
                 used += 1
                 continue
             self._drugs.setdefault(canon, [None, None, None])
@@ -128,9 +114,11 @@ class Vocabulary(DrugVocabulary, ConditionVocabulary):
             if kind == "brand":
                 self._brands.add(key)
             used += 1
+            self._real.add(canon)
         self._by_canon = None
         self._fuzzy_index = None
         self._fuzzy_memo.clear()
+        self.__dict__.pop("_scanner", None)
         return used
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -33,6 +34,22 @@ class DrugVocabulary:
     _fuzzy_index: dict[tuple[str, int], list[str]] | None
     _condition_words: frozenset[str] | None
     _fuzzy_memo: dict[tuple[str, float | None], tuple[str, float] | None]
+    _real: set[str]
+    _scanner: IngredientScanner | None
+
+    def is_drug(self, name: str) -> bool:
+        """Whether ``name`` is (an ingredient of) a medicine: in DrugCentral, Drugs@FDA or RxNorm, or one of our
+        classes and names; not an enzyme, receptor, lab analyte or endogenous substance."""
+        canons = self._terms.get(norm(name))
+        return bool(canons) and all(c in self._real for c in canons)
+
+    def find_ingredients(self, text: str) -> list[tuple[str, int, int]]:
+        """Ingredients of medicines named in a long text, as (canonical name, start, end); see
+        :class:`IngredientScanner`."""
+        scanner = self.__dict__.get("_scanner")
+        if scanner is None:
+            scanner = self.__dict__["_scanner"] = IngredientScanner(self._terms, self._real)
+        return scanner.scan(text)
 
     @property
     def drug_names(self) -> list[str]:
@@ -167,12 +184,19 @@ class DrugVocabulary:
         return got
 
     def _fuzzy_search(self, word: str, cutoff: float | None) -> tuple[str, float] | None:
+        """The drug name a misspelt word is, when the difference is a typical slip (see :func:`typo_cost`)
+        and the name is a medicine; a farther look-alike is left for :meth:`suggest` ("flimzotide" is not
+        silently read as Flixotide)."""
         if cutoff is None:
             cutoff = 80.0 if len(word) >= 8 else 82.0 if len(word) == 7 else 85.0 if len(word) == 6 else 90.0
-        got = process.extractOne(word, self._fuzzy_candidates(word), scorer=fuzz.ratio, score_cutoff=cutoff)
-        if not got:
-            return None
-        return got[0], float(got[1])
+        got = process.extract(word, self._fuzzy_candidates(word), scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        for term, score, _ in got:
+            canons = self._class_alias.get(term) and [term] or self._terms.get(term, [])
+            if term not in self._class_alias and not all(c in self._real for c in canons):
+                continue  # not a medicine ("cholesteron" is not cholesterol the drug)
+            if typo_cost(word, term) <= max(1, len(term) // 3):
+                return term, float(score)
+        return None
 
     def suggest(self, word: str, limit: int = 3) -> list[str]:
         """"Did you mean" suggestions for a word that names no known drug."""
@@ -246,3 +270,95 @@ class DrugVocabulary:
             i = j
         return hits
 
+
+
+_VOWELS = frozenset("aeiouy")
+# letters people swap for one another when spelling by ear
+_SOUND_ALIKE = [frozenset(p) for p in ("ck", "cs", "sz", "kq", "cq", "fv", "bp", "dt", "gj", "mn", "iy", "xz", "xs")]
+
+
+def _soft_swap(a: str, b: str) -> bool:
+    return (a in _VOWELS and b in _VOWELS) or any({a, b} == p for p in _SOUND_ALIKE)
+
+
+def typo_cost(typed: str, name: str) -> int:
+    """How far ``typed`` is from ``name`` in typical misspellings: a missing letter, a vowel for a vowel,
+    a sound-alike letter (c/k, s/z, m/n...), a doubled or undoubled letter, a plural "s" or two letters
+    swapped cost 1;
+    any other change (an unrelated letter, an extra consonant) costs 3. "ph" is read as "f"."""
+    typed, name = typed.replace("ph", "f"), name.replace("ph", "f")
+    n, m = len(typed), len(name)
+    prev2: list[int] = []
+    prev = list(range(m + 1))  # inserting the name's letters: the typist left them out
+    for i in range(1, n + 1):
+        a = typed[i - 1]
+        extra = 1 if (a in _VOWELS or (i > 1 and typed[i - 2] == a) or (i < n and typed[i] == a) or a == "h"
+                      or (a == "s" and i == n)) else 3  # a plural "s" ("percocets")
+        cur = [prev[0] + extra] + [0] * m
+        for j in range(1, m + 1):
+            b = name[j - 1]
+            sub = 0 if a == b else 1 if _soft_swap(a, b) else 3
+            best = min(prev[j - 1] + sub, prev[j] + extra, cur[j - 1] + 1)
+            if i > 1 and j > 1 and a == name[j - 2] and typed[i - 2] == b:
+                best = min(best, prev2[j - 2] + 1)
+            cur[j] = best
+        prev2, prev = prev, cur
+    return prev[m]
+
+
+# words around a substance's name that make it a measured value, not a treatment: "serum estradiol",
+# "insulin levels", "angiotensin II concentrations", "insulin resistance"
+_ANALYTE_BEFORE = re.compile(
+    r"(?:serum|plasma|blood|urinary|urine|salivary|circulating|endogenous|fasting|intracellular|tissue|csf|"
+    r"cerebrospinal|hepatic|cellular|free|total|baseline)[\s-]+$", re.I)
+_ANALYTE_AFTER = re.compile(
+    r"^[\s-]+(?:levels?|concentrations?|values?|secretion|production|synthesis|release|sensitivity|resistance|"
+    r"receptors?|deficiency|excess|metabolism|signal\w*|pathways?|activity|responses?|gene|mrna|expression|"
+    r"binding|antibod\w*|inhibitors?|antagonists?|agonists?|blockers?|analogues?|analogs?|function|gland|"
+    r"hormones?|status|test\w*|axis|excretion|uptake|turnover)\b", re.I)
+
+
+class IngredientScanner:
+    """Fast scan of long texts (abstracts, titles) for medicines' ingredients, as (name, start, end).
+
+    Only real drugs (:meth:`DrugVocabulary.is_drug`), no classes, no spelling correction; a mention written as
+    a measured value ("serum estradiol", "insulin levels") is not a treatment and is left out. Names with a
+    stereo or locant prefix are found by their base name ("17beta-estradiol" -> estradiol).
+    """
+
+    def __init__(self, terms: dict[str, list[str]], real: set[str]) -> None:
+        self._terms = {t: cs[0] for t, cs in terms.items() if len(cs) == 1 and cs[0] in real}
+        self._multi = {t: cs for t, cs in terms.items() if len(cs) > 1 and all(c in real for c in cs)}
+        longest: dict[str, int] = {}
+        for t in list(self._terms) + list(self._multi):
+            words = t.split()
+            if len(words) > 1:
+                longest[words[0]] = max(longest.get(words[0], 1), min(len(words), MAX_DRUG_WORDS))
+        self._longest = longest
+
+    def scan(self, text: str) -> list[tuple[str, int, int]]:
+        toks = tokens(text)
+        out: list[tuple[str, int, int]] = []
+        i = 0
+        while i < len(toks):
+            w = toks[i][0]
+            found: tuple[int, list[str]] | None = None
+            for n in range(min(self._longest.get(w, 1), len(toks) - i), 0, -1):
+                key = w if n == 1 else " ".join(t for t, _, _ in toks[i : i + n])
+                single = self._terms.get(key)
+                if single is not None:
+                    found = (n, [single])
+                    break
+                multi = self._multi.get(key)
+                if multi is not None:
+                    found = (n, multi)
+                    break
+            if found is None:
+                i += 1
+                continue
+            n, names = found
+            start, end = toks[i][1], toks[i + n - 1][2]
+            if not (_ANALYTE_BEFORE.search(text[max(0, start - 20):start]) or _ANALYTE_AFTER.match(text[end:end + 25])):
+                out.extend((name, start, end) for name in names)
+            i += n
+        return out
