@@ -379,7 +379,8 @@ class Reader:
                 drugs = list(self.ctx.drugs)
             elif not classes and self.ctx.lead_drugs:
                 drugs = list(self.ctx.lead_drugs)  # an item under "Cyclobenzaprine versus placebo:"
-            elif not classes and _STUDY_CHAIN.search(text) and self.ctx.study_drugs:
+            elif not classes and _STUDY_CHAIN.search(text) and self.ctx.study_drugs and \
+                    self.ctx.study_block >= self.ctx.block - 1:
                 drugs = list(self.ctx.study_drugs)  # "This randomized study involved 114 patients"
             elif not classes and self.ctx.main and (M.is_safety(text) or re.search(r"\b\d+(\.\d+)? ?mg\b", text)):
                 drugs = list(self.ctx.main)  # "Adverse events include somnolence": the article's drug
@@ -394,7 +395,7 @@ class Reader:
         if not subjects:
             return None
         conds, outcomes = _own_conditions(text, self.vocab)
-        chained = bool(_STUDY_CHAIN.search(text)) and self.ctx.study_block == seg.block
+        chained = bool(_STUDY_CHAIN.search(text)) and seg.block - 1 <= self.ctx.study_block <= seg.block
         if not chained and _STUDY_INTRO.search(text) and (conds or drugs):
             self.ctx.study, self.ctx.study_block = (conds[0] if conds else None), seg.block
             self.ctx.study_drugs = [d for d in drugs if d not in classes]
@@ -404,6 +405,8 @@ class Reader:
         mean = M.read(text, n_drugs=len(drugs) + len(classes), has_condition=cond is not None)
         if chained and not mean.attribution:
             mean.attribution = "study"
+        if chained and mean.kind == "none" and mean.numbers:
+            mean.kind = "study"  # "This randomized study involved 114 patients"
         if mean.kind == "none":
             return None
         aff, sen = bool(_AFFECTIVE.search(text)), bool(_SENSORY.search(text))

@@ -42,7 +42,7 @@ _HEDGE = re.compile(r"\b(may|might|could|possibly|potentially|perhaps|likely|app
                     r"sometimes|tends? to|thought to|believed to|uncertain|in some|some (patients|people|individuals)|"
                     r"can (also )?(help|reduce|relieve|prevent|improve|ease|alleviate))\b", re.I)
 _SINGLE_STUDY = re.compile(
-    r"\b(a|one|another|the|this|that|an?|our|their|in (?:a|one|this|the))\s+(?:[\w-]+\s+){0,5}?"
+    r"\b(a|one|another|the|this|that|an?|our|their|in (?:a|one|this|the))\s+(?:[\w-]+,?\s+){0,5}?"
     r"(study|trial|rct|meta-analysis|systematic review|review|analysis|experiment)\b|"
     r"\b(researchers|investigators|authors)\b|\bet al\b", re.I)
 _BODY_OF_EVIDENCE = re.compile(r"\b(studies|trials|research|evidence|data|reviews|the literature|clinical studies)\b"
@@ -83,7 +83,7 @@ _EVIDENCE_WEAK = re.compile(
 _EVIDENCE_NONE = re.compile(r"\bno (studies|trials|research|study|trial)\b.{0,30}\b(investigated|examined|studied|tested|"
                             r"evaluated|looked at|assessed|compared)\b|\bhas never been (studied|tested)\b", re.I)
 _EVIDENCE_STRONG = re.compile(r"\b(better|well|firmly) established\b|\b(strong|good|robust|solid|high[- ]quality|"
-                              r"convincing) evidence\b|\bevidence supports\b", re.I)
+                              r"convincing) evidence\b", re.I)
 
 
 def evidence_quality(text: str) -> str | None:

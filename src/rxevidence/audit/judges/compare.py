@@ -40,8 +40,8 @@ def _head_to_head(studies: list[StudySummary], a: str, b: str) -> list[tuple[Stu
 
 def _in_scope(studies: list[StudySummary], facts: Facts, claim: Claim) -> list[StudySummary]:
     """Studies of the claim's condition (or a narrower one) when the claim names a condition."""
-    if not claim.condition_id:
-        return studies
+    if not claim.condition_id or claim.condition_id.startswith("mesh:"):
+        return studies  # no curated hierarchy to place a MeSH-only condition's studies in
     wanted = {claim.condition_id}
     for b in facts.briefs():
         if b.query.condition is not None and b.query.condition.id == claim.condition_id:
@@ -104,6 +104,18 @@ def _peers(claim: Claim, studies: list[StudySummary], a: str) -> list[str]:
     return out
 
 
+def _within_class(studies: list[StudySummary], names: set[str]) -> list[tuple[StudySummary, str]]:
+    """"No member of the class is better than another": head-to-head studies between two members."""
+    out = []
+    for s in studies:
+        if not s.drugs or s.drugs[0] not in names or not is_randomised(s.design) or s.direction in ("unclear", "mixed"):
+            continue
+        others = [d for d in names if d != s.drugs[0] and re.search(rf"\b{re.escape(d)}\b", s.comparator or "", re.I)]
+        if others:
+            out.append((s, s.direction))
+    return out
+
+
 def _against_words(claim: Claim, studies: list[StudySummary], names: set[str]) -> list[tuple[StudySummary, str]]:
     """Studies of A whose comparator matches the claim's comparator words ("non-opioid medications")."""
     words = [w for w in re.findall(r"[a-z]{4,}", (claim.comparator or "").lower()) if w not in ("than", "with")]
@@ -126,6 +138,8 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
         h2h = _against_words(claim, studies, names) if claim.comparator else []
         if not h2h and a:
             h2h = [(st, d) for b in _peers(claim, studies, a) for st, d in _head_to_head(studies, a, b)]
+        if not h2h and a in claim.classes:
+            h2h = _within_class(studies, names)
         if h2h:
             _verdict(claim, a, [claim.comparator or "its peers"], h2h)
             return
