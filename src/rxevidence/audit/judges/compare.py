@@ -25,15 +25,23 @@ _WANT = {"same": {"no difference"}, "better": {"better"}, "worse": {"worse"},
          "better-or-same": {"better", "no difference"}, "same-or-worse": {"no difference", "worse"}}
 
 
-def _head_to_head(studies: list[StudySummary], a: str, b: str) -> list[tuple[StudySummary, str]]:
+def _head_to_head(studies: list[StudySummary], a: str, b: str, names_a: set[str] | None = None,
+                  names_b: set[str] | None = None) -> list[tuple[StudySummary, str]]:
+    """Studies of A alone against B (or of B alone against A, read from A's side); a class stands for its
+    members. An automatic appraisal may list the comparator among the drugs: it counts when the comparator
+    names it and the first drug is the other side."""
+    na, nb = names_a or {a}, names_b or {b}
     out = []
     for st in studies:
         tested_, comp = set(st.drugs), (st.comparator or "").lower()
-        if not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
+        if not tested_ or not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
             continue
-        if tested_ and tested_ <= {a} and re.search(rf"\b{re.escape(b)}\b", comp):
+        in_comp_a = any(re.search(rf"\b{re.escape(x)}\b", comp) for x in na)
+        in_comp_b = any(re.search(rf"\b{re.escape(x)}\b", comp) for x in nb)
+        first = st.drugs[0]
+        if in_comp_b and (tested_ <= na or (first in na and tested_ <= na | nb and not in_comp_a)):
             out.append((st, st.direction))
-        elif tested_ and tested_ <= {b} and re.search(rf"\b{re.escape(a)}\b", comp):
+        elif in_comp_a and (tested_ <= nb or (first in nb and tested_ <= na | nb and not in_comp_b)):
             out.append((st, FLIPPED_DIRECTION.get(st.direction, st.direction)))
     return out
 
@@ -156,7 +164,8 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
     for br in facts.briefs():
         studies += [s for s in br.studies if s.id not in {x.id for x in studies}]
     studies = _in_scope(studies, facts, claim)
-    h2h = [(st, d) for b in others for st, d in _head_to_head(studies, a, b)]
+    nm = {d: set().union(*(names_of(br, d) for br in facts.briefs())) for d in [a, *others]}
+    h2h = [(st, d) for b in others for st, d in _head_to_head(studies, a, b, nm[a], nm[b])]
     if not h2h:
         claim.verdict = "unverifiable"
         claim.reason = f"No head-to-head study of {a} against {', '.join(others)} was found in the store."
@@ -164,7 +173,36 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
     _verdict(claim, a, others, h2h)
 
 
+_HARM_OUTCOME = re.compile(r"adverse|tolerab|side[- ]effect|dry mouth|somnolen|drows|withdraw\w* (due|because)|"
+                           r"dose reduction|cns", re.I)
+
+
+def _tolerability(claim: Claim, h2h: list[tuple[StudySummary, str]]) -> bool:
+    """"A is better tolerated than B" / "fewer side effects": the head-to-head studies' harm outcomes."""
+    if not re.search(r"tolera|side[- ]effects?|adverse|dry mouth|cns (side )?effects", claim.text, re.I):
+        return False
+    a = claim.drugs[0]
+    seen: list[tuple[StudySummary, str]] = []
+    for st, _ in h2h:
+        flip = a not in st.drugs[:1]
+        for o in st.outcomes:
+            if _HARM_OUTCOME.search(o.name) and o.direction in ("better", "worse", "no difference"):
+                seen.append((st, FLIPPED_DIRECTION.get(o.direction, o.direction) if flip else o.direction))
+                break
+    if not seen:
+        return False
+    better = sum(d == "better" for _, d in seen)
+    claim.verdict = "supported" if better and better >= len(seen) / 2 else ("partly supported" if better else
+                                                                          "contradicted")
+    claim.evidence = [ClaimEvidence(id=st.id, note=st.finding) for st, _ in seen[:5]]
+    claim.reason = (f"Harm outcomes of head-to-head studies, from {a}'s side: "
+                    + ", ".join(f"{st.id}: {d}" for st, d in seen[:5]) + ".")
+    return True
+
+
 def _verdict(claim: Claim, a: str, others: list[str], h2h: list[tuple[StudySummary, str]]) -> None:
+    if _tolerability(claim, h2h):
+        return
     want = _WANT[_asserted(claim)]
     agree = sum(d in want for _, d in h2h)
     if claim.hedge and agree:
