@@ -921,9 +921,9 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
     from .ask import load_vocab
 
     if install_pack:
-        from .pack import ensure_pack
+        from .pack import with_pack
 
-        ensure_pack(store)
+        store = with_pack(store)
     title, text = article_text(raw, kind=kind)
     vocab = load_vocab(store)
     claims = find_claims(text, vocab, title=title)

@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             fmt = check_format(fmt)
             if not question.strip():
                 raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
-            store = get_store(db)
+            store = get_store(db, answer=not online)
             brief = ask_fn(question, store=store, online=online, offline=offline)
             write_output(brief, fmt=fmt, out=out,
                          renderers={"json": brief_json, "md": render_markdown, "html": render_html},

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import EXIT_ERROR, EXIT_USAGE, InputError, RxEvidenceError, error_body
-from ..store import Store, default_db_path, open_store
+from ..store import Store, default_db_path, open_store, store_exists
 from ..store.failures import is_driver_error, store_error
 
 console = Console(highlight=False)
@@ -73,12 +73,20 @@ def write_output(
         terminal(console, obj)
 
 
-def get_store(db: str | None, *, read: bool = False) -> Store:
+def get_store(db: str | None, *, read: bool = False, answer: bool = False) -> Store:
     """The store named by ``--db`` (else $RXEVIDENCE_DB, else the user data dir).
 
-    ``read=True`` (search, show, parse, ...): a store that does not exist is an error with a hint
-    to ``ingest``, and nothing is created."""
-    return open_store(db or default_db_path(), must_exist=read)
+    ``read=True`` (search, show, parse, appraise): a store that does not exist is an error with a
+    hint to ``ingest``, and nothing is created. ``answer=True`` (ask, audit): a named store that does
+    not exist answers from the starter pack alone, in memory, creating nothing (the default store
+    is created on first use, with the pack)."""
+    url = db or default_db_path()
+    named = bool(db or os.environ.get("RXEVIDENCE_DB"))
+    if answer and named and not store_exists(url):
+        err_console.print(f"[yellow]Note:[/] no store at {escape(url)}; answering from the starter pack alone "
+                          "(nothing was created; rxevidence ingest FILE --db ... creates it).", soft_wrap=True)
+        return open_store(":memory:")
+    return open_store(url, must_exist=read)
 
 
 DEBUG = {"on": bool(os.environ.get("RXEVIDENCE_DEBUG"))}  # set by ``rxevidence --debug``
