@@ -49,9 +49,9 @@ def postgres_store():
         psycopg.connect(PG_URL, connect_timeout=3).close()
     except psycopg.Error as e:
         pytest.skip(f"no PostgreSQL server at {PG_URL} ({str(e).strip()[:80]}); .ci/run starts one")
-    s = PostgresStore(PG_URL)
-    s.drop_all()
-    s.close()
+    with psycopg.connect(PG_URL, autocommit=True) as c:  # raw SQL: a store left by a test may refuse to open
+        c.execute("DROP SCHEMA IF EXISTS public CASCADE")  # every table, whichever migrations made it
+        c.execute("CREATE SCHEMA public")
     return PostgresStore(PG_URL)
 
 

@@ -255,43 +255,42 @@ def ingest_file(
 
     def flush(status: str) -> None:
         nonlocal batch
-        try:
-            run.write(batch, status)
-        except StoreError as e:
-            raise with_committed(e, _committed(summary.counts)) from e.__cause__
+        run.write(batch, status)
         batch = []
         if on_progress:
             on_progress(run.position)
 
     try:
-        for item in source.parse(path, **parse_opts):
-            if isinstance(item, Checkpoint):
-                run.checkpoint = (run.position, item)
-                continue
-            run.position += 1
-            if run.position <= start_at:
-                continue
-            summary.records += 1
-            if isinstance(item, Skipped):
-                summary.counts.skip(reason_key(item.reason))
-                if not item.unsupported:
-                    summary.problem(skip_message(item, path))
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
-                flush(PARTIAL)
-    except ParseError as e:
-        # the rest of the file is unreadable: keep what was read, report where it broke
-        summary.counts.skip("malformed input")
-        summary.problem(str(e))
-        summary.complete = False
-    except OSError as e:  # the file went away or became unreadable while being read
-        summary.counts.skip("unreadable file")
-        summary.problem(f"{path}: cannot read ({e.strerror or e}) after record {run.position}")
-        summary.complete = False
+        with store.durable():  # each batch commit reaches the disk before the next (synchronous=FULL)
+            try:
+                for item in source.parse(path, **parse_opts):
+                    if isinstance(item, Checkpoint):
+                        run.checkpoint = (run.position, item)
+                        continue
+                    run.position += 1
+                    if run.position <= start_at:
+                        continue
+                    summary.records += 1
+                    if isinstance(item, Skipped):
+                        summary.counts.skip(reason_key(item.reason))
+                        if not item.unsupported:
+                            summary.problem(skip_message(item, path))
+                        continue
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        flush(PARTIAL)
+            except ParseError as e:
+                # the rest of the file is unreadable: keep what was read, report where it broke
+                summary.counts.skip("malformed input")
+                summary.problem(str(e))
+                summary.complete = False
+            except OSError as e:  # the file went away or became unreadable while being read
+                summary.counts.skip("unreadable file")
+                summary.problem(f"{path}: cannot read ({e.strerror or e}) after record {run.position}")
+                summary.complete = False
+            flush(summary.status)
     except StoreError as e:
         raise with_committed(e, _committed(summary.counts)) from e.__cause__
-    flush(summary.status)
     summary.seconds = time.perf_counter() - t0
     return summary
 

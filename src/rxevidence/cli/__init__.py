@@ -37,9 +37,11 @@ def _options(
     debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks of unexpected errors."),
 ) -> None:
     """Global options (before the command: ``rxevidence --debug ingest ...``)."""
+    import os
+
     from .common import DEBUG
 
-    DEBUG["on"] = debug or DEBUG["on"]
+    DEBUG["on"] = debug or bool(os.environ.get("RXEVIDENCE_DEBUG"))
 
 
 for _mod in _COMMAND_MODULES:

@@ -64,20 +64,16 @@ def _progress(disabled: bool) -> Iterator[Callable[[str, int], None]]:
 
 
 def _print_summary(d: dict[str, Any]) -> None:
-    t = Table(title="Ingest summary", show_edge=False)
-    for col in ("file", "format", "records", "added", "updated", "deleted", "unchanged", "skipped"):
-        if col == "file":
-            t.add_column(col, overflow="fold", ratio=1)  # a file name is never cut, only wrapped
-        else:
-            t.add_column(col, justify="left" if col == "format" else "right", no_wrap=True)
+    """Each file's full name on its own line (never cut: long names wrap), then its counts."""
+    console.print("[bold]Ingest summary[/]")
     for f in d["files"]:
         note = " (already done)" if f["already_done"] else (
             f" (resumed at {f['resumed_from']:,})" if f["resumed_from"] else "")
-        if f["status"] != "done" and not f["already_done"] and f["problems"]:
+        if f["problems"]:
             note += " (incomplete)" if not f["complete"] else " (with errors)"
-        t.add_row(escape(f["path"]) + note, f["format"], *(f"{f[k]:,}" for k in
-                  ("records", "added", "updated", "deleted", "unchanged", "skipped")))
-    console.print(t)
+        console.print(f"  {escape(f['path'])}  [dim]{escape(f['format'])}{note}[/]", soft_wrap=True)
+        console.print("      " + "  ".join(f"{k} {f[k]:,}" for k in
+                      ("records", "added", "updated", "deleted", "unchanged", "skipped")))
     console.print(
         f"[bold]{d['added']:,}[/] added, {d['updated']:,} updated, {d['deleted']:,} deleted, "
         f"{d['unchanged']:,} unchanged, {d['skipped']:,} skipped"
