@@ -78,14 +78,18 @@ def ask(
     vocab = load_vocab(store)
     ev = retrieve(store, query, vocab=vocab)
     ev.notes.extend(notes)
-    brief = synthesize(query, ev, vocab=vocab)
+    from .labelfacts import load_label_facts
+
+    facts = load_label_facts()
+    brief = synthesize(query, ev, vocab=vocab, label_facts=facts)
     if not brief.studies and query.condition is not None:
-        brief, ev = _try_alternatives(store, query, brief, ev, vocab)
+        brief, ev = _try_alternatives(store, query, brief, ev, vocab, facts)
     validate_brief(brief, store, ev.appraisals)
     return brief
 
 
-def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any) -> tuple[Brief, Any]:
+def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any,
+                      facts: Any = None) -> tuple[Brief, Any]:
     """When the condition as read finds no studies, try the other readings the parser offered."""
     from .models import ConditionMention
 
@@ -100,7 +104,7 @@ def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: 
                                 narrower=narrower)
         q2 = query.model_copy(update={"condition": cond})
         ev2 = retrieve(store, q2, vocab=vocab)
-        b2 = synthesize(q2, ev2, vocab=vocab)
+        b2 = synthesize(q2, ev2, vocab=vocab, label_facts=facts)
         if b2.studies:
             b2.notes.insert(0, f"No studies matched “{query.condition.name}”; this brief reads "
                                f"“{query.condition.text}” as {cond.name}, which the question may also mean.")

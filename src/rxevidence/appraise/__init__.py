@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from ..domain import is_comparative, is_review
 from ..models import Appraisal, Arm, Population, Record
 from .design import DesignResult, classify_design, rct_score
 from .flags import appraise_flags
@@ -36,9 +37,6 @@ def appraiser_version() -> str:
 
 
 _NOT_APPRAISED = ("label", "approval")
-_REVIEW_DESIGNS = ("meta-analysis", "systematic review")
-# designs that compare nothing themselves: no N, no overall direction (the finding is still kept)
-_NON_COMPARATIVE = ("narrative review", "editorial", "guideline", "case report", "in vitro")
 
 
 def _trial_n(record: Record) -> int | None:
@@ -131,11 +129,11 @@ def appraise_record(record: Record) -> Appraisal | None:
     )
     a.population = appraise_population(record, text, d.design) if text.strip() else Population()
     all_sentences = [s for p in parts for s in split_sentences(p.text)]
-    size = extract_n(all_sentences, review=d.design in _REVIEW_DESIGNS)
+    size = extract_n(all_sentences, review=is_review(d.design))
     a.n, a.n_studies = size.n, size.n_studies
     if record.kind == "trial":
         a.n = _trial_n(record) or a.n
-    arms = extract_arms(title, _method_sentences(parts) if d.design not in _REVIEW_DESIGNS else all_sentences[:6])
+    arms = extract_arms(title, _method_sentences(parts) if not is_review(d.design) else all_sentences[:6])
     a.drugs = arms.drugs
     a.arms = arms.arms
     a.comparator = arms.comparator
@@ -153,7 +151,7 @@ def appraise_record(record: Record) -> Appraisal | None:
     a.outcomes = res.outcomes
     a.direction = res.direction  # type: ignore[assignment]
     a.finding = res.finding
-    if d.design in _NON_COMPARATIVE:
+    if not is_comparative(d.design):  # compares nothing itself: no N, no overall direction (finding kept)
         a.direction = "unclear"
         a.n = None if d.design != "case report" else a.n
     if record.kind == "trial" and not record.extra.get("has_results"):

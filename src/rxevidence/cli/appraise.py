@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
 
         Example: rxevidence appraise --all --stale-only
         """
-        from ..retrieve import normalise_id
+        from ..ids import normalise_id
 
         with handle_errors(json_):
             if kind is not None and kind not in _KINDS:

@@ -208,8 +208,8 @@ def register(app: typer.Typer) -> None:
 
         Example: rxevidence show pmid:28187918
         """
+        from ..ids import normalise_id
         from ..render.record import render_record_terminal
-        from ..retrieve import normalise_id
 
         with handle_errors(json_):
             store = get_store(db, read=True)

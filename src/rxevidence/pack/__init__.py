@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from ..domain import is_review
 from ..errors import ValidationFailed
 from ..models import Appraisal, Arm, OutcomeResult, Population, Provenance, Record
 from ..store.base import Store, UpsertCounts
@@ -156,7 +157,7 @@ def validate_pack(pack: Pack | None = None) -> list[str]:
         for dname in s.drugs:
             if dname not in pack.drugs and not _known_drug(dname):
                 problems.append(f"{s.id}: unknown drug {dname!r}")
-        if s.design in ("meta-analysis", "systematic review") and s.n_studies is None and s.n is None:
+        if is_review(s.design) and s.n_studies is None and s.n is None:
             problems.append(f"{s.id}: a review without n or n_studies")
         if s.healthy_volunteers and s.condition != "experimental-pain":
             problems.append(f"{s.id}: healthy volunteers but condition is {s.condition!r} (use experimental-pain)")
@@ -215,7 +216,7 @@ def study_appraisal(s: Study) -> Appraisal:
             Arm(name=s.comparator, role="placebo" if "placebo" in s.comparator.lower() else "comparator")
         )
     flags = list(s.flags)
-    if s.n is not None and s.n < 50 and s.design not in ("meta-analysis", "systematic review") and "small" not in flags:
+    if s.n is not None and s.n < 50 and not is_review(s.design) and "small" not in flags:
         flags.append("small")
     return Appraisal(
         record_id=s.id,

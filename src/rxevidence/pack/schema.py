@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..models import DESIGNS
+from ..domain import DESIGNS, Direction, JurisdictionName, PainDimension, RegulatoryStatus
 
 PACK_SCHEMA_VERSION = 1
 
@@ -25,9 +25,9 @@ _PMID = re.compile(r"^pmid:\d{1,9}$")
 _NCT = re.compile(r"^nct:NCT\d{8}$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
-Jurisdiction = Literal["US FDA", "UK NICE/NHS", "EU EMA"]
-Status = Literal["on-label", "off-label", "recommended", "not recommended", "no position found"]
-DirectionLit = Literal["better", "worse", "no difference", "mixed", "unclear"]
+Jurisdiction = JurisdictionName
+Status = RegulatoryStatus
+DirectionLit = Direction
 
 
 class _Strict(BaseModel):
@@ -98,9 +98,7 @@ class Drug(_Strict):
 
 class Outcome(_Strict):
     name: str  # "pain intensity at 1 week"
-    pain_dimension: (
-        Literal["intensity", "unpleasantness", "threshold", "tolerance", "relief", "function", "sleep", "other"] | None
-    ) = None
+    pain_dimension: PainDimension | None = None
     phase: Literal["acute", "chronic"] | None = None
     direction: DirectionLit
     effect: str | None = None  # as stated: "MD -1.2 (95% CI -2.0 to -0.4)"

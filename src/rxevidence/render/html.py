@@ -9,7 +9,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ..models import Brief, record_url
+from ..ids import record_url
+from ..models import Brief
 from .brief import SECTION_TITLES, VERDICT_STYLE, citation_label, title_of
 
 

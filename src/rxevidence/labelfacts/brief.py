@@ -1,0 +1,49 @@
+"""Label facts as brief parts: the drug panel and the US FDA row (used by synthesis, which receives the index)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import DrugPanel, RegulatoryRow, Sentence
+from . import SNAPSHOT_NOTE, LabelFacts
+from .match import Finding, finding_for_query
+
+MAX_USES = 14
+
+
+def drug_panel(name: str, index: LabelFacts | None) -> tuple[DrugPanel | None, list[Sentence]]:
+    """Class and labelled uses of ``name`` from the index, each sentence citing its primary page."""
+    facts = index.drug(name) if index is not None else None
+    if facts is None or not (facts.classes or facts.uses):
+        return None, []
+    src = facts.source_url()
+    uses = []
+    for u in facts.uses:
+        t = u.text + (f" ({'/'.join(u.routes)})" if u.routes else "")
+        if t.lower() not in {x.lower() for x in uses}:
+            uses.append(t)
+    panel = DrugPanel(name=name, classes=[c.lower() for c in facts.classes[:3]],
+                      indications=[f"US label facts: {u}" for u in uses[:MAX_USES]], sources=[src] if src else [])
+    sentences: list[Sentence] = []
+    if src and facts.classes:
+        sentences.append(Sentence(text=f"{name.capitalize()}: FDA pharmacologic class {facts.classes[0]}.",
+                                  citations=[src], section="drug"))
+    if src and uses:
+        more = f" and {len(uses) - MAX_USES} more" if len(uses) > MAX_USES else ""
+        sentences.append(Sentence(
+            text=f"Labelled US uses of {name}: {'; '.join(uses[:MAX_USES])}{more} ({SNAPSHOT_NOTE.format(drug=name)}).",
+            citations=[src], section="drug"))
+    return panel, sentences
+
+
+def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Any) -> tuple[RegulatoryRow, Finding] | None:
+    """The US FDA row for ``drug`` from the index, or None when the question has no condition or no index."""
+    f = finding_for_query(query, drug, index, vocab)
+    if f is None:
+        return None
+    note = f.note
+    if f.source and "fetch labels" not in note:
+        note += f" ({SNAPSHOT_NOTE.format(drug=drug)}.)"
+    row = RegulatoryRow(jurisdiction="US FDA", status=f.status, source=f.source, date=f.date, note=note,
+                        condition=query.condition.id if query.condition else None, source_name=f.source_name)
+    return row, f
