@@ -102,12 +102,8 @@ def test_no_traceback_without_debug(url, monkeypatch):
 
 
 def test_progress_rate_counts_this_runs_records():
-    from rxevidence.cli.records import _progress
+    from rxevidence.cli.records import progress_rate
 
-    with _progress(True) as on_progress:
-        on_progress("f.xml", 77_000)  # resumed at 77,000: the rate must not count those
-        on_progress("f.xml", 78_000)
-    # the bar is disabled here; the arithmetic is what matters: no huge "rec/s" from the resumed count
-    import rxevidence.cli.records as records
-
-    assert "n - n0" in records._progress.__code__.co_consts or True
+    assert progress_rate(78_000, 77_000, 2.0) == "500 rec/s"  # resumed at 77,000: only this run's records
+    assert progress_rate(77_000, 77_000, 0.01) == ""  # no rate from the first call
+    assert progress_rate(1_000, 0, 0.001) == ""  # nor from a fraction of a second

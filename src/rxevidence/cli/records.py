@@ -37,6 +37,12 @@ def _print_formats(as_json: bool) -> None:
     console.print(t)
 
 
+def progress_rate(n: int, n0: int, seconds: float) -> str:
+    """Records per second of this run: records read since the file started (or resumed) at ``n0``,
+    over at least half a second ("" before that: no 893,181,802 rec/s from a resumed count)."""
+    return f"{(n - n0) / seconds:,.0f} rec/s" if seconds >= 0.5 and n > n0 else ""
+
+
 @contextmanager
 def _progress(disabled: bool) -> Iterator[Callable[[str, int], None]]:
     """A progress bar per file on stderr (terminals only); the rate counts this run's records."""
@@ -56,9 +62,7 @@ def _progress(disabled: bool) -> Iterator[Callable[[str, int], None]]:
             if path not in tasks:  # called first with the position the file starts (or resumes) at
                 tasks[path] = (progress.add_task(escape(Path(path).name), total=None, rate=""), now, n)
             task, t0, n0 = tasks[path]
-            el = now - t0
-            rate = f"{(n - n0) / el:,.0f} rec/s" if el >= 0.5 and n > n0 else ""
-            progress.update(task, completed=n, rate=rate)
+            progress.update(task, completed=n, rate=progress_rate(n, n0, now - t0))
 
         yield on_progress
 
