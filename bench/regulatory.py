@@ -46,12 +46,12 @@ def fda_rows(pairs: list[dict]) -> list[dict]:
     vocab, facts = load_vocabulary(), load_label_facts()
     for p in pairs:
         q = parse(f"How effective is {p['drug']} for {p['condition']}?", vocab=vocab)
-        if not q.drugs or q.condition is None:
+        f = finding_for_query(q, q.drugs[0].name, facts, vocab) if q.drugs else None
+        if f is None:
             p.update(got="unparsed", note=f"parse: drugs={[d.name for d in q.drugs]} condition={q.condition}")
             continue
-        f = finding_for_query(q, q.drugs[0].name, facts, vocab)
-        p.update(got=f.status if f else "none", note=(f.note if f else ""), read_as=f"{q.drugs[0].name} / "
-                 f"{q.condition.name} ({q.condition.id})")
+        p.update(got=f.status, note=f.note, read_as=f"{q.drugs[0].name} / {f.condition_id}"
+                 + (f" (vocabulary: {q.condition.id})" if q.condition and q.condition.id != f.condition_id else ""))
     return pairs
 
 

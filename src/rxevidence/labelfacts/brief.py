@@ -45,5 +45,5 @@ def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Any) -> tupl
     if f.source and "fetch labels" not in note:
         note += f" ({SNAPSHOT_NOTE.format(drug=drug)}.)"
     row = RegulatoryRow(jurisdiction="US FDA", status=f.status, source=f.source, date=f.date, note=note,
-                        condition=query.condition.id if query.condition else None, source_name=f.source_name)
+                        condition=f.condition_id, source_name=f.source_name)
     return row, f
