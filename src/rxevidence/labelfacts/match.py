@@ -199,7 +199,7 @@ def fda_finding(facts: DrugFacts | None, target: ConditionTarget, *, route: str 
     tail = (f" Marketed under the FDA OTC monograph (21 CFR {', '.join(facts.otc_monograph)}), not under an application."
             if facts.status == "absent" else "")
     if by_route:
-        best = sorted(by_route, key=lambda u: (u.mesh != target.mesh, not u.set_ids, u.text))[0]
+        best = sorted(by_route, key=lambda u: (u.mesh != target.mesh, not (u.set_ids or u.cfr), u.text))[0]
         notes = [f"The US label lists {_describe(best)}"]
         if best.mesh != target.mesh and best.mesh_name:
             notes[0] += f", which includes {target.name}"
