@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from typer.testing import CliRunner
 
 from rxevidence.audit import article_text, audit, split_sentences
@@ -13,7 +13,7 @@ from rxevidence.cli import app
 from rxevidence.errors import InputError
 from rxevidence.store import SQLiteStore
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "diazepam-for-pain.txt"
+EXAMPLE = SHARED.parent / "examples" / "diazepam-for-pain.txt"
 
 
 @pytest.fixture(scope="module")
