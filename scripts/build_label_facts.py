@@ -107,7 +107,10 @@ _SALTS = {
     "tosylate", "benzoate", "valerate", "propionate", "dipropionate", "furoate", "xinafoate", "pamoate", "stearate",
     "palmitate", "decanoate", "enanthate", "cypionate", "disodium", "dipotassium", "meglumine", "tromethamine",
     "trifenatate", "kamedoxomil", "medoxomil", "axetil", "pivoxil", "proxetil", "mofetil", "saccharate",
-    "aspartate", "oxalate", "hyclate", "mono", "sesquihydrate", "ethylsuccinate", "estolate",
+    "aspartate", "oxalate", "hyclate", "mono", "sesquihydrate", "ethylsuccinate", "estolate", "hydrate",
+    "chloride", "polistirex", "zinc", "s", "pentahydrate", "hexahydrate", "methylbromide",
+    "epolamine", "olamine", "ethanolate", "strontium", "difumarate", "diacetate", "heptahydrate", "dibasic",
+    "monobasic", "triflutate", "iodide", "sulfosalicylate",
 }
 
 
@@ -125,7 +128,9 @@ class Names:
         if key in self.cache:
             return self.cache[key]
         name = None
-        words = key.replace(",", " ").split()
+        words = key.replace(",", " ").replace("/", " ").replace("-", " ").split() if "/" in key or " s-" in key \
+            else key.replace(",", " ").split()
+        words = list(dict.fromkeys(words))  # "ampicillin/ampicillin trihydrate" -> ampicillin
         for cand in (" ".join(w for w in words if w not in _SALTS), key, words[0] if words else ""):
             if not cand:
                 continue
@@ -139,7 +144,7 @@ class Names:
         if name is None and words and all(w not in _SALTS for w in words[1:]) and len(words) <= 3:
             name = " ".join(words)  # a substance the vocabulary does not know yet: keep its own name
         elif name is None and words:
-            name = " ".join(w for w in words if w not in _SALTS) or None
+            name = " ".join(w for w in words if w not in _SALTS) or " ".join(words)  # "sodium chloride" stays
         self.cache[key] = name
         return name
 
@@ -334,6 +339,42 @@ def drugsfda(data: Path, names: Names) -> dict[str, dict[str, Any]]:
     return out
 
 
+def synonym_groups(data: Path) -> dict[str, set[str]]:
+    """Name -> every name of the same substance (INN, USAN, BAN...) from the DrugBank open vocabulary (CC0), used only
+    to join DrugCentral's INN names to Drugs@FDA's US names ("aciclovir" -> acyclovir); nothing from it is shipped."""
+    path = data / "drugbank_open_vocabulary" / "drugbank_vocabulary_semicolon.csv"
+    out: dict[str, set[str]] = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        rows = csv.reader(fh, delimiter=";")
+        next(rows, None)
+        next(rows, None)
+        for r in rows:
+            if len(r) < 6:
+                continue
+            group = {n.strip().lower() for n in [r[2], *r[5].split(" | ")] if n.strip() and len(n) < 40}
+            for n in group:
+                out.setdefault(n, set()).update(group)
+    return out
+
+
+def join_names(dc: dict[str, list[dict]], classes: dict[str, list[str]], known: set[str], names: Names,
+               groups: dict[str, set[str]]) -> None:
+    """Move DrugCentral facts filed under a name Drugs@FDA does not use to the US name of the same substance."""
+    for name in [n for n in set(dc) | set(classes) if n not in known]:
+        syns = sorted(set().union(*(groups.get(n, set()) for n in {name} | RAW_NAMES.get(name, set()))))
+        target = next((c for syn in syns if (c := names.canonical(syn)) in known), None)
+        if target is None:
+            continue
+        if name in dc:
+            dc.setdefault(target, []).extend(dc.pop(name))
+        if name in classes:
+            for c in classes.pop(name):
+                if c not in classes.setdefault(target, []):
+                    classes[target].append(c)
+
+
 def _dc_names(base: Path, names: Names) -> dict[str, str]:
     """DrugCentral drug id -> canonical ingredient, through RxNorm ids (INN "aciclovir" -> "acyclovir")."""
     by_rx = {v[1]: k for k, v in getattr(names.vocab, "_drugs", {}).items() if v and v[1]}
@@ -344,6 +385,9 @@ def _dc_names(base: Path, names: Names) -> dict[str, str]:
     return out
 
 
+RAW_NAMES: dict[str, set[str]] = defaultdict(set)  # canonical -> DrugCentral's own names (INN, with salt)
+
+
 def drugcentral(data: Path, names: Names, mesh: MeshMapper) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
     base = data / "drugcentral_2016_drugtarget"
     by_id: dict[str, str] = {}  # _dc_names(base, names) mis-joins combination RxNorm ids; names are safer
@@ -352,6 +396,7 @@ def drugcentral(data: Path, names: Names, mesh: MeshMapper) -> tuple[dict[str, l
         c = by_id.get(r["DRUG_ID"]) or names.canonical(r["DRUG_NAME"])
         if c is None or not r["INDICATION_FDB"]:
             continue
+        RAW_NAMES[c].add(r["DRUG_NAME"].lower())
         m = mesh.map(r["INDICATION_FDB"], r.get("UMLS_CUI") or None)
         uses[c].append({"text": r["INDICATION_FDB"], "mesh": (m or "").lstrip("~") or None, "approx": bool(m and m[0] == "~"),
                         "q": qualifiers(r["INDICATION_FDB"]), "src": "dc"})
@@ -516,6 +561,7 @@ def build(data: Path) -> dict[str, Any]:
     fda = drugsfda(data, names)
     li = labeledin(data, names, mapper, by_name, set(fda))  # before DrugCentral: it teaches the mapper UMLS -> MeSH
     dc, classes = drugcentral(data, names, mapper)
+    join_names(dc, classes, set(fda), names, synonym_groups(data))
     _drop_derivative_uses(dc, li)
     drugs: dict[str, Any] = {}
     used_mesh: set[str] = set()

@@ -92,9 +92,15 @@ class DrugFacts(BaseModel):
     otc_monograph: list[str] = Field(default_factory=list)  # 21 CFR sections naming it as an active ingredient
 
     @property
+    def combination_only(self) -> bool:
+        """Every Drugs@FDA product of this ingredient combines it with another ingredient."""
+        return bool(self.products) and all(p.combo for p in self.products)
+
+    @property
     def reference_product(self) -> Product | None:
-        """The product whose label settles a labelled use: a marketed single-ingredient NDA/BLA, the RLD first."""
-        single = [p for p in self.products if not p.combo]
+        """The product whose label settles a labelled use: a marketed single-ingredient NDA/BLA, the RLD first; a
+        combination product when the ingredient is marketed only in combinations."""
+        single = [p for p in self.products if not p.combo] or self.products
         for want in (lambda p: p.rld and p.status in ("rx", "otc"),
                      lambda p: p.appl[:3] in ("NDA", "BLA") and p.status in ("rx", "otc"),
                      lambda p: p.status in ("rx", "otc"),
