@@ -430,7 +430,7 @@ _NEGATED = re.compile(r"\b(not|no|nor)\b[^.]{0,60}\b(indicated|intended|recommen
                       r"shown|studied|demonstrated)\b|\b(not|nor) (for|in|to)\b|limitations? of use", re.I)
 _ASSOC = re.compile(r"^\s*(associated with|due to|caused by|secondary to|resulting from)\s*$", re.I)
 _RESTRICTED = re.compile(r"^\s*(?:\)\s*)?(associated with|due to|caused by|secondary to|resulting from|induced by|in "
-                         r"patients (with|receiving|undergoing))\b", re.I)
+                         r"patients (with|receiving|undergoing)|postoperatively|after surgery)\b", re.I)
 _ANNOT = re.compile(r'<annotation cui="([^"]+)">(.*?)</annotation>', re.S)
 
 

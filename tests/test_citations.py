@@ -64,3 +64,36 @@ def test_brief_regulatory_rows_cite_primary_pages(store, drug, condition):
         if s.section == "regulatory":
             for c in s.citations:
                 assert c.startswith(("pmid:", "nct:")) or is_primary_regulatory(c), (s.text, c)
+
+
+def test_cited_labels_and_applications_resolve_in_the_cli_and_the_web(tmp_path):
+    """Every spl:/fda: record behind a regulatory row resolves in `show` and /api/records, fetched or not."""
+    import json
+    import re
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from rxevidence.cli import app
+    from rxevidence.labelfacts import load_label_facts
+    from rxevidence.web import create_app
+
+    facts = load_label_facts()
+    db = tmp_path / "s.db"
+    ids = set()
+    for drug, cond in [("ibuprofen", "low back pain"), ("sumatriptan", "cluster headache"),
+                       ("zolmitriptan", "migraine"), ("metformin", "type 2 diabetes")]:
+        b = ask(f"How effective is {drug} for {cond}?", store=SQLiteStore(str(db)))
+        for row in b.regulatory:
+            src = row.source or ""
+            if m := re.search(r"setid=([0-9a-f-]{36})", src, re.I):
+                ids.add(f"spl:{m.group(1)}")
+            if m := re.search(r"ApplNo=(\d{6})", src):
+                ids.add("fda:" + next(p.appl for p in facts.drug(drug).products if p.appl.endswith(m.group(1))))
+    assert ids
+    client = TestClient(create_app(str(db)))
+    for rid in sorted(ids):
+        r = CliRunner().invoke(app, ["show", rid, "--db", str(db), "--json"])
+        assert r.exit_code == 0, (rid, r.output)
+        assert json.loads(r.output)["id"] == rid
+        assert client.get(f"/api/records/{rid}").status_code == 200, rid

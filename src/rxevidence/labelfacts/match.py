@@ -100,8 +100,14 @@ def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> Condition
     words = f"{cid.replace('-', ' ')} {name}"
     quals = [q for q, pat in _QUALIFIERS if re.search(pat, words, re.I)]
     also: list[str] = []
-    if facts_index is not None and concept is not None and trees and all(t.startswith("F01") for t in trees):
-        also = [m for m in concept.mesh_ids[1:] if any(t.startswith(("C", "F03")) for t in facts_index.mesh_trees(m))]
+    if facts_index is not None and trees and all(t.startswith("F01") for t in trees):
+        # a mood or behaviour word ("depression") names the disorders the vocabulary gives as its synonyms
+        syns = list(getattr(condition, "synonyms", None) or getattr(concept, "synonyms", None) or [])
+        cands = list(concept.mesh_ids[1:] if concept is not None else []) + [
+            m for s in syns if (m := facts_index.mesh_by_name(s)) or
+            (m := next((x for f in _mesh_name_forms(s) if (x := facts_index.mesh_by_name(f))), None))]
+        also = list(dict.fromkeys(m for m in cands if m != mesh and any(
+            t.startswith(("C", "F03")) for t in facts_index.mesh_trees(m))))
     also_trees = [t for m in also for t in facts_index.mesh_trees(m)] if also else []
     return ConditionTarget(id=cid, name=name, mesh=mesh, tree_numbers=trees, qualifiers=quals, also=also,
                            also_trees=also_trees)
