@@ -283,8 +283,9 @@ class MeshMapper:
         its head, the phrase without a modifier, or the condition before a qualifier ("Cachexia due to HIV")."""
         if _POPULATION.search(name):
             return None  # "osteoarthritis in patients at high ulcer risk": the use is not the disease named
-        by_concept = self.by_cui.get(cui or "")  # the annotator's concept: a synonym, never narrower wording
-        exact = by_concept or self.from_name(name)
+        named = self.from_name(name)  # the wording itself is a descriptor's name or a vocabulary synonym
+        by_concept = None if named else self.by_cui.get(cui or "")  # else the annotator's concept: a synonym
+        exact = named or by_concept
         if exact:
             if not by_concept and self.narrower_wording(name, exact):
                 return f"~{exact}"
@@ -428,7 +429,8 @@ def _rxnorm_names(data: Path, wanted: set[str]) -> dict[str, str]:
 
 _NEGATED = re.compile(r"\b(not|no|nor)\b[^.]{0,60}\b(indicated|intended|recommended|established|approved|"
                       r"shown|studied|demonstrated)\b|\b(not|nor) (for|in|to)\b|limitations? of use", re.I)
-_ASSOC = re.compile(r"^\s*(associated with|due to|caused by|secondary to|resulting from)\s*$", re.I)
+_ASSOC = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?(associated with|due to|caused by|secondary to|resulting from)\s*$",
+                    re.I)
 _RESTRICTED = re.compile(r"^\s*(?:\)\s*)?(associated with|due to|caused by|secondary to|resulting from|induced by|in "
                          r"patients (with|receiving|undergoing)|postoperatively|after surgery)\b", re.I)
 _ANNOT = re.compile(r'<annotation cui="([^"]+)">(.*?)</annotation>', re.S)
