@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,24 @@ from rxevidence.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RXEVIDENCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+LIVE_URL_VARS = ("RXEVIDENCE_PUBMED_URL", "RXEVIDENCE_OPENFDA_URL", "RXEVIDENCE_CTGOV_URL", "RXEVIDENCE_RXNAV_URL")
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_real_network(monkeypatch):
+    """The suite never touches the real network: every live source points at a closed loopback port
+    (a connection is refused at once) unless a test points it at the loopback fake itself."""
+    port = _closed_port()
+    for var in LIVE_URL_VARS:
+        monkeypatch.setenv(var, f"http://127.0.0.1:{port}")
 
 
 def shared_path(*parts: str) -> Path:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from .errors import InputError
 from .models import Brief, Query
@@ -41,12 +42,19 @@ def ask(
     text: str | Query,
     *,
     store: Store,
-    online: bool = False,
+    online: bool | Literal["auto"] = False,
     offline: bool = False,
     install_pack: bool = True,
     live_client: Any = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Brief:
     """Answer a question from the store (and the starter pack, and live sources when ``online``).
+
+    ``online=True`` fetches from the live sources first, always; ``online="auto"`` (what ``rxevidence
+    ask`` does) fetches only when the store has no study for the pair (:mod:`rxevidence.autofetch`), with
+    ``notify(message)`` told once before and ``progress(source, done, total)`` as records arrive; nothing is
+    printed here. ``offline=True`` (or ``RXEVIDENCE_OFFLINE=1``) forbids the network.
 
     :raises InputError: the question is empty or names no drug.
     :raises ValidationFailed: the brief could not be validated (it is never shown then).
@@ -69,23 +77,41 @@ def ask(
                      f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
         raise InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
     notes: list[str] = []
-    if online and not offline:
+    if online is True and not offline:
         from .live import fetch_for_query
 
         result = fetch_for_query(store, query, client=live_client)
         for e in getattr(result, "errors", []) or []:
             notes.append(f"Live sources: {e}")
     vocab = load_vocab(store)
-    ev = retrieve(store, query, vocab=vocab)
-    ev.notes.extend(notes)
     from .labelfacts import load_label_facts
 
     facts = load_label_facts()
+    brief, ev = _answer(store, query, vocab, facts, notes)
+    if online == "auto" and not brief.studies:
+        from .autofetch import auto_allowed, fetch_when_missing
+
+        if auto_allowed(offline=offline):
+            if notify is not None:
+                notify("Nothing stored for this question: looking in the live sources (PubMed, openFDA, "
+                       "ClinicalTrials.gov)...")
+            got = fetch_when_missing(store, query, client=live_client, progress=progress)
+            if got.fetched:
+                brief, ev = _answer(store, query, vocab, facts, notes)
+            brief.notes.extend(got.notes)
+    validate_brief(brief, store, ev.appraisals)
+    return brief
+
+
+def _answer(store: Store, query: Query, vocab: Any, facts: Any, notes: list[str]) -> tuple[Brief, Any]:
+    """Retrieve and synthesise from the store (trying the other readings of the condition when nothing
+    matches)."""
+    ev = retrieve(store, query, vocab=vocab)
+    ev.notes.extend(notes)
     brief = synthesize(query, ev, vocab=vocab, label_facts=facts)
     if not brief.studies and query.condition is not None:
         brief, ev = _try_alternatives(store, query, brief, ev, vocab, facts)
-    validate_brief(brief, store, ev.appraisals)
-    return brief
+    return brief, ev
 
 
 def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any,

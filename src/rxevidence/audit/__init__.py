@@ -13,14 +13,15 @@ claim), :mod:`.judges` (a table of judges by claim kind), :mod:`.contradictions`
 from __future__ import annotations
 
 from ..store.base import Store
-from .article import MAX_ARTICLE_CHARS, article_text, split_sentences
-from .briefs import _BriefCache
+from .article import MAX_ARTICLE_CHARS, article_text, segments, split_sentences
+from .briefs import BriefPath, gather
 from .claims import find_claims
-from .contradictions import _contradictions
-from .judges import JudgeInputs, judge
+from .contradictions import find_contradictions
+from .judges import JUDGES, judge
 from .report import AuditReport, Claim, ClaimEvidence, Contradiction, ReportingCheck, _checks
 
 __all__ = [
+    "JUDGES",
     "MAX_ARTICLE_CHARS",
     "AuditReport",
     "Claim",
@@ -30,13 +31,31 @@ __all__ = [
     "article_text",
     "audit",
     "find_claims",
+    "segments",
     "split_sentences",
 ]
 
 
+def _known(vocab, pack):  # noqa: ANN001, ANN202 - a closure over the vocabulary and the pack
+    def known(hit) -> bool:  # noqa: ANN001
+        if hit.is_class or len(hit.text) < 4:
+            return False
+        if pack.drug(hit.name) is not None:
+            return True
+        try:
+            return bool(vocab.drug_classes(hit.name))
+        except (KeyError, LookupError):
+            return False
+    return known
+
+
 def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool = True) -> AuditReport:
-    """Audit an article (plain text, Markdown or HTML) against the store and the starter pack."""
+    """Audit an article (plain text, Markdown or HTML) against the store and the starter pack.
+
+    Each claim is answered through the same validated path as ``ask``; see :mod:`rxevidence.audit`.
+    """
     from ..ask import load_vocab
+    from ..pack import load_pack
 
     if install_pack:
         from ..pack import with_pack
@@ -44,23 +63,12 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
         store = with_pack(store)  # installs it when the store is writable, else layers it in memory
     title, text = article_text(raw, kind=kind)
     vocab = load_vocab(store)
-    claims = find_claims(text, vocab, title=title)
-    cache = _BriefCache(store, vocab)
-    inputs = JudgeInputs(store=store, briefs=cache)
+    claims = find_claims(text, vocab, title=title, known=_known(vocab, load_pack()))
+    path = BriefPath(store, vocab)
     for c in claims:
-        relation = "combination" if c.kind == "combination" else "comparison" if c.kind == "comparison" else "single"
-        brief = cache.brief(c.drugs, c.condition_id, relation)
-        if brief is not None and not brief.studies and c.condition_id not in (None, "pain") and c.kind in (
-                "effect", "combination"):
-            wider = cache.brief(c.drugs, "pain", relation)  # widen to any pain condition
-            if wider is not None and wider.studies:
-                brief = wider
-        if brief is None:
-            c.verdict, c.reason = "unverifiable", "Drug not recognised."
-            continue
-        judge(c, brief, inputs)
+        judge(c, gather(c, path))
     report = AuditReport(title=title, text=text, claims=claims)
-    report.contradictions = _contradictions(claims)
+    report.contradictions = find_contradictions(claims)
     report.checks = _checks(text, claims, raw=raw)
     counts: dict[str, int] = {}
     for c in claims:

@@ -219,6 +219,12 @@ def register(app: typer.Typer) -> None:
             store = get_store(db, read=True)
             rid = normalise_id(record_id)
             rec = store.get_record(rid)
+            if rec is None:  # a label or application a brief cites but the store has not fetched
+                from ..labelfacts import load_label_facts
+                from ..labelfacts.records import cited_record
+                from ..pack import load_pack
+
+                rec = cited_record(rid, load_label_facts(), load_pack())
             if rec is None:
                 raise InputError(f"No record {rid} in the store {store.url}. Try: rxevidence search WORDS")
             appraisals = store.get_appraisals(rid)
