@@ -98,6 +98,20 @@ def _print_summary(d: dict[str, Any]) -> None:
                           "ended early (exit code 65); the rest is stored. Fix the files and re-run, or --restart.")
 
 
+def _check_ingest_args(paths: list[str], fmt: str | None) -> None:
+    """A bad ``--format`` is a usage error and a path that does not exist an error, both before any
+    store is opened or created."""
+    from ..sources.registry import FORMATS, load_builtin
+
+    load_builtin()
+    if fmt and fmt not in FORMATS:
+        raise UsageError(f"Unknown --format {fmt!r}; known: {', '.join(sorted(FORMATS))} (see --list-formats)")
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(f"{missing[0]}: no such file{more}; nothing was ingested")
+
+
 def parse_map(spec: str | None) -> dict[str, str] | None:
     """``pmid=pubmedID,title=title`` -> {"pmid": "pubmedID", "title": "title"}."""
     if not spec:
@@ -105,7 +119,7 @@ def parse_map(spec: str | None) -> dict[str, str] | None:
     out: dict[str, str] = {}
     for part in spec.split(","):
         if "=" not in part:
-            raise InputError(f"--map expects field=column pairs separated by commas, got {part!r}")
+            raise UsageError(f"--map expects field=column pairs separated by commas, got {part!r}")
         k, v = part.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -148,6 +162,7 @@ def register(app: typer.Typer) -> None:
             if mapping:
                 options["mapping"] = mapping
                 fmt = fmt or "mapped"
+            _check_ingest_args(paths, fmt)  # before the store is opened: a typo creates nothing
             store = get_store(db)
             if workers or scheduler:
                 from ..bulk import ingest_parallel
