@@ -269,6 +269,36 @@ def test_read_only_store_in_process(backend, tmp_path):
     w.close()
 
 
+def test_ask_on_a_read_only_store_does_not_fetch_what_it_cannot_keep(backend, tmp_path, monkeypatch):
+    """``ask`` (online by default when the store has nothing) on a read-only store searches no live
+    source, since nothing fetched could be stored; the brief says so instead of listing write errors."""
+    import rxevidence.autofetch
+    import rxevidence.live
+    from rxevidence.ask import ask
+
+    def no_network(*_a, **_k):
+        raise AssertionError("a live source was asked for a read-only store")
+
+    monkeypatch.setattr(rxevidence.autofetch, "fetch_when_missing", no_network)
+    monkeypatch.setattr(rxevidence.live, "fetch_for_query", no_network)
+    monkeypatch.delenv("RXEVIDENCE_OFFLINE", raising=False)
+    url = store_url(backend, tmp_path)
+    w = open_store(url)
+    w.upsert_record(article(7))
+    w.close()
+    if backend == "sqlite":
+        ro = SQLiteStore(url, readonly=True)
+    else:
+        from rxevidence.store.postgres import PostgresStore
+
+        ro = PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+    for online in ("auto", True):
+        brief = ask("How effective is metformin for type 2 diabetes?", store=ro, install_pack=False, online=online)
+        assert not brief.studies
+        assert any("read-only, so the live sources were not searched" in n for n in brief.notes), brief.notes
+    ro.close()
+
+
 # ------------------------------------------------------------------ schema versions
 
 
