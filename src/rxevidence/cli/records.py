@@ -67,6 +67,15 @@ def _progress(disabled: bool) -> Iterator[Callable[[str, int], None]]:
         yield on_progress
 
 
+def _seconds(s: float) -> str:
+    """``0.04 s``, ``3.2 s``, ``1 min 05 s``: never ``0.0s`` for a run that took time."""
+    if s < 10:
+        return f"{s:.2f} s"
+    if s < 60:
+        return f"{s:.1f} s"
+    return f"{int(s // 60)} min {int(s % 60):02d} s"
+
+
 def _print_summary(d: dict[str, Any]) -> None:
     """Each file's full name on its own line (never cut: long names wrap), then its counts."""
     console.print("[bold]Ingest summary[/]")
@@ -82,12 +91,13 @@ def _print_summary(d: dict[str, Any]) -> None:
         f"[bold]{d['added']:,}[/] added, {d['updated']:,} updated, {d['deleted']:,} deleted, "
         f"{d['unchanged']:,} unchanged, {d['skipped']:,} skipped"
         + (f", {d['vocab_terms']:,} vocabulary terms" if d["vocab_terms"] else "")
-        + f" in {d['seconds']:.1f}s ({d['records_per_s']:,.0f} records/s)"
+        + f" in {_seconds(d['seconds'])}" + (f" ({d['records_per_s']:,.0f} records/s)"
+                                               if d["seconds"] >= 0.5 and d["records_per_s"] else "")
     )
     for reason, n in d["skipped_reasons"].items():
         console.print(f"  skipped {n:,}: {escape(reason)}")
     for reason, n in d["warnings"].items():
-        console.print(f"  [yellow]note[/] {n:,} records: {escape(reason)}")
+        console.print(f"  [yellow]note[/] {n:,} record{'' if n == 1 else 's'}: {escape(reason)}")
     problems = [e for f in d["files"] for e in f["errors"]]
     for e in problems[:20]:
         err_console.print(f"  [yellow]![/] {escape(e)}", soft_wrap=True)
