@@ -294,7 +294,9 @@ def main() -> None:
                           seed=a.seed)
                 print(f"  kills/{name}: {r['kills']} SIGKILLs, {r['restarts']} restarts in {r['seconds']}s; records "
                       f"{r['records']:,} of {r['expected']:,} expected, missing {r['missing']}, duplicates "
-                      f"{r['duplicates']}, index rows {r['index_rows']:,}, integrity {r['integrity']}, files done "
+                      f"{r['duplicates']}, index rows {r['index_rows']:,}, "
+                      + (f"appraised {r['appraised']:,}, " if "appraised" in r else "")
+                      + f"integrity {r['integrity']}, files done "
                       f"{r['files_done']}/{2 * r['rounds']} in {r['rounds']} round(s); {r['kills_after_commits']} kills after the "
                       f"victim had committed a batch" + (f", longest wait for the write lock {r['max_lock_wait_s']}s over "
                                                f"{r['lock_probes']} probes" if r["max_lock_wait_s"] is not None else ""))
@@ -302,6 +304,8 @@ def main() -> None:
                     print(f"    ! {b}")
                 figures[f"kills_{name}"] = r["kills"]
                 figures[f"kills_after_commits_{name}"] = r["kills_after_commits"]
+                if "appraised" in r:
+                    figures[f"records_without_appraisal_{name}"] = r["records"] - r["appraised"]
                 figures[f"files_done_{name}"] = f"{r['files_done']}/{2 * r['rounds']}"
                 figures[f"missing_records_{name}"] = r["missing"]
                 figures[f"duplicate_records_{name}"] = r["duplicates"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 
 import pytest
 from faults import assert_one_clean_line, medline_xml, run_cli, store_url
@@ -107,6 +108,19 @@ def test_progress_rate_counts_this_runs_records():
     assert progress_rate(78_000, 77_000, 2.0) == "500 rec/s"  # resumed at 77,000: only this run's records
     assert progress_rate(77_000, 77_000, 0.01) == ""  # no rate from the first call
     assert progress_rate(1_000, 0, 0.001) == ""  # nor from a fraction of a second
+
+
+def test_summary_time_and_rate_print_correctly(url, tmp_path):
+    """A short run prints its time as it was (never "0.0s") and no rate from a fraction of a second;
+    a warning counted once reads "1 record"."""
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps({"studies": [{"protocolSection": {
+        "identificationModule": {"nctId": "NCT01000099", "briefTitle": "NUL\u0000 in a title"}}}]}), encoding="utf-8")
+    r = run_cli("ingest", str(f), "--db", url, "--no-appraise")
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert "0.0s" not in r.stdout and "records/s" not in r.stdout, r.stdout
+    assert re.search(r" in \d+\.\d\d s$", r.stdout, re.M), r.stdout
+    assert "1 record: NUL characters removed" in r.stdout, r.stdout
 
 
 @pytest.mark.parametrize("args", [
