@@ -60,9 +60,9 @@ def ask(
     :raises ValidationFailed: the brief could not be validated (it is never shown then).
     """
     if install_pack:
-        from .pack import ensure_pack
+        from .pack import with_pack
 
-        ensure_pack(store)
+        store = with_pack(store)  # installs it when the store is writable, else layers it in memory
     query = text if isinstance(text, Query) else parse_question(text, store=store)
     if not query.drugs:
         hint = ""

@@ -401,7 +401,9 @@ class Reader:
         elif _STUDY_INTRO.search(text) and _EXPERIMENTAL.search(text):
             self.ctx.study, self.ctx.study_block = _experimental(), seg.block
         cond = self._condition(text, conds, outcomes, chained)
-        mean = M.read(text, n_drugs=len(drugs) + len(classes), has_condition=cond is not None)
+        unknown = [m.group(0) for m in _UNKNOWN_AGENT.finditer(text) if not any(d in m.group(0).lower() for d in drugs)]
+        # an agent the vocabulary does not know still takes part ("diclofenac combined with vitamin K")
+        mean = M.read(text, n_drugs=len(drugs) + len(classes) + len(unknown), has_condition=cond is not None)
         if chained and not mean.attribution:
             mean.attribution = "study"
         if mean.kind == "none":
@@ -417,8 +419,7 @@ class Reader:
                   condition_id=cond.id if cond else None, dimension=dimension, hedge=mean.hedge,
                   attribution=mean.attribution, strength=mean.strength, evidence_quality=mean.evidence,
                   relation=mean.relation, comparator=mean.comparator, numbers=[n.text for n in mean.numbers], link=prop.link,
-                  unknown_agents=[m.group(0) for m in _UNKNOWN_AGENT.finditer(text)
-                                  if not any(d in m.group(0).lower() for d in drugs)])
+                  unknown_agents=unknown)
         if dimension is not None and mean.kind == "effect" and (cond is None or cond.id in ("pain", "experimental-pain")):
             c.condition, c.condition_id = "experimental pain", "experimental-pain"
         self._meaning_details(c, mean, text, conds)

@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
 
             if model not in direction.BACKENDS:
                 raise InputError(f"unknown direction model {model!r}; choose one of {', '.join(direction.BACKENDS)}")
-            store = get_store(db)
+            store = get_store(db, read=True)
             wanted = [normalise_id(i) for i in ids] if ids else None
             total = len(wanted) if wanted is not None else store.count(kind)
             with Progress(

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
             fmt = check_format(fmt)
             if not question.strip():
                 raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
-            store = get_store(db)
+            store = get_store(db, answer=not online)
             with _progress(err_console.is_terminal) as progress:
                 brief = ask_fn(question, store=store, online=True if online else "auto", offline=offline,
                                progress=progress, notify=lambda m: err_console.print(m, highlight=False))

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
                     kind = "html"
                 elif kind is None and p.suffix.lower() in (".md", ".markdown"):
                     kind = "md"
-            report = audit_fn(raw, store=get_store(db), kind=None if kind == "text" else kind)
+            report = audit_fn(raw, store=get_store(db, answer=True), kind=None if kind == "text" else kind)
             write_output(report, fmt=fmt, out=out,
                          renderers={"json": audit_json, "md": render_audit_markdown, "html": render_audit_html},
                          terminal=render_audit_terminal)
