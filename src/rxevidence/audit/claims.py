@@ -428,7 +428,9 @@ class Reader:
         elif _STUDY_INTRO.search(text) and _EXPERIMENTAL.search(text):
             self.ctx.study, self.ctx.study_block = _experimental(), seg.block
         cond = self._condition(text, conds, outcomes, chained)
-        mean = M.read(text, n_drugs=len(drugs) + len(classes), has_condition=cond is not None)
+        unknown = [m.group(0) for m in _UNKNOWN_AGENT.finditer(text) if not any(d in m.group(0).lower() for d in drugs)]
+        # an agent the vocabulary does not know still takes part ("diclofenac combined with vitamin K")
+        mean = M.read(text, n_drugs=len(drugs) + len(classes) + len(unknown), has_condition=cond is not None)
         if chained and not mean.attribution:
             mean.attribution = "study"
         if chained and mean.kind == "none" and mean.numbers:
@@ -462,8 +464,7 @@ class Reader:
                   condition_id=cond.id if cond else None, dimension=dimension, hedge=mean.hedge,
                   attribution=mean.attribution, strength=mean.strength, evidence_quality=mean.evidence,
                   relation=mean.relation, comparator=mean.comparator, numbers=[n.text for n in mean.numbers], link=prop.link,
-                  unknown_agents=[m.group(0) for m in _UNKNOWN_AGENT.finditer(text)
-                                  if not any(d in m.group(0).lower() for d in drugs)])
+                  unknown_agents=unknown)
         if c.unknown_agents and mean.kind in ("effect", "comparison") and M.combination_of(text):
             c.kind = "combination"  # "X combined with vitamin K": a combination, whatever the vocabulary knows
         if dimension is not None and mean.kind == "effect" and (cond is None or cond.id in ("pain", "experimental-pain")):
