@@ -452,13 +452,11 @@ class Reader:
                 return pos if pos >= 0 else 10_000
             merged = sorted(drugs + [k for k in parts if k not in drugs], key=order)
             drugs, parts = [d for d in merged if d in drugs], [k for k in merged if k not in drugs]
-        slash = [d for d in drugs if re.search(rf"\b{re.escape(d)}\s*/\s*\w|\w\s*/\s*{re.escape(d)}\b", text, re.I)]
-        product = _slash_product(text, hits_text=drugs, vocab=self.vocab)
+        product = M.slash_product(text, vocab=self.vocab)
         if product and mean.kind in ("comparison", "effect"):
             mean.kind = "combination"  # "paracetamol/ibuprofen 500/200 mg": a combination product
             if re.search(r"\b(than|versus|vs\.?|compared)\b", text, re.I):
                 mean.combination = M.Combination(vs="each alone")
-        del slash
         c = Claim(text=text, start=start, end=end, kind=mean.kind, polarity="negative" if mean.denies else "positive",
                   drugs=(merged if both else (drugs or classes)), classes=classes, alternatives=examples, condition=cond.text if cond else None,
                   condition_id=cond.id if cond else None, dimension=dimension, hedge=mean.hedge,
@@ -555,16 +553,6 @@ class Reader:
             self.ctx.combo = named
         if claim.condition_id and claim.condition_id != "experimental-pain":
             self.ctx.condition = next((c for c in about if c.id == claim.condition_id), self.ctx.condition)
-
-
-def _slash_product(text: str, hits_text: list[str], vocab: Any) -> list[str]:
-    """Two drugs written as one product ("oxycodone/acetaminophen", "paracetamol/ibuprofen")."""
-    for m in re.finditer(r"\b([A-Za-z][\w-]{3,})\s*/\s*([A-Za-z][\w-]{3,})\b", text):
-        a = [d.name for d in vocab.find_drugs(m.group(1)) if not d.is_class]
-        b = [d.name for d in vocab.find_drugs(m.group(2)) if not d.is_class]
-        if a and b:
-            return [a[0], b[0]]
-    return []
 
 
 def _cause_claim(cause: tuple[Proposition, int, int], effect: Claim) -> Claim:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 # ------------------------------------------------------------------ stance (does the claim assert or deny it?)
 
@@ -401,3 +402,13 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
         m.kind, m.evidence = "comparison", "strong"
         m.relation = "worse" if ev.group(1).lower() == "less" else "better"
     return m
+
+
+def slash_product(text: str, vocab: Any) -> list[str]:
+    """Two drugs written as one product ("oxycodone/acetaminophen", "paracetamol/ibuprofen")."""
+    for m in re.finditer(r"\b([A-Za-z][\w-]{3,})\s*/\s*([A-Za-z][\w-]{3,})\b", text):
+        a = [d.name for d in vocab.find_drugs(m.group(1)) if not d.is_class]
+        b = [d.name for d in vocab.find_drugs(m.group(2)) if not d.is_class]
+        if a and b:
+            return [a[0], b[0]]
+    return []
