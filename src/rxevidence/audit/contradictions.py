@@ -6,7 +6,7 @@ same drug in different words):
 - effect: one claim says a drug works for a condition, another that it does not (same drug, same or nested
   condition, neither hedged, not two reports of different studies);
 - pain perception: a claim that a drug relieves pain against one that it does not change the sensory
-  experience of pain (relieving pain is changing how much it hurts);
+  experience of pain (relieving pain is changing how much it hurts; not two reports of different studies);
 - combination: "A + B works better than either alone" (or "A is more effective combined with B") against
   "B gives no relief" for the same condition: a part that does nothing cannot be what makes the pair better;
 - safety: one claim denies a harm (unhedged, not limited to a time span) that another asserts for that drug;
@@ -83,6 +83,8 @@ def _perception(claims: list[Claim]) -> Iterator[Contradiction]:
                 continue
             if a.kind not in ("effect", "combination") or a.dimension is not None or a.condition_id == "experimental-pain":
                 continue
+            if a.attribution == "study" and b.attribution == "study":
+                continue  # two reported studies may well have found different things
             if not _RELIEF.search(a.text) or _CAUSE_SPECIFIC.search(a.text):
                 continue
             drug = sorted(_drugs(a) & _drugs(b))[0]

@@ -80,7 +80,8 @@ _EVIDENCE_WEAK = re.compile(
     r"lacking|unclear|uncertain)\b(?:\s+\w+){0,3}\s+(evidence|data|support|proof)\b|"
     r"\b(evidence|data)\b(?:\s+[\w'’]+){0,8}\s+(is|was|are|remains?)\s+(?:\w+\s+)?(mixed|limited|weak|sparse|"
     r"insufficient|inconsistent|conflicting|uncertain|lacking|unclear)\b|"
-    r"\bnot (?:been )?(?:well[- ])?(supported|established)\b|\bunproven\b|\bno good evidence\b", re.I)
+    r"\bnot (?:been )?(?:well[- ])?(supported|established)\b|\bunproven\b|\bno good evidence\b|"
+    r"\bonly (fair|moderate|modest|some)\b(?:\s+\w+){0,2}\s+(evidence|data|support|proof)\b", re.I)
 _EVIDENCE_NONE = re.compile(r"\bno (studies|trials|research|study|trial)\b.{0,30}\b(investigated|examined|studied|tested|"
                             r"evaluated|looked at|assessed|compared)\b|\bhas never been (studied|tested)\b", re.I)
 _EVIDENCE_STRONG = re.compile(r"\b(better|well|firmly) established\b|\b(strong|good|robust|solid|high[- ]quality|"
@@ -172,7 +173,9 @@ _REG = re.compile(r"\b(FDA|Food and Drug Administration|EMA|European Medicines A
 _RECOMMEND = re.compile(r"\b(recommend\w*|advises? against|first[- ]line|second[- ]line|guidelines?)\b", re.I)
 _REG_NEG = re.compile(r"\b(not|never|n['’]t|no longer|neither)\s+(?:\w+[\s-]+){0,3}?(approv\w*|authori[sz]\w*|"
                       r"licen[sc]ed|indicated|recommended)|\b(off[- ]label|unapproved|without (FDA )?approval)\b|"
-                      r"\badvises? against\b|\bnot\s+(?:been\s+)?(?:FDA|EMA)[- ]approved\b", re.I)
+                      r"\badvises? against\b|\bnot\s+(?:been\s+)?(?:FDA|EMA)[- ]approved\b|"
+                      r"\bneither\b[^.;]{0,80}?\bnor\b[^.;]{0,60}?\b(approv|authori[sz]|licen[sc]|indicated|recommended)",
+                      re.I)  # "neither A nor B is FDA-approved for ..."
 
 
 _DEFINITION = re.compile(r"\bmeaning (that )?[^,]*,|[“\"]?off-label,?[”\"]?,? meaning\b[^,]*,?", re.I)
@@ -197,7 +200,7 @@ def regulatory_claim(text: str) -> tuple[str, bool]:
 
 SAFETY = re.compile(
     r"\b(safe|safer|safest|safety|unsafe|side[- ]effects?|adverse (events?|effects?|reactions?)|unwanted effects|"
-    r"risks?|addict\w*|habit[- ]forming|dependen\w*|abus\w*|misuse|withdrawal|tolerance|drows\w*|dizz\w*|"
+    r"risks?(?! of bias)|addict\w*|habit[- ]forming|dependen\w*|abus\w*|misuse|withdrawal|tolerance|drows\w*|dizz\w*|"
     r"sedat\w*|somnolen\w*|sleepiness|dry mouth|constipation|nausea|vomiting|headaches?|stomach ?aches?|"
     r"weight gain|appetite|insomnia|sleep(ing)? problems|hallucinations?|tics?|confusion|coma|death|overdose|"
     r"bleed\w*|ulcers?|liver (damage|injury|toxicity)|toxicity|contraindicat\w*|interactions?|dangerous|"
