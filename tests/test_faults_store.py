@@ -489,3 +489,9 @@ def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path
     assert len(got) == len(set(got)) == n + n // 2  # nothing lost, nothing twice
     assert {h.id for h in s.search("Diazepam", limit=10_000)} == set(got)  # every record indexed once
     s.close()
+
+
+def test_a_directory_as_the_store_is_one_clear_line(tmp_path):
+    r = run_cli("search", "diazepam", "--db", str(tmp_path))
+    assert r.returncode == 1
+    assert_one_clean_line(r.stderr, "it is a directory")
