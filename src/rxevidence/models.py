@@ -45,6 +45,27 @@ DESIGNS: tuple[str, ...] = (
     "other",
 )
 
+# What a record is, as evidence about a drug (see appraise.kind). Only "efficacy" (and secondary analyses and
+# extensions of efficacy trials) answer "does it work".
+StudyKind = Literal[
+    "efficacy", "safety", "pharmacokinetics", "mechanism", "methods", "diagnosis", "economics",
+    "narrative review", "guideline", "protocol", "secondary analysis", "extension", "other", "unclear",
+]
+STUDY_KINDS: tuple[str, ...] = (
+    "efficacy", "safety", "pharmacokinetics", "mechanism", "methods", "diagnosis", "economics",
+    "narrative review", "guideline", "protocol", "secondary analysis", "extension", "other", "unclear",
+)
+# Who was studied.
+PopulationKind = Literal["patients", "healthy volunteers", "animals", "in vitro", "unclear"]
+# The part a drug plays in a study: what is tested, what it is tested against, what every arm gets anyway,
+# what may be taken when the treatment fails.
+DrugRoleName = Literal["studied", "comparator", "background", "rescue"]
+# What the studied drug is compared with: placebo (or sham, vehicle), no treatment (usual care, waiting list,
+# open control), another active drug, another dose or formulation of the same drug, the same background therapy
+# without the drug (add-on), nothing (single-arm, before-after).
+ComparatorType = Literal["placebo", "no treatment", "active", "dose", "add-on", "uncontrolled", "unclear"]
+COMPARATOR_TYPES: tuple[str, ...] = ("placebo", "no treatment", "active", "dose", "add-on", "uncontrolled", "unclear")
+
 PainDimension = Literal[
     "intensity", "unpleasantness", "threshold", "tolerance", "relief", "function", "sleep", "other"
 ]
@@ -178,6 +199,7 @@ def record_url(record_id: str) -> str | None:
 
 
 class Population(_Model):
+    kind: PopulationKind = "unclear"
     humans: bool | None = None
     species: str | None = None  # "rat", "mouse" when animals
     healthy_volunteers: bool | None = None
@@ -191,6 +213,24 @@ class Arm(_Model):
     role: Literal["intervention", "comparator", "placebo", "combination", "other"] = "intervention"
     drugs: list[str] = Field(default_factory=list)  # canonical ingredient names
     dose: str | None = None  # as stated in the record; never a recommendation
+
+
+class FieldSource(_Model):
+    """Where an appraised field came from: the sentence it was read in and how sure the reading is.
+
+    ``value`` is the reading itself, kept even when the confidence is below the threshold and the field
+    says "unclear" (so a reader can see what was almost concluded, and why it was not)."""
+
+    value: str | int | None = None
+    sentence: str | None = None  # a sentence of the record (automatic) or None
+    confidence: float = 0.0  # 0..1
+
+
+class DrugRole(_Model):
+    drug: str  # canonical ingredient name
+    role: DrugRoleName
+    sentence: str | None = None
+    confidence: float = 0.0
 
 
 class OutcomeResult(_Model):
@@ -213,16 +253,25 @@ class Appraisal(_Model):
     design_detail: str | None = None  # "parallel", "crossover", "network meta-analysis", ...
     design_source: Literal["publication-type", "mesh", "text", "registry", "curated"] | None = None
     design_confidence: float | None = None
+    kind: StudyKind = "unclear"  # what the record is as evidence (efficacy, safety, pharmacokinetics, ...)
     population: Population = Field(default_factory=Population)
     n: int | None = None  # randomised / analysed participants (for reviews: total participants)
     n_studies: int | None = None  # for reviews
     arms: list[Arm] = Field(default_factory=list)
     drugs: list[str] = Field(default_factory=list)  # ingredients studied (canonical names)
     comparator: str | None = None  # "placebo", "ibuprofen", "usual care"
+    comparator_type: ComparatorType = "unclear"
+    roles: list[DrugRole] = Field(default_factory=list)  # every drug named in the arms, with its role
+    primary_outcome: str | None = None  # as the record names it
     outcomes: list[OutcomeResult] = Field(default_factory=list)
     direction: Direction = "unclear"  # overall, on the primary outcome
     flags: list[str] = Field(default_factory=list)  # retracted, small, open-label, industry-funded, ...
     finding: str | None = None  # one line; curated: own words; automatic: a conclusion sentence
+    trial_ids: list[str] = Field(default_factory=list)  # the trial this record reports: "nct:NCT...", "MERIT-HF"
+    parent: str | None = None  # secondary analyses / extensions: the parent trial ("MERIT-HF", "nct:NCT...")
+    # per field ("kind", "population", "comparator_type", "direction", "n", "primary_outcome", "design"):
+    # the sentence it was read in and the confidence; below the threshold the field itself is "unclear"
+    sources: dict[str, FieldSource] = Field(default_factory=dict)
     # curated provenance
     verified_url: str | None = None
     verified_date: str | None = None
