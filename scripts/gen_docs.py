@@ -1,6 +1,7 @@
-"""Regenerate generated docs: the Brief JSON schema and the starter-pack coverage table.
+"""Regenerate generated docs: the Brief JSON schema, the web API's OpenAPI spec and the starter-pack
+coverage table (the brief schema and the spec come from the same models the code uses).
 
-    python scripts/gen_docs.py          # write docs/brief.schema.json and docs/pack-coverage.md
+    python scripts/gen_docs.py          # write docs/brief.schema.json, docs/openapi.json, docs/pack-coverage.md
     python scripts/gen_docs.py --check  # exit 1 when they are out of date (run by the tests)
 """
 
@@ -23,6 +24,12 @@ def brief_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
+def openapi_spec() -> str:
+    from rxevidence.web import create_app
+
+    return json.dumps(create_app(":memory:").openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def coverage_doc() -> str:
     info = pack_info()
     return (
@@ -35,7 +42,8 @@ def coverage_doc() -> str:
 
 
 def main(argv: list[str]) -> int:
-    outputs = {DOCS / "brief.schema.json": brief_schema(), DOCS / "pack-coverage.md": coverage_doc()}
+    outputs = {DOCS / "brief.schema.json": brief_schema(), DOCS / "openapi.json": openapi_spec(),
+               DOCS / "pack-coverage.md": coverage_doc()}
     if "--check" in argv:
         stale = [str(p) for p, text in outputs.items() if not p.exists() or p.read_text() != text]
         if stale:

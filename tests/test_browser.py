@@ -8,91 +8,33 @@ aborted). Screenshots are kept in test-artifacts/ (gitignored).
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browser_support import guarded_page, launched, running_server, shot, skip_without_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-CHROME_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 QUESTION = "How effective is diazepam for pain?"
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip("needs Chromium at /usr/bin/chromium (.ci/run installs it: apt-get install -y chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install 'rxevidence[test]')")
+sync_api = skip_without_browser()
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    import uvicorn
-
-    from rxevidence.web import create_app
-
-    db = tmp_path_factory.mktemp("web") / "browser.db"
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(str(db)), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("web")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS, headless=True)
+    with launched(sync_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, server):
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
-    offsite: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(server):
-            route.continue_()
-        elif url.startswith("https://pubmed.ncbi.nlm.nih.gov/"):
-            route.fulfill(status=200, content_type="text/html",
-                          body="<!doctype html><title>stub</title><h1>PubMed stub</h1>")
-        else:
-            offsite.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    p = context.new_page()
-    problems: list[str] = []
-    p.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(str(e)))
-    p.problems = problems
-    p.offsite = offsite
+    p = guarded_page(browser, server)
     yield p
-    context.close()
-
-
-def shot(p, name: str) -> None:
-    p.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    p.context.close()
 
 
 def test_home_ask_brief_and_follow_citation(page, server):
@@ -115,11 +57,12 @@ def test_home_ask_brief_and_follow_citation(page, server):
     # the regulatory panel names its sources, linked to DailyMed / NICE
     reg_links = page.locator("#regulatory a").evaluate_all("els => els.map(e => e.href)")
     assert any(h.startswith("https://dailymed.nlm.nih.gov/") for h in reg_links)
-    # the chart: one mark per study in the (unfiltered) table, each with a tooltip
+    # the chart: one mark per study in the (unfiltered) table, each a link with the details
     rows = page.locator("table.studies tbody tr").count()
     assert rows >= 1
-    assert page.locator("figure.chart svg[role=img] path.mark").count() == rows
-    assert page.locator("figure.chart svg[role=img] path.mark title").first.text_content()
+    assert page.locator("figure.chart svg.chart-wide a.mark-link").count() == rows
+    assert page.locator("figure.chart svg.chart-wide path.mark title").first.text_content()
+    assert page.locator("figure.chart svg.chart-narrow").is_hidden()
     # permalink: canonical link tag and the copy-link anchor point to this question
     canonical = page.locator("link[rel=canonical]").get_attribute("href")
     assert canonical.startswith(server + "/ask?q=") and "diazepam" in canonical
@@ -151,7 +94,7 @@ def test_filters_work_without_javascript(browser, server):
         rows = p.locator("table.studies tbody tr")
         assert rows.count() == designs.count(wanted) <= total
         assert set(rows.locator("td:nth-child(3)").all_inner_texts()) == {wanted}
-        assert p.locator("figure.chart svg[role=img] path.mark").count() == rows.count()
+        assert p.locator("figure.chart svg.chart-wide a.mark-link").count() == rows.count()
         assert f"Showing {rows.count()} of {total}" in p.locator("p.count").inner_text()
         shot(p, "brief-filtered")
     finally:
@@ -175,7 +118,7 @@ def test_audit_highlights_claims(page):
                "The FDA approved diazepam for muscle spasm. Studies show diazepam did not help sciatica.")
     page.get_by_label("Article text").fill(article)
     page.get_by_role("button", name="Check the claims").click()
-    page.wait_for_url(re.compile(r"/audit$"))
+    page.wait_for_url(re.compile(r"/audit/[0-9a-f]{32}$"))  # redirected to the shareable result
     marks = page.locator(".article-text a.claim mark")
     assert marks.count() >= 2
     cards = page.locator("ol.claims li.claim-card")
@@ -185,3 +128,8 @@ def test_audit_highlights_claims(page):
     assert page.get_by_role("heading", name="Reporting checks").is_visible()
     shot(page, "audit")
     assert not page.problems, page.problems
+    # the link re-opens the same result
+    shared = page.url
+    page.goto("/")
+    page.goto(shared)
+    assert page.locator("ol.claims li.claim-card").count() == cards.count()

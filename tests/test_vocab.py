@@ -189,7 +189,8 @@ def test_other_mesh_diseases_get_mesh_ids(v):
     m = v.resolve_condition("rheumatoid arthritis")
     assert m is not None and m.id == "mesh:D001172"
     assert v.resolve_condition("hypertension").id.startswith("mesh:")
-    assert v.alternatives("arthritis")[:2] == ["osteoarthritis-pain", "mesh:D001172"]
+    alts = v.alternatives("arthritis")
+    assert alts[0] == "osteoarthritis-pain" and {"mesh:D001168", "mesh:D001172"} <= set(alts)
 
 
 def test_find_conditions_gives_offsets(v):

@@ -22,11 +22,15 @@ def db(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("web") / "web.db")
 
 
-@pytest.fixture(scope="module")
-def client(db):
-    from rxevidence.web import create_app
+BASE = "https://rx.example"
 
-    app = create_app(db)
+
+@pytest.fixture(scope="module")
+def client(db, tmp_path_factory):
+    from rxevidence.web import WebSettings, create_app
+
+    settings = WebSettings(base_url=BASE, audit_dir=tmp_path_factory.mktemp("audits"))
+    app = create_app(db, settings=settings, audit_processes=False)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
@@ -91,15 +95,19 @@ def test_brief_page_sections_chart_and_citations(client, brief_json):
     assert order == sorted(order)
     assert f'<p class="verdict">{brief_json["verdict"]}</p>' in html
     assert brief_json["disclaimer"] in html
-    # permalink
+    # permalink: from the configured base URL, never from the Host header
     canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
-    assert canonical == "http://testserver/ask?q=How+effective+is+diazepam+for+pain%3F"
+    assert canonical == BASE + "/ask?q=How+effective+is+diazepam+for+pain%3F"
     assert f'class="copy-link" href="{canonical}"' in html
-    # the chart: one mark per study, each with a tooltip, plus a text alternative
-    svg = re.search(r'<svg viewBox[^>]*role="img".*?</svg>', html, re.S).group(0)
-    assert len(re.findall(r'<path class="mark ', svg)) == len(brief_json["studies"])
-    assert len(re.findall(r"<title>", svg)) == len(brief_json["studies"]) and "<title id=\"chart-title\">" in svg
-    assert "<desc" in svg
+    spoofed = client.get("/ask", params={"q": QUESTION}, headers={"host": "evil.example"}).text
+    assert "evil.example" not in spoofed and canonical in spoofed
+    # the chart, in both layouts: one mark per study, each a link to its table row with the details
+    for layout in ("wide", "narrow"):
+        svg = re.search(rf'<svg class="chart-{layout}".*?</svg>', html, re.S).group(0)
+        links = re.findall(r'<a class="mark-link" href="#(study-[^"]+)" aria-label="([^"]+)"', svg)
+        assert len(links) == len(brief_json["studies"])
+        assert {a for a, _ in links} == {"study-" + s["id"].replace(":", "-") for s in brief_json["studies"]}
+        assert len(re.findall(r"<title>", svg)) == len(brief_json["studies"])
     # every study id appears in the table, linked to its public page
     for s in brief_json["studies"]:
         assert f'id="study-{s["id"].replace(":", "-")}"' in html
@@ -229,7 +237,7 @@ def test_error_shape_on_every_api_error_path(client, monkeypatch):
     big = "x" * 200_001
     cases = [
         ("GET", "/api/ask", None, 422),  # missing q
-        ("GET", "/api/ask?q=%20", None, 400),  # empty question
+        ("GET", "/api/ask?q=%20", None, 422),  # blank question (the schema says: non-blank)
         ("GET", "/api/ask?q=" + "a" * 501, None, 422),  # too long
         ("GET", "/api/ask?q=How+effective+is+xyzzyq+for+pain", None, 400),  # no drug
         ("GET", "/api/parse", None, 422),
@@ -244,11 +252,32 @@ def test_error_shape_on_every_api_error_path(client, monkeypatch):
         ("POST", "/api/audit", {"json": {"text": 1}}, 422),
         ("POST", "/api/audit", {"json": {"text": "Diazepam helps.", "format": "pdf"}}, 422),
         ("POST", "/api/audit", {"json": {"text": "   "}}, 400),
+        ("POST", "/api/audit", {"content": b"Diazepam helps.", "headers": {"content-type": "application/pdf"}}, 415),
+        ("POST", "/api/audit", {"content": b"Diazepam helps.", "headers": {"content-type": "text/plain; charset=x-nope"}},
+         415),
+        ("POST", "/api/audit", {"content": b"\xff\xfe\xfa", "headers": {"content-type": "text/plain"}}, 400),
+        ("POST", "/api/audit", {"data": {"format": "md"}}, 422),  # a form without text
+        ("GET", "/api/audit/" + "0" * 32, None, 404),
+        ("GET", "/api/audit/not-a-hash", None, 422),
+        ("PUT", "/api/audit", None, 405),
     ]
     for method, url, kw, status in cases:
         r = client.request(method, url, **(kw or {}))
         assert_canonical_error(r, status)
         assert_security_headers(r)
+        if status == 405:
+            assert "GET" in r.headers["allow"] or "POST" in r.headers["allow"]
+    assert "must not be blank" in client.get("/api/ask?q=%20").json()["error"]
+
+    # 429: the audit pool is full
+    pool = client.app.state.services.pool
+    pool.inflight, saved = pool.capacity, pool.inflight
+    try:
+        r = client.post("/api/audit", json={"text": AUDIT_TEXT + " (busy)"})
+        assert_canonical_error(r, 429)
+        assert int(r.headers["retry-after"]) >= 1
+    finally:
+        pool.inflight = saved
 
     import importlib
 

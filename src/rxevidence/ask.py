@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from .errors import InputError
 from .models import Brief, Query
@@ -41,20 +42,27 @@ def ask(
     text: str | Query,
     *,
     store: Store,
-    online: bool = False,
+    online: bool | Literal["auto"] = False,
     offline: bool = False,
     install_pack: bool = True,
     live_client: Any = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Brief:
     """Answer a question from the store (and the starter pack, and live sources when ``online``).
+
+    ``online=True`` fetches from the live sources first, always; ``online="auto"`` (what ``rxevidence
+    ask`` does) fetches only when the store has no study for the pair (:mod:`rxevidence.autofetch`), with
+    ``notify(message)`` told once before and ``progress(source, done, total)`` as records arrive; nothing is
+    printed here. ``offline=True`` (or ``RXEVIDENCE_OFFLINE=1``) forbids the network.
 
     :raises InputError: the question is empty or names no drug.
     :raises ValidationFailed: the brief could not be validated (it is never shown then).
     """
     if install_pack:
-        from .pack import ensure_pack
+        from .pack import with_pack
 
-        ensure_pack(store)
+        store = with_pack(store)  # installs it when the store is writable, else layers it in memory
     query = text if isinstance(text, Query) else parse_question(text, store=store)
     if not query.drugs:
         hint = ""
@@ -69,23 +77,49 @@ def ask(
                      f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
         raise InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
     notes: list[str] = []
-    if online and not offline:
+    if online and not offline and not store.writable:  # nothing fetched could be kept: do not fetch
+        notes.append(f"The store {store.url} is read-only, so the live sources were not searched; this brief is "
+                     "answered from what it holds (use a writable --db to fetch records).")
+        online = False
+    if online is True and not offline:
         from .live import fetch_for_query
 
         result = fetch_for_query(store, query, client=live_client)
         for e in getattr(result, "errors", []) or []:
             notes.append(f"Live sources: {e}")
     vocab = load_vocab(store)
-    ev = retrieve(store, query, vocab=vocab)
-    ev.notes.extend(notes)
-    brief = synthesize(query, ev, vocab=vocab)
-    if not brief.studies and query.condition is not None:
-        brief, ev = _try_alternatives(store, query, brief, ev, vocab)
+    from .labelfacts import load_label_facts
+
+    facts = load_label_facts()
+    brief, ev = _answer(store, query, vocab, facts, notes)
+    if online == "auto" and not brief.studies:
+        from .autofetch import auto_allowed, fetch_when_missing
+
+        if auto_allowed(offline=offline):
+            if notify is not None:
+                notify("Nothing stored for this question: looking in the live sources (PubMed, openFDA, "
+                       "ClinicalTrials.gov)...")
+            got = fetch_when_missing(store, query, client=live_client, progress=progress)
+            if got.fetched:
+                brief, ev = _answer(store, query, vocab, facts, notes)
+            brief.notes.extend(got.notes)
     validate_brief(brief, store, ev.appraisals)
     return brief
 
 
-def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any) -> tuple[Brief, Any]:
+def _answer(store: Store, query: Query, vocab: Any, facts: Any, notes: list[str]) -> tuple[Brief, Any]:
+    """Retrieve and synthesise from the store (trying the other readings of the condition when nothing
+    matches)."""
+    ev = retrieve(store, query, vocab=vocab)
+    ev.notes.extend(notes)
+    brief = synthesize(query, ev, vocab=vocab, label_facts=facts)
+    if not brief.studies and query.condition is not None:
+        brief, ev = _try_alternatives(store, query, brief, ev, vocab, facts)
+    return brief, ev
+
+
+def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any,
+                      facts: Any = None) -> tuple[Brief, Any]:
     """When the condition as read finds no studies, try the other readings the parser offered."""
     from .models import ConditionMention
 
@@ -100,7 +134,7 @@ def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: 
                                 narrower=narrower)
         q2 = query.model_copy(update={"condition": cond})
         ev2 = retrieve(store, q2, vocab=vocab)
-        b2 = synthesize(q2, ev2, vocab=vocab)
+        b2 = synthesize(q2, ev2, vocab=vocab, label_facts=facts)
         if b2.studies:
             b2.notes.insert(0, f"No studies matched “{query.condition.name}”; this brief reads "
                                f"“{query.condition.text}” as {cond.name}, which the question may also mean.")

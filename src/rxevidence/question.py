@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .errors import InputError
-from .models import ConditionMention, DrugMention, Query, Suggestion
+from .models import DrugMention, Query, Suggestion
 from .vocab import ConditionHit, DrugHit, Vocabulary, load_vocabulary, tokens
 
 MAX_CHARS = 500
@@ -50,7 +50,7 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     v = vocab or load_vocabulary()
     low = text.lower().replace("’", "'")
 
-    conditions = v.find_conditions(text)
+    conditions = v.find_conditions(text, fuzzy=True)
     drugs = v.find_drugs(text)
     drugs, conditions = _resolve_overlaps(drugs, conditions)
 
@@ -58,7 +58,7 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     query.drugs = _expand(drugs, v)
     if conditions:
         best = _pick_condition(conditions)
-        query.condition = ConditionMention(**best.model_dump(exclude={"start", "end"}))
+        query.condition = v.condition_mention(best.id, best.text, best.score)
         alts = [c for c in v.alternatives(best.text) if c != best.id]
         alts += [c.id for c in conditions if c.id != best.id and c.id not in alts]
         for cid in alts:

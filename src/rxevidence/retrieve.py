@@ -3,56 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-_PMID = re.compile(r"^\d{1,9}$")
-_NCT = re.compile(r"^NCT\d{8}$", re.I)
-
-
-def normalise_id(text: str) -> str:
-    """Accept ``pmid:123``, ``PMID 123``, ``123``, ``NCT01234567``, ``spl:...``, ``fda:NDA013263``."""
-    t = text.strip()
-    low = t.lower()
-    if low.startswith("pmid") and not low.startswith("pmid:"):
-        t = "pmid:" + t[4:].strip(" :")
-    if _PMID.match(t):
-        return f"pmid:{t}"
-    if _NCT.match(t):
-        return f"nct:{t.upper()}"
-    prefix, sep, rest = t.partition(":")
-    if sep and prefix.lower() in ("pmid", "nct", "spl", "fda", "doi", "ext"):
-        prefix = prefix.lower()
-        if prefix == "nct":
-            rest = rest.upper()
-        return f"{prefix}:{rest.strip()}"
-    return t
-
-
-# ---------------------------------------------------------------------------- retrieval
-
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
-
-from .models import Appraisal, DrugMention, Query, Record  # noqa: E402
-from .store.base import Store  # noqa: E402
+from .ids import normalise_id  # noqa: F401 - re-exported: its home is rxevidence.ids
+from .models import Appraisal, DrugMention, Query, Record
+from .models.evidence import Evidence
+from .store.base import Store
 
 MAX_HITS = 200
-
-
-@dataclass
-class Evidence:
-    """What retrieval found for a query: records with their best appraisals, labels, trials."""
-
-    query: Query
-    drug_names: list[str]  # canonical ingredients in scope (class members expanded)
-    condition_ids: list[str]  # the query condition and everything narrower
-    records: dict[str, Record] = field(default_factory=dict)
-    appraisals: dict[str, Appraisal] = field(default_factory=dict)  # best (curated beats automatic)
-    scores: dict[str, float] = field(default_factory=dict)  # retrieval relevance
-    labels: list[Record] = field(default_factory=list)
-    approvals: list[Record] = field(default_factory=list)
-    trials: list[Record] = field(default_factory=list)
-    curated_ids: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
 
 
 def drug_scope(query: Query) -> list[str]:

@@ -14,9 +14,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .domain import (
+    CERTAINTY_BY_LEVEL,
+    JURISDICTIONS,
+    LABEL_JURISDICTION,
+    NOTE_JURISDICTION,
+    STATUS_SEVERITY,
+    design_name,
+    design_rank,
+    design_weight,
+    dimension_label,
+    is_effect_design,
+    is_randomised,
+    is_review,
+)
+from .ids import record_url
 from .models import (
     Appraisal,
     Brief,
+    Claims,
     CombinationRow,
     DrugPanel,
     Harm,
@@ -27,80 +43,10 @@ from .models import (
     RegulatoryRow,
     Sentence,
     StudySummary,
-    record_url,
 )
 from .retrieve import Evidence
 
-# Designs that count as evidence of effect, best first, with their weight in the verdict.
-DESIGN_RANK = {
-    "meta-analysis": 0,
-    "systematic review": 1,
-    "guideline": 2,
-    "rct": 3,
-    "non-randomised trial": 4,
-    "cohort": 5,
-    "case-control": 6,
-    "experimental pain model": 7,
-    "cross-sectional": 8,
-    "case series": 9,
-    "case report": 10,
-    "trial registration": 11,
-    "animal": 12,
-    "in vitro": 13,
-    "narrative review": 14,
-    "editorial": 15,
-    "other": 16,
-}
-EFFECT_DESIGNS = {
-    "meta-analysis",
-    "systematic review",
-    "rct",
-    "non-randomised trial",
-    "cohort",
-    "case-control",
-    "experimental pain model",
-}
-DESIGN_WEIGHT = {
-    "meta-analysis": 3.0,
-    "systematic review": 3.0,
-    "rct": 2.0,
-    "non-randomised trial": 1.0,
-    "cohort": 0.75,
-    "case-control": 0.5,
-    "experimental pain model": 0.5,
-}
-REVIEWS = {"meta-analysis", "systematic review"}
-DIMENSION_LABEL = {
-    "intensity": "pain intensity",
-    "unpleasantness": "pain unpleasantness (affective)",
-    "threshold": "pain threshold",
-    "tolerance": "pain tolerance",
-    "relief": "pain relief",
-    "function": "function / disability",
-    "sleep": "sleep",
-    "other": "other outcomes",
-    None: "main outcome",
-}
-CERTAINTY = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
-DESIGN_NAME = {
-    "rct": "randomised controlled trial",
-    "meta-analysis": "meta-analysis",
-    "systematic review": "systematic review",
-    "experimental pain model": "experimental pain study",
-}
 MAX_STUDIES_LISTED = 60
-
-
-def design_name(design: str, n: int = 1) -> str:
-    name = DESIGN_NAME.get(design, design)
-    if n != 1:
-        if name.endswith("y") and not name.endswith("ey"):
-            name = name[:-1] + "ies"
-        elif name.endswith("is"):
-            name = name[:-2] + "es"
-        else:
-            name += "s"
-    return name
 
 
 # ------------------------------------------------------------------ study selection
@@ -139,7 +85,7 @@ class StudyView:
 
     def sort_key(self) -> tuple:
         return (
-            DESIGN_RANK.get(self.design, 99),
+            design_rank(self.design),
             0 if self.curated else 1,
             -(self.n or 0),
             -(self.year or 0),
@@ -201,7 +147,7 @@ def select_studies(ev: Evidence, vocab: Any) -> tuple[list[StudyView], list[Stud
         rec = ev.records.get(rid)
         if rec is not None and rec.kind == "trial" and a.appraiser != "curated":
             continue  # registrations feed the publication-bias signal, not the effect estimate
-        if a.design not in EFFECT_DESIGNS and a.design not in ("animal", "guideline"):
+        if not is_effect_design(a.design) and a.design not in ("animal", "guideline"):
             continue
         if (a.appraiser == "curated" and ev.condition_ids and a.population.condition_ids
                 and not set(a.population.condition_ids) & set(ev.condition_ids)
@@ -306,13 +252,13 @@ def _and_list(items: list[str]) -> str:
 
 def is_combination(v: StudyView) -> bool:
     """A tested regimen of several drugs (a review that pools several drugs is not a combination)."""
-    return len(v.appraisal.drugs) > 1 and v.design not in REVIEWS
+    return len(v.appraisal.drugs) > 1 and not is_review(v.design)
 
 
 def is_direct(v: StudyView) -> bool:
     p = v.appraisal.population
     return (
-        v.design in EFFECT_DESIGNS
+        is_effect_design(v.design)
         and v.design != "experimental pain model"
         and p.humans is not False
         and not p.healthy_volunteers
@@ -334,8 +280,8 @@ class Grade:
 
 def _weight(v: StudyView) -> float:
     """How much one study counts in a verdict: its design, then its size (larger trials are more precise)."""
-    w = DESIGN_WEIGHT.get(v.design, 0.0)
-    if v.design in REVIEWS:
+    w = design_weight(v.design)
+    if is_review(v.design):
         if len(v.appraisal.drugs) > 2:
             w *= 0.5  # pooled over several drugs: indirect for any one of them
     elif v.n:
@@ -367,7 +313,7 @@ def grade(
     against += 0.5 * sum(_weight(v) for v in usable if v.appraisal.direction == "mixed")
     share = better / weight if weight else 0.0
 
-    has_random = any(v.design in ("rct", "meta-analysis", "systematic review") for v in usable)
+    has_random = any(is_randomised(v.design) for v in usable)
     level = 4 if has_random else 2
     if not has_random:
         reasons.append(("observational or non-randomised evidence only (starts at low certainty)", ids))
@@ -390,8 +336,8 @@ def grade(
         reasons.append(("indirectness: the question names a broad condition and the studies each cover one "
                         "narrower kind of it, so no single result answers it", ids))
     # imprecision
-    n_total = sum(v.n or 0 for v in usable if v.design not in REVIEWS)
-    n_review = max((v.n or 0 for v in usable if v.design in REVIEWS), default=0)
+    n_total = sum(v.n or 0 for v in usable if not is_review(v.design))
+    n_review = max((v.n or 0 for v in usable if is_review(v.design)), default=0)
     n_eff = max(n_total, n_review)
     if n_eff < 400:
         level -= 1
@@ -409,7 +355,7 @@ def grade(
         level = min(level, 3)  # one study cannot show that results replicate
         reasons.append(("a single study: consistency cannot be judged", ids))
     level = max(1, min(4, level))
-    certainty = CERTAINTY[level]
+    certainty = CERTAINTY_BY_LEVEL[level]
 
     if weight < 1.0:
         verdict = "insufficient evidence"
@@ -506,7 +452,7 @@ def build_matrix(views: list[StudyView]) -> list[MatrixRow]:
             note = "experimental pain in healthy volunteers (indirect)"
         elif animal:
             note = "animal studies (indirect)"
-        outcome = DIMENSION_LABEL.get(dim, dim or "main outcome")
+        outcome = dimension_label(dim)
         if dim in (None, "other"):
             onames = {o.name for v, _ in items for o in v.appraisal.outcomes if o.pain_dimension == dim}
             if len(onames) == 1:
@@ -517,7 +463,7 @@ def build_matrix(views: list[StudyView]) -> list[MatrixRow]:
                 condition_id=None if cid == "unspecified" else cid,
                 outcome=outcome,
                 designs=dict(sorted(designs.items())),
-                total_n=sum(v.n or 0 for v, _ in items if v.design not in REVIEWS),
+                total_n=sum(v.n or 0 for v, _ in items if not is_review(v.design)),
                 directions=dict(sorted(directions.items())),
                 certainty=g.certainty,
                 study_ids=sorted(v.id for v, _ in items),
@@ -540,8 +486,12 @@ def _fmt_directions(c: dict[str, int]) -> str:
 # ------------------------------------------------------------------ the brief
 
 
-def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
-    """Build the Brief for ``query`` from ``ev``. Pure: no store access, deterministic."""
+def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: Any = None) -> Brief:
+    """Build the Brief for ``query`` from ``ev``. Pure: no store access, deterministic.
+
+    ``label_facts`` is the label-facts index (:func:`rxevidence.labelfacts.load_label_facts`), loaded once by the
+    caller; it fills the drug panel and the US FDA row of drugs the starter pack does not cover.
+    """
     from .pack import load_pack
 
     pack = load_pack()
@@ -606,10 +556,17 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                 if mech:
                     panel.mechanism = _clip(mech, 300)
                 panel.sources = [lab.id]
+            else:
+                from .labelfacts.brief import drug_panel
+
+                indexed, said = drug_panel(m.name, label_facts)
+                if indexed is not None:
+                    panel = indexed
+                    sentences.extend(said)
             brief.drugs.append(panel)
 
     # ---- regulatory
-    brief.regulatory = _regulatory(query, ev, pack, vocab, sentences)
+    brief.regulatory = _regulatory(query, ev, pack, vocab, sentences, label_facts)
 
     # ---- studies
     included, excluded = select_studies(ev, vocab)
@@ -617,7 +574,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
     brief.excluded = [summarise_study(v) for v in excluded]
     for v in excluded:
         sentences.append(Sentence(text=f"{_study_label(v)} ({v.id}) is retracted and was left out of the synthesis.",
-                                  citations=[v.id], section="evidence", claims={"retracted": True}))
+                                  citations=[v.id], section="evidence", claims=Claims(retracted=True)))
 
     # ---- matrix
     brief.matrix = build_matrix(included)
@@ -627,13 +584,13 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                 + f"; {_fmt_directions(row.directions)}"
                 + (f" [{row.note}]" if row.note else "") + f". Certainty: {row.certainty}.")
         sentences.append(Sentence(text=text, citations=row.study_ids, section="evidence",
-                                  claims={"designs": row.designs, "n_total": row.total_n}))
+                                  claims=Claims(designs=row.designs, n_total=row.total_n)))
 
     # key studies, one sentence each (best evidence first)
     for v in included[:12]:
         a = v.appraisal
         desc = design_name(a.design)
-        if a.design in REVIEWS and a.n_studies:
+        if is_review(a.design) and a.n_studies:
             desc += f" of {a.n_studies} studies"
         bits = [desc]
         if a.n:
@@ -653,9 +610,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         text += f": {finding}" if finding else "."
         if not text.endswith((".", "”")):
             text += "."
-        claims: dict[str, Any] = {"direction": a.direction, "design": a.design}
-        if a.n is not None:
-            claims["n"] = a.n
+        claims = Claims(direction=a.direction, design=a.design, n=a.n)
         sentences.append(Sentence(text=text, citations=[v.id, *v.related_ids], section="evidence", claims=claims))
 
     # ---- combinations
@@ -675,7 +630,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                      + (f", {a.n} participants" if a.n else "") + f"): {a.direction}."
                      + (f" {a.finding}" if a.finding and a.appraiser == "curated" else ""),
                 citations=[v.id], section="combination",
-                claims={"direction": a.direction, "design": a.design, **({"n": a.n} if a.n is not None else {})}))
+                claims=Claims(direction=a.direction, design=a.design, n=a.n)))
         if query.relation == "combination" and not any(_tests_all(v, query) for v in combos):
             named = " + ".join(m.name for m in query.drugs)
             brief.notes.append(f"No study of {named} together was found; the verdict and the evidence below are for "
@@ -731,7 +686,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                          f"({g2.certainty} certainty; {_fmt_counts(Counter(v.design for v in others))}); two "
                          "separate verdicts do not show which drug works better.",
                     citations=_cite(v.id for v in others), section="bottom-line",
-                    claims={"designs": dict(Counter(v.design for v in others))}))
+                    claims=Claims(designs=dict(Counter(v.design for v in others)))))
     elif head_to_head and len(head_to_head) == len(direct):
         # only comparisons with other active drugs: "no difference" there means "as good as", not "no effect"
         only_head_to_head = True
@@ -790,7 +745,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                  f"“{g.verdict}” with {g.certainty} certainty, from {len(used)} "
                  f"{'study' if len(used) == 1 else 'studies'} ({_fmt_counts(Counter(v.design for v in used))}).",
             citations=_cite(v.id for v in used), section="bottom-line",
-            claims={"designs": dict(Counter(v.design for v in used))}))
+            claims=Claims(designs=dict(Counter(v.design for v in used)))))
         sentences.extend(separate)
         by_cond: dict[str, list[StudyView]] = defaultdict(list)
         for v in used:
@@ -802,7 +757,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
                     text=f"For {group[0].condition_name or cid} alone: “{sub.verdict}” ({sub.certainty} certainty; "
                          f"{_fmt_counts(Counter(v.design for v in group))}).",
                     citations=_cite(v.id for v in group), section="bottom-line",
-                    claims={"designs": dict(Counter(v.design for v in group))}))
+                    claims=Claims(designs=dict(Counter(v.design for v in group)))))
         for reason, ids in g.reasons:
             if ids:
                 sentences.append(Sentence(text=f"Rated down for {reason}.", citations=_cite(ids),
@@ -816,7 +771,7 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None) -> Brief:
         brief.notes.append(_nothing_found(query))
         sentences.append(Sentence(text=f"No evidence found in this store for {subject}"
                                        + (f" and {cname}" if cname else "") + ".",
-                                  citations=[], section="bottom-line", claims={"absence": True}))
+                                  citations=[], section="bottom-line", claims=Claims(absence=True)))
     if _DOSE_QUESTION.search(query.text):
         brief.notes.append("This question is about a dose: rxevidence never suggests or judges doses. The product "
                            "label states the approved doses; a pharmacist or doctor can say what is right for you.")
@@ -868,16 +823,28 @@ def _clip(text: str, n: int) -> str:
     return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence]) -> list[RegulatoryRow]:
+def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence],
+                label_facts: Any = None) -> list[RegulatoryRow]:
+    from .labelfacts.brief import fda_row
+
     rows: list[RegulatoryRow] = []
     cond = query.condition
     scope = set(ev.condition_ids)
     cname = cond.name if cond else "this condition"
     ancestors = set(_vocab_call(vocab, "broader", cond.id, default=[]) or []) if cond else set()
-    for jurisdiction in ("US FDA", "UK NICE/NHS", "EU EMA"):
+    for jurisdiction in JURISDICTIONS:
         for name in ev.drug_names[:6]:
             d = pack.drug(name)
+            indexed = fda_row(query, name, label_facts, vocab, labels=ev.labels) if jurisdiction == LABEL_JURISDICTION else None
             if d is None:
+                if indexed is not None and indexed[0].source:
+                    row = indexed[0]
+                    if len(ev.drug_names) > 1:
+                        row.note = f"[{name}] {row.note}"
+                    rows.append(row)
+                    sentences.append(Sentence(text=f"{jurisdiction}: {name} for {cname} — {row.status}. "
+                                                   f"{_strip(row.note or '')}.", citations=[row.source],
+                                              section="regulatory", claims={"status": row.status}))
                 continue
             exact = [p for p in d.positions if p.jurisdiction == jurisdiction and cond and p.condition == cond.id]
             narrower = [p for p in d.positions if p.jurisdiction == jurisdiction and cond
@@ -893,14 +860,17 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                 row = RegulatoryRow(jurisdiction=jurisdiction, status=main.status, source=main.verified_url,
                                     date=main.date, note=main.statement, condition=main.condition,
                                     source_name=main.source_name, details=details)
-            elif jurisdiction == "US FDA" and d.fda is not None and d.fda.approved and cond is not None and (
+            elif jurisdiction == LABEL_JURISDICTION and d.fda is not None and d.fda.approved and cond is not None and (
                     listed := _label_lists(d.fda.indications, cond.id, vocab)):
                 # no curated position, but the label's own indication names this condition
                 row = RegulatoryRow(jurisdiction=jurisdiction, status="on-label", source=d.fda.verified_url,
                                     date=d.fda.label_date, note=f"The US label lists: {listed}", condition=cond.id,
                                     source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
                                     details=details)
-            elif jurisdiction == "US FDA" and d.fda is not None:
+            elif (jurisdiction == LABEL_JURISDICTION and indexed is not None and indexed[0].source
+                  and (indexed[0].status == "on-label" or d.fda is None)):
+                row = indexed[0].model_copy(update={"details": details})  # the index's labels name this use
+            elif jurisdiction == LABEL_JURISDICTION and d.fda is not None:
                 status = "off-label" if d.fda.approved else "no position found"
                 note = (f"The US label does not list {cname} as an indication." if d.fda.approved
                         else "Not approved in the United States.")
@@ -910,14 +880,12 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                                     date=d.fda.label_date, note=note, condition=cond.id if cond else None,
                                     source_name=f"FDA label{' (' + d.fda.product + ')' if d.fda.product else ''}",
                                     details=details)
-            elif jurisdiction == "EU EMA" and d.eu_note and d.eu_source:
+            elif jurisdiction == NOTE_JURISDICTION and d.eu_note and d.eu_source:
                 row = RegulatoryRow(jurisdiction=jurisdiction, status="no position found", source=d.eu_source,
                                     note=d.eu_note, details=details)
             elif details:
-                worst = sorted(details, key=lambda x: ["not recommended", "off-label", "recommended",
-                                                        "on-label", "no position found"].index(x.status)
-                               if x.status in ("not recommended", "off-label", "recommended", "on-label",
-                                               "no position found") else 9)[0]
+                worst = sorted(details, key=lambda x: STATUS_SEVERITY.index(x.status)
+                               if x.status in STATUS_SEVERITY else 9)[0]
                 row = RegulatoryRow(jurisdiction=jurisdiction, status="no position found", source=worst.source,
                                     date=worst.date,
                                     note=f"No position on {cname} as a whole; positions on narrower conditions below.",
@@ -933,7 +901,7 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                 text += f" ({row.source_name})" if row.source_name else ""
                 text += f". {_strip(row.note)}." if row.note else "."
                 sentences.append(Sentence(text=text, citations=[row.source], section="regulatory",
-                                          claims={"status": row.status}))
+                                          claims=Claims(status=row.status)))
                 for det in details:
                     if det.source and det.source != row.source or det.statement:
                         sentences.append(Sentence(
@@ -941,17 +909,17 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                                  + (f" — {_strip(det.statement)}" if det.statement else "") + ".",
                             citations=[det.source] if det.source else [row.source], section="regulatory"))
     if not rows:
-        for j in ("US FDA", "UK NICE/NHS", "EU EMA"):
+        for j in JURISDICTIONS:
             rows.append(RegulatoryRow(jurisdiction=j, status="no position found",
                                       note="No regulatory facts for this drug in the starter pack or the store."))
     # labels in the store: on-label when the indications section names the condition
-    if cond and ev.labels and not any(r.jurisdiction == "US FDA" and r.source for r in rows):
+    if cond and ev.labels and not any(r.jurisdiction == LABEL_JURISDICTION and r.source for r in rows):
         terms = [cond.name.lower(), *[s.lower() for s in cond.synonyms]]
         for lab in ev.labels[:1]:
             ind = (lab.section("34067-9", "indications and usage", "indications & usage") or "").lower()
             on = any(t in ind for t in terms if len(t) > 3)
-            rows = [r for r in rows if r.jurisdiction != "US FDA"]
-            rows.insert(0, RegulatoryRow(jurisdiction="US FDA", status="on-label" if on else "off-label",
+            rows = [r for r in rows if r.jurisdiction != LABEL_JURISDICTION]
+            rows.insert(0, RegulatoryRow(jurisdiction=LABEL_JURISDICTION, status="on-label" if on else "off-label",
                                          source=lab.id, date=lab.date, source_name=lab.title,
                                          note=("The label's indications mention " if on else
                                                "The label's indications do not mention ") + cond.name + "."))

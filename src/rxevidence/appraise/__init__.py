@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from ..domain import is_comparative, is_review
 from ..models import Appraisal, Arm, DrugRole, FieldSource, Population, Record
 from .design import DesignResult, classify_design, rct_score
 from .effect import DirectionResult, read_direction
@@ -46,9 +47,6 @@ def appraiser_version() -> str:
 
 
 _NOT_APPRAISED = ("label", "approval")
-_REVIEW_DESIGNS = ("meta-analysis", "systematic review")
-# designs that compare nothing themselves: no N, no overall direction (the finding is still kept)
-_NON_COMPARATIVE = ("narrative review", "editorial", "guideline", "case report", "in vitro")
 
 
 def _trial_n(record: Record) -> int | None:
@@ -205,7 +203,7 @@ def appraise_record(record: Record) -> Appraisal | None:
     )
     v = view(record, parts)
     a.population = appraise_population(record, text, d.design) if text.strip() else Population()
-    size = extract_n([s.text for s in v.sentences], review=d.design in _REVIEW_DESIGNS)
+    size = extract_n([s.text for s in v.sentences], review=is_review(d.design))
     a.n, a.n_studies = size.n, size.n_studies
     if record.kind == "trial":
         a.n = _trial_n(record) or a.n
@@ -229,7 +227,7 @@ def appraise_record(record: Record) -> Appraisal | None:
     a.drugs = [r.drug for r in roles.roles if r.drug in tested] or list(roles.studied)
     a.comparator_type = roles.comparator_type  # type: ignore[assignment]
     _read_kind_and_direction(record, a, v, roles, size.evidence)
-    if d.design in _NON_COMPARATIVE:
+    if not is_comparative(d.design):  # compares nothing itself: no N, no overall direction (finding kept)
         a.direction = "unclear"
         a.n = None if d.design != "case report" else a.n
     if record.kind == "trial" and not record.extra.get("has_results"):

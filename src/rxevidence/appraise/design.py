@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain import is_secondary
 from ..models import Record
 from .text import Gated
 
@@ -254,9 +255,7 @@ def design_from_metadata(record: Record, text: str) -> DesignResult | None:
             if mesh_name in mesh:
                 design, source = d, "mesh"
                 break
-    if "animals" in mesh and "humans" not in mesh and design not in (
-        "meta-analysis", "systematic review", "narrative review", "editorial", "guideline"
-    ):
+    if "animals" in mesh and "humans" not in mesh and not is_secondary(design):
         design, source = "animal", "mesh"
     if design is None:
         return None

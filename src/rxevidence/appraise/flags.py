@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..domain import is_review
 from ..models import Appraisal, Record
 
 SMALL_N = 50
@@ -54,7 +55,7 @@ def appraise_flags(record: Record, appraisal: Appraisal, text: str) -> list[str]
     flags: list[str] = []
     if record.retracted:
         flags.append("retracted")
-    if appraisal.n is not None and appraisal.n < SMALL_N and appraisal.design not in ("meta-analysis", "systematic review"):
+    if appraisal.n is not None and appraisal.n < SMALL_N and not is_review(appraisal.design):
         flags.append("small")
     masking = str(record.extra.get("masking", "") or "").lower()
     if OPEN_LABEL_RE.search(text) or "open label" in masking or masking == "none":

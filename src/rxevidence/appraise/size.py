@@ -229,6 +229,9 @@ def canonical_drug(name: str) -> str | None:
         except (AttributeError, TypeError, ValueError):
             m = None
         if m is not None and not getattr(m, "is_class", False) and getattr(m, "name", None):
+            is_drug = getattr(voc, "is_drug", None)
+            if is_drug is not None and not is_drug(str(m.name)):
+                return None  # an enzyme, analyte or endogenous substance
             return str(m.name).lower()
     if voc is not None:
         return None  # the project vocabulary does not know it as a drug (a protein, a class...)
@@ -241,12 +244,18 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 def find_drugs(text: str) -> list[DrugHit]:
     """Drug mentions (canonical lower-case names with character offsets), in text order.
 
-    Mentions come from the packaged ``drug-named-entity-recognition`` dictionary (fast on long
-    texts); names are made canonical through ``rxevidence.vocab`` (cached), so they match the
-    names used by queries and the pack. Without either, a tiny built-in list is used.
+    Mentions come from the project vocabulary's ingredient scan (``Vocabulary.find_ingredients``): medicines
+    only (no enzymes, analytes or endogenous substances, no classes; "serum estradiol" is a measurement, not a
+    treatment), names as queries and the pack use them. Without it, the packaged
+    ``drug-named-entity-recognition`` dictionary, else a tiny built-in list.
     """
-    dner = _dner()
+    voc = _vocabulary()
     hits: list[DrugHit] = []
+    if voc is not None and hasattr(voc, "find_ingredients"):
+        hits = [DrugHit(name, a, b) for name, a, b in voc.find_ingredients(text)]
+        hits.sort(key=lambda h: h.start)
+        return hits
+    dner = _dner()
     if dner is not None:
         toks = list(_TOKEN_RE.finditer(text))
         try:
@@ -263,18 +272,9 @@ def find_drugs(text: str) -> list[DrugHit]:
                 hits.append(DrugHit(name, toks[a].start(), toks[min(b, len(toks)) - 1].end()))
         hits.extend(_vocabulary_hits(toks, covered))
     else:
-        voc = _vocabulary()
-        if voc is not None and hasattr(voc, "find_drugs"):
-            try:
-                for m in voc.find_drugs(text, fuzzy=False):
-                    if not m.is_class and m.name:
-                        hits.append(DrugHit(str(m.name).lower(), int(m.start), int(m.end)))
-            except (AttributeError, TypeError, ValueError):
-                hits = []
-        if not hits:
-            for m in _FALLBACK_RE.finditer(text):
-                name = m.group(1).lower()
-                hits.append(DrugHit("acetaminophen" if name == "paracetamol" else name, m.start(), m.end()))
+        for m in _FALLBACK_RE.finditer(text):
+            name = m.group(1).lower()
+            hits.append(DrugHit("acetaminophen" if name == "paracetamol" else name, m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
 

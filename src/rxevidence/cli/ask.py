@@ -6,17 +6,19 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError
+from ..errors import UsageError
 from .common import (
     DbOption,
     FormatOption,
     JsonOption,
     OutOption,
     check_format,
+    err_console,
     get_store,
     handle_errors,
     write_output,
 )
+from .fetch import _progress
 
 
 def register(app: typer.Typer) -> None:
@@ -27,12 +29,17 @@ def register(app: typer.Typer) -> None:
         json_: JsonOption = False,
         fmt: FormatOption = "terminal",
         out: OutOption = None,
-        online: Annotated[bool, typer.Option("--online", help="Fetch fresh records from PubMed, openFDA, "
-                                             "ClinicalTrials.gov first.")] = False,
-        offline: Annotated[bool, typer.Option("--offline", help="Never use the network.")] = False,
+        online: Annotated[bool, typer.Option("--online", help="Always fetch fresh records from PubMed, openFDA, "
+                                             "ClinicalTrials.gov first (by default they are fetched only when "
+                                             "the store has nothing for the question).")] = False,
+        offline: Annotated[bool, typer.Option("--offline", help="Never use the network (also "
+                                              "RXEVIDENCE_OFFLINE=1).")] = False,
         full: Annotated[bool, typer.Option("--full", help="Terminal: print every cited sentence.")] = False,
     ) -> None:
         """Answer 'How effective is <drug> for <condition>?' with a graded, cited brief.
+
+        When the store has nothing for the question and the network is there, the records are fetched
+        from the live sources first (a progress line on stderr), stored and appraised; --offline forbids it.
 
         Example: rxevidence ask "How effective is diazepam for pain?"
         """
@@ -45,9 +52,11 @@ def register(app: typer.Typer) -> None:
         with handle_errors(fmt == "json"):
             fmt = check_format(fmt)
             if not question.strip():
-                raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
-            store = get_store(db)
-            brief = ask_fn(question, store=store, online=online, offline=offline)
+                raise UsageError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
+            store = get_store(db, answer=not online)
+            with _progress(err_console.is_terminal) as progress:
+                brief = ask_fn(question, store=store, online=True if online else "auto", offline=offline,
+                               progress=progress, notify=lambda m: err_console.print(m, highlight=False))
             write_output(brief, fmt=fmt, out=out,
                          renderers={"json": brief_json, "md": render_markdown, "html": render_html},
                          terminal=lambda c, b: render_terminal(c, b, all_sentences=full))

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from ..domain import is_review
 from ..errors import ValidationFailed
 from ..models import Appraisal, Arm, OutcomeResult, Population, Provenance, Record
 from ..store.base import Store, UpsertCounts
@@ -156,7 +157,7 @@ def validate_pack(pack: Pack | None = None) -> list[str]:
         for dname in s.drugs:
             if dname not in pack.drugs and not _known_drug(dname):
                 problems.append(f"{s.id}: unknown drug {dname!r}")
-        if s.design in ("meta-analysis", "systematic review") and s.n_studies is None and s.n is None:
+        if is_review(s.design) and s.n_studies is None and s.n is None:
             problems.append(f"{s.id}: a review without n or n_studies")
         if s.healthy_volunteers and s.condition != "experimental-pain":
             problems.append(f"{s.id}: healthy volunteers but condition is {s.condition!r} (use experimental-pain)")
@@ -215,7 +216,7 @@ def study_appraisal(s: Study) -> Appraisal:
             Arm(name=s.comparator, role="placebo" if "placebo" in s.comparator.lower() else "comparator")
         )
     flags = list(s.flags)
-    if s.n is not None and s.n < 50 and s.design not in ("meta-analysis", "systematic review") and "small" not in flags:
+    if s.n is not None and s.n < 50 and not is_review(s.design) and "small" not in flags:
         flags.append("small")
     return Appraisal(
         record_id=s.id,
@@ -275,11 +276,32 @@ def install_pack(store: Store, *, force: bool = False) -> UpsertCounts:
 
 
 def ensure_pack(store: Store) -> bool:
-    """Install the pack when this store has not got the current version; True when it installed."""
-    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest:
+    """Install the pack when this store has not got the current version; True when it installed.
+    A read-only store is left alone (False): answer from :func:`with_pack` instead."""
+    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest or not store.writable:
         return False
     install_pack(store)
     return True
+
+
+def with_pack(store: Store) -> Store:
+    """The store to answer from, holding the current starter pack.
+
+    A writable store gets the pack installed (once per pack version) and is returned itself. A
+    read-only one (file, directory, mount or role) is never written: the pack is read from the
+    package into an in-memory store layered over it (:class:`~rxevidence.store.overlay.LayeredStore`).
+    """
+    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest:
+        return store
+    if store.writable:
+        install_pack(store)
+        return store
+    from ..store.overlay import LayeredStore
+    from ..store.sqlite import SQLiteStore
+
+    top = SQLiteStore(":memory:")
+    install_pack(top)
+    return LayeredStore(store, top)
 
 
 def pack_info(pack: Pack | None = None) -> dict:
@@ -329,6 +351,7 @@ __all__ = [
     "Pack",
     "coverage_table",
     "ensure_pack",
+    "with_pack",
     "install_pack",
     "load_pack",
     "pack_info",

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..audit import AuditReport
-from ..models import record_url
+from ..ids import record_url
 
 VERDICT_STYLE = {
     "supported": "green",

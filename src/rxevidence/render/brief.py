@@ -9,7 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..models import Brief, Sentence, record_url
+from ..ids import record_url
+from ..models import Brief, Sentence
 
 VERDICT_STYLE = {
     "effective": "bold green",
@@ -132,7 +133,7 @@ def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = Fal
     for key, title in keys:
         items = _sentences(brief, key)
         if key == "evidence" and not all_sentences:
-            items = [s for s in items if "direction" in s.claims][:6]
+            items = [s for s in items if s.claims.direction is not None][:6]
         if not items:
             continue
         heading(title)

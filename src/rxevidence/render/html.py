@@ -9,7 +9,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ..models import Brief, record_url
+from ..ids import record_url
+from ..models import Brief
 from .brief import SECTION_TITLES, VERDICT_STYLE, citation_label, title_of
 
 
@@ -21,9 +22,23 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from ..web.reading import heading_of, reading_of
+
     env.globals.update(record_url=_url, citation_label=citation_label, SECTION_TITLES=SECTION_TITLES,
-                       VERDICT_STYLE=VERDICT_STYLE, title_of=title_of)
+                       VERDICT_STYLE=VERDICT_STYLE, title_of=title_of, heading_of=heading_of,
+                       reading_of=reading_of, has_studies=has_studies)
+    env.filters["for_readers"] = for_readers
     return env
+
+
+def has_studies(brief: Brief) -> bool:
+    """False for the "no studies found" state: nothing to grade, chart or tabulate."""
+    return bool(brief.studies or brief.matrix or brief.combinations)
+
+
+def for_readers(notes: list[str]) -> list[str]:
+    """Notes without command-line instructions (a page reader cannot run `rxevidence ...`)."""
+    return [n for n in notes if "`rxevidence" not in n]
 
 
 def _url(cid: str | None) -> str | None:

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from .app import create_app
+from .settings import WebSettings
 
-__all__ = ["create_app"]
+__all__ = ["WebSettings", "create_app"]

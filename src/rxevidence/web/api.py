@@ -1,155 +1,222 @@
-"""The JSON API under ``/api``: parse, ask, audit, search, records. Errors use ``errors.error_body``."""
+"""The JSON API under ``/api``: parse, ask, audit (and shared audits), search, records.
+
+Every 200 body is one of the documented response models; every error is ``errors.error_body``
+(``ErrorBody`` in the spec). Limits in the spec are the constants the handlers enforce.
+"""
 
 from __future__ import annotations
 
-import json
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError
+from ..models import Brief
+from ..models import Query as ParsedQuery
+from .audit_input import AUDIT_FORMATS, FORM_TYPES, read_audit_input
+from .audits import AUDIT_ID_PATTERN, KeptAudit, audit_id
 from .core import (
     MAX_AUDIT_CHARS,
     MAX_QUESTION_CHARS,
     MAX_SEARCH_CHARS,
     MAX_SEARCH_LIMIT,
+    MAX_SEARCH_OFFSET,
+    Services,
     WebError,
     clean_question,
     dumps,
     services,
 )
+from .http import cached_response, not_modified
+from .schemas import CACHE_HEADERS, AuditResult, RecordPage, SearchPage, error_responses
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-QuestionParam = Annotated[str, Query(description="The question, e.g. 'How effective is diazepam for pain?'",
-                                     max_length=MAX_QUESTION_CHARS * 4)]
-AUDIT_FORMATS = ("text", "md", "html")
+NON_BLANK = r"\S"
+QuestionParam = Annotated[str, Query(
+    description="The question, e.g. 'How effective is diazepam for pain?' (whitespace is collapsed).",
+    min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NON_BLANK,
+    openapi_examples={"single": {"value": "How effective is diazepam for pain?"},
+                      "comparison": {"value": "Tramadol vs codeine for dental pain"},
+                      "combination": {"value": "Diazepam plus naproxen for acute low back pain"}})]
+COMMON_ERRORS = (405, 422, 500)
 
 
-def _json(obj: Any, status: int = 200) -> Response:
-    return Response(dumps(obj), status_code=status, media_type="application/json")
+def _json(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(obj), status_code=status, media_type="application/json", headers=headers)
 
 
-@router.get("/parse", summary="Parse a question into a Query")
+@router.get("/parse", summary="Parse a question into a Query", response_model=ParsedQuery,
+            responses=error_responses(400, *COMMON_ERRORS))
 def api_parse(request: Request, q: QuestionParam) -> Response:
-    """The parsed question (drugs with canonical names, condition concept, relation, intent) as JSON."""
+    """The question as read: drugs (canonical names), relation, condition concept, population, intent,
+    the alternatives considered and messages. Always 200 for a non-empty question."""
     query = services(request).parse(clean_question(q))
     return _json(query.model_dump(mode="json"))
 
 
-@router.get("/ask", summary="The evidence brief (same JSON as `rxevidence ask --format json`)")
+@router.get("/ask", summary="The evidence brief (same JSON as `rxevidence ask --format json`)",
+            response_model=Brief,
+            responses={200: {"headers": CACHE_HEADERS}, 304: {"description": "Not modified (If-None-Match)."},
+                       **error_responses(400, *COMMON_ERRORS)})
 async def api_ask(request: Request, q: QuestionParam) -> Response:
-    """The Brief: query, verdict, certainty, reasons, regulatory, matrix, studies, sentences with citations."""
+    """The Brief: query, verdict, certainty, reasons, regulatory, matrix, studies, sentences with citations.
+
+    400 when the question names no drug the vocabulary knows (the message suggests names). Briefs are
+    deterministic for a store state: ``ETag`` changes when the store changes; send ``If-None-Match``."""
     return await brief_json_response(request, q)
 
 
 async def brief_json_response(request: Request, q: str) -> Response:
-    """Cached briefs are served on the event loop; a miss runs ``ask`` in the thread pool."""
+    """304 / cached briefs are served on the event loop; a miss runs ``ask`` in the thread pool."""
     svc = services(request)
     question = clean_question(q)
+    etag = svc.brief_etag("json", question)
+    if etag and (hit := not_modified(request, etag)) is not None:
+        return hit
     entry = svc.cached_brief(question) or await run_in_threadpool(svc.brief, question)
-    return Response(entry.json_bytes, media_type="application/json")
+    return cached_response(request, entry.json)
 
 
-@router.post(
-    "/audit",
-    summary="Audit an article's claims against the evidence",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {
-                    "type": "object", "required": ["text"],
-                    "properties": {"text": {"type": "string", "maxLength": MAX_AUDIT_CHARS},
-                                   "format": {"type": "string", "enum": list(AUDIT_FORMATS)}}}},
-                "text/plain": {"schema": {"type": "string"}},
-                "text/markdown": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        }
+# ------------------------------------------------------------------ audit
+
+# A raw text body is any text (no value of it has a "wrong type"), so its schema constrains nothing;
+# the limit is stated here and enforced (413), as for the JSON and form fields' maxLength.
+_TEXT_BODY = {"schema": {"description": f"The article as raw text, at most {MAX_AUDIT_CHARS:,} characters "
+                                        "(413 beyond); the charset parameter is honoured (UTF-8 by default).",
+                         "x-max-characters": MAX_AUDIT_CHARS}}
+_FORMAT = {"type": "string", "enum": list(AUDIT_FORMATS), "default": "text"}
+_TEXT_FIELD = {"type": "string", "minLength": 1, "maxLength": MAX_AUDIT_CHARS, "pattern": NON_BLANK}
+AUDIT_BODY = {
+    "required": True,
+    "description": "The article: raw text (charset honoured), JSON, form fields or an uploaded file.",
+    "content": {
+        "application/json": {"schema": {"type": "object", "required": ["text"],
+                                        "properties": {"text": _TEXT_FIELD, "format": _FORMAT}},
+                             "example": {"text": "Diazepam is effective for low back pain.", "format": "text"}},
+        "text/plain": _TEXT_BODY,
+        "text/markdown": _TEXT_BODY,
+        "text/html": _TEXT_BODY,
+        FORM_TYPES[0]: {"schema": {"type": "object", "required": ["text"],
+                                   "properties": {"text": _TEXT_FIELD, "format": _FORMAT}}},
+        FORM_TYPES[1]: {"schema": {"type": "object", "required": ["file"],
+                                   "properties": {"file": {"type": "string", "format": "binary"},
+                                                  "format": _FORMAT}}},
     },
-)
+}
+
+
+@router.post("/audit", summary="Audit an article's claims against the evidence", response_model=AuditResult,
+             openapi_extra={"requestBody": AUDIT_BODY},
+             responses=error_responses(400, 413, 415, 429, *COMMON_ERRORS))
 async def api_audit(request: Request) -> Response:
-    """JSON ``{"text": ..., "format": "text|md|html"}`` or the raw article as the body.
-
-    Returns the AuditReport: ``claims`` [{text, start, end, verdict, evidence, reason}], ``contradictions``
-    [{a, b, reason}], ``checks`` and ``summary``.
-    """
-    raw = await request.body()
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fmt: str | None = None
-    if ctype == "application/json" or ctype.endswith("+json"):
-        try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise WebError(f"Invalid JSON body: {e}", 400) from None
-        if isinstance(body, str):
-            text = body
-        elif isinstance(body, dict) and isinstance(body.get("text"), str):
-            text = body["text"]
-            fmt = body.get("format")
-        else:
-            raise WebError('Expected a JSON object {"text": "...", "format": "text|md|html"}.', 422)
-    else:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise WebError("The body is not UTF-8 text.", 400) from None
-        fmt = {"text/html": "html", "text/markdown": "md", "text/x-markdown": "md"}.get(ctype)
-    report = await run_in_threadpool(_audit, request, text, fmt)
-    return _json(report)
+    """The AuditReport (``claims`` [{text, start, end, verdict, evidence, reason}], ``contradictions``
+    [{a, b, reason}], ``checks``, ``summary``) plus ``id``, ``url`` and ``page``: the same article always
+    gets the same id, and ``url`` re-opens the result later (see retention in the docs)."""
+    kept = await audit_entry(request)
+    url = services(request).settings.absolute(f"/api/audit/{kept.id}")
+    return Response(shared_audit(services(request), kept), media_type="application/json",
+                    headers={"Content-Location": url})
 
 
-def _audit(request: Request, text: str, fmt: str | None) -> dict[str, Any]:
-    from ..audit import audit
-
-    if fmt is not None and fmt not in AUDIT_FORMATS:
-        raise WebError(f"Unknown format {fmt!r}; use one of {', '.join(AUDIT_FORMATS)}.", 422)
-    check_audit_text(text)
-    report = audit(text, store=services(request).open(), kind=None if fmt in (None, "text") else fmt)
-    return report.model_dump(mode="json")
-
-
-def check_audit_text(text: str) -> None:
-    """:raises WebError: 413 above :data:`MAX_AUDIT_CHARS`.  :raises InputError: empty text."""
-    if len(text) > MAX_AUDIT_CHARS:
-        raise WebError(f"Article too long ({len(text):,} characters; the limit is {MAX_AUDIT_CHARS:,}). "
-                       "Paste the part with the claims.", 413)
-    if not text.strip():
-        raise InputError("Empty article: paste the text to audit.")
+async def audit_entry(request: Request) -> KeptAudit:
+    """Read the body, reuse a kept result for the same article and store state, else audit in the pool."""
+    svc = services(request)
+    art = await read_audit_input(request)
+    aid = audit_id(art.text, art.format)
+    state = await run_in_threadpool(svc.state_key)
+    meta = await run_in_threadpool(svc.archive.meta, aid)
+    if meta is not None and meta.get("store_state") == state:
+        kept = await run_in_threadpool(svc.archive.load, aid)
+        if kept is not None:
+            return kept
+    report = await svc.pool.run(art.text, art.kind)
+    return await run_in_threadpool(partial(svc.archive.save, aid, fmt=art.format, store_state=state,
+                                           report_json=report))
 
 
-@router.get("/search", summary="Full-text search of the store")
+def shared_audit(svc: Services, kept: KeptAudit) -> bytes:
+    return kept.shared_json(url=svc.settings.absolute(f"/api/audit/{kept.id}"),
+                            page=svc.settings.absolute(f"/audit/{kept.id}"))
+
+
+def kept_audit(svc: Services, aid: str) -> KeptAudit:
+    """:raises WebError: 404 once past retention (or never audited here)."""
+    kept = svc.archive.load(aid)
+    if kept is None:
+        raise WebError(f"No audit {aid!r} is kept here (results are kept {svc.settings.audit_days} days). "
+                       "Send the article again.", 404)
+    return kept
+
+
+AuditIdParam = Annotated[str, Path(description="The audit's id (32 hex digits).", pattern=AUDIT_ID_PATTERN)]
+
+
+@router.get("/audit/{audit_id}", summary="A shared audit result", response_model=AuditResult,
+            responses=error_responses(404, *COMMON_ERRORS))
+def api_audit_get(request: Request, audit_id: AuditIdParam) -> Response:
+    """The kept result of an earlier ``POST /api/audit`` (404 once past retention)."""
+    svc = services(request)
+    return Response(shared_audit(svc, kept_audit(svc, audit_id)), media_type="application/json")
+
+
+# ------------------------------------------------------------------ search, records
+
+
+@router.get("/search", summary="Full-text search of the store", response_model=SearchPage,
+            responses=error_responses(*COMMON_ERRORS))
 def api_search(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_SEARCH_CHARS, description="Words to search for")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_SEARCH_CHARS, pattern=NON_BLANK,
+                            description="Words to search for (all must match).",
+                            openapi_examples={"words": {"value": "diazepam back pain"}})],
     kind: Annotated[Literal["article", "label", "approval", "trial"] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_LIMIT)] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_LIMIT, description="Results per page.")] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_SEARCH_OFFSET, description="Results to skip.")] = 0,
 ) -> Response:
-    """``{"query", "kind", "count", "results": [{id, kind, title, year, score, snippet, url}]}``."""
-    from ..models import record_url
+    """A page of records ranked by BM25: ``total`` (matches, counted up to ``total_limit``), ``offset``,
+    ``limit``, ``next``/``prev`` page URLs and ``results`` [{id, kind, title, year, score, snippet, url,
+    record}]."""
+    from .search import search_page
 
-    if not q.strip():
-        raise InputError("Empty search: give some words.")
-    hits = services(request).open().search(q, kind=kind, limit=limit)
-    results = [{**h.__dict__, "url": record_url(h.id)} for h in hits]
-    return _json({"query": q, "kind": kind, "count": len(results), "results": results})
+    page = search_page(services(request).open(), q, kind=kind, limit=limit, offset=offset)
+    return _json(page.model_dump(mode="json"))
 
 
-@router.get("/records/{record_id:path}", summary="One record with its appraisals")
-def api_record(request: Request, record_id: str) -> Response:
-    """The record (as ``rxevidence show ID --json``): its fields, ``url``, ``appraisals`` and ``appraisal``."""
-    from ..retrieve import normalise_id
-
-    store = services(request).open()
-    rid = normalise_id(record_id)
-    rec = store.get_record(rid)
-    if rec is None:
-        raise WebError(f"No record {rid!r} in this store. Try /api/search?q=WORDS", 404)
+@router.get("/records/{record_id:path}", summary="One record with its appraisals", response_model=RecordPage,
+            responses=error_responses(404, *COMMON_ERRORS))
+def api_record(request: Request, record_id: Annotated[str, Path(
+        description="A record id (`pmid:…`, `nct:…`, `spl:…`, `fda:…`, `doi:…`) or a bare PMID / NCT number.",
+        openapi_examples={"article": {"value": "pmid:28187918"}, "bare PMID": {"value": "28187918"},
+                          "trial": {"value": "nct:NCT00533286"}})]) -> Response:
+    """The record (as ``rxevidence show ID --json``): its fields, ``url``, ``appraisals`` and ``appraisal``.
+    Ids may be given bare (``28187918``, ``NCT01234567``)."""
+    rec, appraisals = load_record(services(request), record_id)
     d = rec.model_dump(mode="json", exclude_defaults=True)
     d["url"] = rec.url
-    d["appraisals"] = [a.model_dump(mode="json", exclude_defaults=True) for a in store.get_appraisals(rid)]
+    d["appraisals"] = [a.model_dump(mode="json", exclude_defaults=True) for a in appraisals]
     d["appraisal"] = d["appraisals"][0] if d["appraisals"] else None
     return _json(d)
+
+
+def load_record(svc: Services, record_id: str) -> tuple[Any, list[Any]]:
+    """:raises WebError: 404 when the store has no such record (or the id cannot name one)."""
+    from ..retrieve import normalise_id
+
+    store = svc.open()
+    try:
+        rid = normalise_id(record_id)
+    except Exception:  # noqa: BLE001 - an id that cannot be normalised names no record
+        rid = record_id
+    rec = store.get_record(rid) if rid and len(rid) <= 300 else None
+    if rec is None and rid and len(rid) <= 300:  # a label or application a brief cites, not fetched
+        from ..labelfacts import load_label_facts
+        from ..labelfacts.records import cited_record
+        from ..pack import load_pack
+
+        rec = cited_record(rid, load_label_facts(), load_pack())
+    if rec is None:
+        raise WebError(f"No record {rid[:100]!r} in this store. Try /api/search?q=WORDS", 404)
+    return rec, store.get_appraisals(rid)

@@ -15,14 +15,30 @@ from ..errors import InputError, RxEvidenceError
 from ..models import Brief, Query
 from ..store import Store, default_db_path, open_store
 from .cache import LRU, StoreState
+from .http import Payload, weak_etag
+from .settings import WebSettings
 
 log = logging.getLogger("rxevidence.web")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rxevidence")
+    except PackageNotFoundError:  # a source checkout without metadata
+        return "0"
+
+
+VERSION = _version()
 
 MAX_QUESTION_CHARS = 500
 MAX_AUDIT_CHARS = 200_000
 MAX_BODY_BYTES = 1_000_000
 MAX_SEARCH_CHARS = 200
 MAX_SEARCH_LIMIT = 100
+MAX_SEARCH_OFFSET = 900
+SEARCH_TOTAL_LIMIT = 1000  # /api/search counts matches up to this many
 
 EXAMPLES: tuple[str, ...] = (
     "How effective is diazepam for pain?",
@@ -37,11 +53,13 @@ EXAMPLES: tuple[str, ...] = (
 class WebError(Exception):
     """An error with an HTTP status and a message safe to show to the client."""
 
-    def __init__(self, message: str, status: int, errors: list[str] | None = None) -> None:
+    def __init__(self, message: str, status: int, errors: list[str] | None = None, *,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.errors = errors
+        self.headers = headers or {}
 
 
 def status_of(exc: RxEvidenceError) -> int:
@@ -66,19 +84,27 @@ def clean_question(text: str | None) -> str:
 @dataclass
 class CachedBrief:
     brief: Brief
-    json_bytes: bytes
+    json: Payload
+
+    @property
+    def json_bytes(self) -> bytes:
+        return self.json.body
 
 
 @dataclass
 class Services:
-    """Per-app state: one store, its fingerprint, and two small LRU caches (briefs; rendered pages)."""
+    """Per-app state: settings, one store, its fingerprint, two small LRU caches (briefs; rendered pages),
+    the audit pool and the audit archive."""
 
     store_url: str
     cache_size: int = 64
+    settings: WebSettings = field(default_factory=WebSettings)
+    pool: Any = None  # audits.AuditPool
+    archive: Any = None  # audits.AuditArchive
     store: Store | None = None
     state: StoreState | None = None
     briefs: LRU[CachedBrief] = field(default_factory=LRU)
-    pages: LRU[bytes] = field(default_factory=LRU)
+    pages: LRU[Payload] = field(default_factory=LRU)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def open(self) -> Store:
@@ -87,10 +113,9 @@ class Services:
             return self.store
         with self._lock:
             if self.store is None:
-                from ..pack import ensure_pack
+                from ..pack import with_pack
 
-                store = open_store(self.store_url)
-                ensure_pack(store)
+                store = with_pack(open_store(self.store_url))
                 self.state = StoreState(store)
                 self.state.current()
                 if self.store_url != ":memory:":
@@ -102,6 +127,8 @@ class Services:
 
     def close(self) -> None:
         with self._lock:
+            if self.pool is not None:
+                self.pool.close()
             if self.state is not None:
                 self.state.stop()
             if self.store is not None:
@@ -113,12 +140,22 @@ class Services:
         assert self.state is not None
         return self.state.current()
 
+    def etag(self, *parts: str, state: str | None = None) -> str | None:
+        """The validator of a brief view: None when the store fingerprint is not fresh (no store query)."""
+        state = state or (self.state.peek() if self.state is not None else None)
+        if state is None:
+            return None
+        return weak_etag(VERSION, self.settings.base_url or "", *parts, state)
+
+    def brief_etag(self, view: str, question: str, *extra: str) -> str | None:
+        return self.etag(view, question, *extra)
+
     def cached_brief(self, question: str) -> CachedBrief | None:
         """The cached brief when the store fingerprint is fresh; never touches the store (event-loop safe)."""
         state = self.state.peek() if self.state is not None else None
         return self.briefs.get((question, state)) if state is not None else None
 
-    def cached_page(self, key: tuple) -> bytes | None:
+    def cached_page(self, key: tuple) -> Payload | None:
         state = self.state.peek() if self.state is not None else None
         return self.pages.get((*key, state)) if state is not None else None
 
@@ -127,13 +164,16 @@ class Services:
         from ..ask import ask
 
         store = self.open()
-        key = (question, self.state_key())
+        state = self.state_key()
+        key = (question, state)
         hit = self.briefs.get(key)
         if hit is not None:
             return hit
         brief = ask(question, store=store, online=False, install_pack=False)
         body = json.dumps(brief.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
-        entry = CachedBrief(brief, body)
+        etag = self.etag("json", question, state=state)
+        assert etag is not None
+        entry = CachedBrief(brief, Payload(body, etag, "application/json"))
         self.briefs.put(key, entry)
         return entry
 
@@ -147,8 +187,17 @@ def services(request: Request) -> Services:
     return request.app.state.services
 
 
-def make_services(store_url: str | None, *, cache_size: int = 64) -> Services:
-    return Services(store_url=store_url or default_db_path(), cache_size=cache_size)
+def make_services(store_url: str | None, *, cache_size: int = 64, settings: WebSettings | None = None,
+                  audit_processes: bool = True) -> Services:
+    from .audits import AuditArchive, AuditPool
+
+    settings = settings or WebSettings.from_env()
+    url = store_url or default_db_path()
+    svc = Services(store_url=url, cache_size=cache_size, settings=settings)
+    svc.pool = AuditPool(url, workers=settings.audit_workers, queue=settings.audit_queue, local_store=svc.open,
+                         processes=audit_processes)
+    svc.archive = AuditArchive(settings.audit_dir_for(url), keep=settings.audit_keep, days=settings.audit_days)
+    return svc
 
 
 def wants_json(path: str) -> bool:

@@ -1,0 +1,77 @@
+"""Audit a health article: each checkable claim gets a verdict against the evidence.
+
+Flow: article text -> sentences -> claims (drug/treatment + condition/outcome + an asserted effect,
+regulatory status, mechanism or description) -> for each claim the same path as ``ask``
+(retrieve + synthesize for its drug and condition) -> verdict + evidence + one-line reason.
+Also: pairs of claims in the article that contradict each other, and reporting checks in the
+spirit of HealthNewsReview's criteria.
+
+Rooms: :mod:`.article` (input to text and sentences), :mod:`.claims`, :mod:`.briefs` (the brief per
+claim), :mod:`.judges` (a table of judges by claim kind), :mod:`.contradictions`, :mod:`.report`.
+"""
+
+from __future__ import annotations
+
+from ..store.base import Store
+from .article import MAX_ARTICLE_CHARS, article_text, segments, split_sentences
+from .briefs import BriefPath, gather
+from .claims import find_claims
+from .contradictions import find_contradictions
+from .judges import JUDGES, judge
+from .report import AuditReport, Claim, ClaimEvidence, Contradiction, ReportingCheck, _checks
+
+__all__ = [
+    "JUDGES",
+    "MAX_ARTICLE_CHARS",
+    "AuditReport",
+    "Claim",
+    "ClaimEvidence",
+    "Contradiction",
+    "ReportingCheck",
+    "article_text",
+    "audit",
+    "find_claims",
+    "segments",
+    "split_sentences",
+]
+
+
+def _known(vocab, pack):  # noqa: ANN001, ANN202 - a closure over the vocabulary and the pack
+    def known(hit) -> bool:  # noqa: ANN001
+        if hit.is_class or len(hit.text) < 4:
+            return False
+        if pack.drug(hit.name) is not None:
+            return True
+        try:
+            return bool(vocab.drug_classes(hit.name))
+        except (KeyError, LookupError):
+            return False
+    return known
+
+
+def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool = True) -> AuditReport:
+    """Audit an article (plain text, Markdown or HTML) against the store and the starter pack.
+
+    Each claim is answered through the same validated path as ``ask``; see :mod:`rxevidence.audit`.
+    """
+    from ..ask import load_vocab
+    from ..pack import load_pack
+
+    if install_pack:
+        from ..pack import with_pack
+
+        store = with_pack(store)  # installs it when the store is writable, else layers it in memory
+    title, text = article_text(raw, kind=kind)
+    vocab = load_vocab(store)
+    claims = find_claims(text, vocab, title=title, known=_known(vocab, load_pack()))
+    path = BriefPath(store, vocab)
+    for c in claims:
+        judge(c, gather(c, path))
+    report = AuditReport(title=title, text=text, claims=claims)
+    report.contradictions = find_contradictions(claims)
+    report.checks = _checks(text, claims, raw=raw)
+    counts: dict[str, int] = {}
+    for c in claims:
+        counts[c.verdict] = counts.get(c.verdict, 0) + 1
+    report.summary = dict(sorted(counts.items()))
+    return report

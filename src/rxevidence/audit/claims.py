@@ -1,0 +1,549 @@
+"""Claims: one per checkable proposition of an article, with its drugs, condition and meaning.
+
+Segments (:mod:`.article`) are split into propositions at clause boundaries ("…, but …", "…, although …",
+"…, which is why …", "…; …"); pronouns ("it", "this medication", "these drugs") resolve to the drug the
+article is talking about; each claim gets its own condition (the lead-in, the study being described, the
+paragraph, then the title only when the claim names none) and what it asserts (:mod:`.meaning`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import ConditionMention, DrugMention
+from ..models.audit import Claim
+from . import meaning as M
+from .article import Segment, has_verb, segments
+
+# ------------------------------------------------------------------ proposition splitting
+
+_SPLIT = re.compile(
+    r"\s*;\s*(?:however,?\s*)?|"
+    r",?\s+\b(but|although|though|whereas)\b\s+|"
+    r",\s+(however|while|yet|despite)\b,?\s+|"
+    r",\s+(which is why|and this is why|so)\s+|"
+    r",\s+(and)\s+(?=(?:it\s+|they\s+)?(?:can|may|might|could|does|do|did|is|are|was|were|has|have|will|also|"
+    r"often|helps?|works?|reduces?|increases?|improves?|causes?)\b)|"
+    r",\s+(with)\s+(?=(?:only|no|one|two|a|an|\d|most|some|few)\b)", re.I)
+_CAUSE_AFTER = {"which is why", "and this is why", "so"}
+_CAUSE_BEFORE = {"because", "since"}
+
+
+@dataclass
+class Proposition:
+    text: str
+    offset: int  # in the segment text
+    link: str | None = None  # "cause" (explains the next one), "effect", "concession"
+    inherits: bool = False  # no subject of its own: takes the previous proposition's drugs
+
+
+def _paren_spans(text: str) -> list[tuple[int, int]]:
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+    return spans
+
+
+_LEADING_CONCESSIVE = re.compile(r"^((?:[\w ]{1,25}:\s*)?(?:while|although|though|whereas|even though)\s+)([^,]{8,}?),\s+",
+                                 re.I)
+
+
+def split_propositions(text: str) -> list[Proposition]:
+    """The propositions of one sentence (see the module docstring); short or verbless pieces stay attached."""
+    m = _LEADING_CONCESSIVE.match(text)
+    if m and has_verb(m.group(2)) and has_verb(text[m.end():]):  # "While X, Y": two propositions
+        rest = split_propositions(text[m.end():])
+        for r in rest:
+            r.offset += m.end()
+        rest[0].link = "concession"
+        return [Proposition(m.group(2), len(m.group(1)))] + rest
+    parens = _paren_spans(text)
+    cuts: list[tuple[int, int, str]] = []
+    for m in _SPLIT.finditer(text):
+        if any(a <= m.start() <= b for a, b in parens):
+            continue
+        word = next((g for g in m.groups() if g), ";").lower()
+        right = text[m.end():]
+        if word not in ("despite", "with", "because", "since") and not has_verb(right.split(",")[0] + " " + right):
+            continue  # elliptical ("…, but not the sensory experience of it"): one proposition
+        cuts.append((m.start(), m.end(), word))
+    props: list[Proposition] = []
+    pos = 0
+    pending_link: str | None = None
+    for a, b, word in cuts:
+        piece = text[pos:a]
+        if len(piece.split()) >= 3:
+            props.append(Proposition(piece.strip(" ,"), pos + (len(piece) - len(piece.lstrip(" ,"))), pending_link))
+            pending_link = None
+            if word in _CAUSE_AFTER:
+                props[-1].link = "cause"
+                pending_link = "effect"
+            elif word in _CAUSE_BEFORE:
+                props[-1].link = "effect"
+                pending_link = "cause"
+            elif word in ("but", "although", "though", "whereas", "however", "while", "yet", "despite"):
+                pending_link = "concession"
+            pos = b
+    tail = text[pos:]
+    if props and len(tail.split()) < 3:
+        props[-1].text = (props[-1].text + " " + tail).strip()
+    elif tail.strip():
+        props.append(Proposition(tail.strip(" ,"), pos + (len(tail) - len(tail.lstrip(" ,"))), pending_link))
+    for p in props[1:]:
+        p.inherits = bool(re.match(r"(?:also\s+|often\s+|only\s+)?(can|may|might|could|does|do|did|is|are|was|"
+                                   r"were|has|have|will|helps?|works?|reduces?|increases?|improves?|causes?|"
+                                   r"makes?|not)\b", p.text, re.I))
+    return props or [Proposition(text, 0)]
+
+
+# ------------------------------------------------------------------ drugs
+
+_PRONOUN = re.compile(r"^(?P<bare>this|these|that) (can|may|might|will|helps?|is|are|was|has|also|could|would)\b|"
+                      r"\b(?P<det>this|that|the|these|those|both) (?P<noun>drugs?|medications?|medicines?|compounds?|"
+                      r"substances?|treatments?|agents?|pills?)\b|\b(?P<both>both|either)\b(?! of)|"
+                      r"(?:^|[,;]\s*)(?P<pron>it|they)\b|"
+                      r"\b(?P<pron2>it|they) (can|may|might|is|are|was|were|does|do|did|has|have|works?|helps?|reduces?|"
+                      r"increases?|causes?|relieves?|provides?|belongs?|acts?)\b", re.I)
+_EXPLETIVE = re.compile(r"\bit['’]?s?\s*(is\s+)?(important|essential|crucial|worth|possible|unclear|recommended|"
+                        r"necessary|vital|wise|best|not known|likely|true)\b", re.I)
+_COMBO_REF = re.compile(r"\b(this|the|that) combination\b|\bthe (pair|combo)\b", re.I)
+_UNKNOWN_AGENT = re.compile(r"\b(vitamin [A-Z]\d*|[a-z]+ (?:supplements?|extract|oil))\b", re.I)
+
+
+def _named_plainly(name: str, text: str) -> bool:
+    """At least one mention not negated by a prefix ("non-opioid medications", "non-benzodiazepine relaxants")."""
+    for m in re.finditer(rf"\b{re.escape(name)}", text, re.I):
+        if not re.search(r"\bnon-?\s*$", text[: m.start()], re.I):
+            return True
+    return False
+
+
+def _drug_names(hits: list[DrugMention], known: Any, vocab: Any) -> tuple[list[str], list[str]]:
+    """(drug names, class names) named in a proposition, in order, without duplicates."""
+    drugs: list[str] = []
+    classes: list[str] = []
+    for d in hits:
+        if not d.is_class and not known(d):
+            head = [h for h in vocab.find_drugs(d.text.split()[-1]) if h.is_class]  # "second-generation antihistamine"
+            if head:
+                d = head[0]
+        if d.is_class or (not known(d) and re.search(r"s$|antagonists|inhibitors|blockers|agonists", d.text, re.I)
+                          and _call(vocab, "class_members", d.name, default=None)):
+            if d.name not in classes:
+                classes.append(d.name)
+        elif known(d) and d.name not in drugs:
+            drugs.append(d.name)
+    return drugs, classes
+
+
+def _examples_of_class(text: str, classes: list[str], drugs: list[str], vocab: Any) -> list[str]:
+    """Drugs named as examples of a class in the same claim ("NSAIDs (naproxen or ibuprofen)", "NSAIDs like
+    naproxen"): they are alternatives standing for the class, not extra drugs."""
+    out = []
+    for cls in classes:
+        members = set(_call(vocab, "class_members", cls, default=[]) or [])
+        for d in drugs:
+            if d in members and re.search(rf"(\(|\be\.g\.|\bsuch as\b|\blike\b|\bincluding\b|\bor\b)[^)]*"
+                                          rf"\b{re.escape(d)}\b", text, re.I):
+                out.append(d)
+    return out
+
+
+def _call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
+    fn = getattr(vocab, name, None)
+    if fn is None:
+        return default
+    try:
+        return fn(*args)
+    except (KeyError, LookupError, ValueError):
+        return default
+
+
+# ------------------------------------------------------------------ conditions
+
+_OUTCOME_MENTION = re.compile(r"\b(less|more|lower|higher|reduced|increased|decreased|fewer)\s+$", re.I)
+_EXPERIMENTAL = re.compile(r"\b(tourniquet|cold pressor|heat pain|heat-related pain|electrical (stimulation|pain)|"
+                           r"capsaicin|experimental pain|pain model|healthy volunteers|laboratory pain|"
+                           r"judge an experience as painful)\b", re.I)
+_AFFECTIVE = re.compile(r"\b(emotional|affective|unpleasant\w*|distress|perceptions? around|anxiety about)\b", re.I)
+_SENSORY = re.compile(r"\b(sensory|intensity|actual perception|perception of pain itself|heat[- ]related|"
+                      r"judge an experience as painful)\b", re.I)
+_STUDY_INTRO = re.compile(r"\b(a|one|another|the|this|that|recent|some other|other|several)\s+(?:[\w-]+\s+){0,3}?"
+                          r"(study|studies|trial|trials|research|experiment|analysis)\b|^research\b", re.I)
+_STUDY_CHAIN = re.compile(r"^(individuals|participants|patients|people|those|subjects|volunteers) who\b|"
+                          r"^(these|the) (researchers|investigators|authors|participants|patients)\b|"
+                          r"^(the|this|that)\s+(?:[\w-]+,?\s+){0,4}?(study|trial)\b|"
+                          r"^in (this|that|the) (particular )?(study|trial)\b|"
+                          r"^researchers\b|^they\b", re.I)
+
+
+def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
+    ids = {c.id for c in conds}
+    out: list[ConditionMention] = []
+    for c in conds:
+        narrower = set(_call(vocab, "narrower", c.id, default=[]) or [])
+        if not (narrower & (ids - {c.id})) and c.id not in {o.id for o in out}:
+            out.append(c)
+    return out
+
+
+_QUALIFIED = re.compile(r"^\s*(associated with|due to|caused by|from|of|in|related to)\s+(?:the\s+)?$", re.I)
+
+
+def _qualify(text: str, found: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
+    """"neuropathic pain associated with diabetes mellitus" -> the narrower concept naming both, when there is one."""
+    out = list(found)
+    low = text.lower()
+    for a in found:
+        for b in found:
+            if a is b or a not in out or b not in out:
+                continue
+            pa, pb = low.find(a.text.lower()), low.find(b.text.lower())
+            if pa < 0 or pb <= pa or not _QUALIFIED.match(text[pa + len(a.text):pb]):
+                continue
+            stem = b.text.lower().split()[0][:5]
+            for nid in _call(vocab, "narrower", a.id, default=[]) or []:
+                cond = _call(vocab, "condition", nid)
+                if cond is not None and stem in cond.name.lower():
+                    out[out.index(a)] = ConditionMention(text=text[pa:pb + len(b.text)], id=cond.id, name=cond.name)
+                    out.remove(b)
+                    break
+    return out
+
+
+_PRESUPPOSED = re.compile(r"^(in addition to|besides|apart from|as well as|beyond)\b[^,]{0,120},\s*", re.I)
+
+
+def _own_conditions(text: str, vocab: Any) -> tuple[list[ConditionMention], list[ConditionMention]]:
+    """(conditions the claim is about, conditions it names only as outcomes: "less anxiety about the task")."""
+    text = _PRESUPPOSED.sub("", text)  # "In addition to its use in treating X, it treats Y": the claim is about Y
+    found = [c for c in vocab.find_conditions(text) if not c.id.startswith("mesh:") or len(c.text) > 5]
+    found = _qualify(text, found, vocab)
+    about, outcomes = [], []
+    for c in found:
+        pos = text.lower().find(c.text.lower())
+        (outcomes if pos > 0 and _OUTCOME_MENTION.search(text[:pos]) else about).append(c)
+    return _most_specific(about, vocab), outcomes
+
+
+_LIST_GAP = re.compile(r"^[\s,;]*(?:(?:and|or|as well as|plus|&)\b)?[\s,;]*(?:(?:for|to treat|in)\b)?[\s]*$", re.I)
+_NARROWING_GAP = re.compile(r"^[\s,;(]*(?:including|such as|e\.g\.,?|like|especially|in particular|namely)\s*$", re.I)
+
+
+def listed_uses(sentence: str, conds: list[ConditionMention]) -> list[ConditionMention]:
+    """The uses a sentence names as a list ("for A, B and C"), in order. A condition that only qualifies
+    another ("muscle spasm from back injuries") is not a separate use; one introduced by "including" or
+    "such as" replaces the broader term before it (the claim is about the named kinds)."""
+    low = sentence.lower()
+    found = sorted(((low.find(c.text.lower()), c) for c in conds if low.find(c.text.lower()) >= 0),
+                   key=lambda t: t[0])
+    if not found:
+        return []
+    out = [found[0][1]]
+    end = found[0][0] + len(found[0][1].text)
+    narrowed = False
+    for pos, c in found[1:]:
+        if pos < end:
+            continue
+        gap = sentence[end:pos]
+        if _NARROWING_GAP.match(gap) or (narrowed and _LIST_GAP.match(gap)):
+            if not narrowed:
+                out.pop()
+                narrowed = True
+            out.append(c)
+        elif _LIST_GAP.match(gap) or re.match(r"^\s*,\s*(?:(?:and|or)\s+)?(?:[\w-]+\s+){0,2}$", gap):
+            out.append(c)
+        else:
+            continue
+        end = pos + len(c.text)
+    return out
+
+
+# ------------------------------------------------------------------ reading the article
+
+
+@dataclass
+class _Context:
+    """What the article is talking about at this point."""
+
+    drugs: list[str] = field(default_factory=list)
+    condition: ConditionMention | None = None  # the last condition a claim named in this block
+    block: int = -1
+    title: ConditionMention | None = None
+    section: ConditionMention | None = None
+    lead: ConditionMention | None = None
+    lead_text: str | None = None
+    study: ConditionMention | None = None  # the condition of the study being described in this block
+    study_block: int = -1
+    combo: list[str] = field(default_factory=list)
+    uses: list[ConditionMention] = field(default_factory=list)  # every condition named in this block
+    main: list[str] = field(default_factory=list)  # the article's drug (the title's, else the first one named)
+    main_all: list[str] = field(default_factory=list)  # every drug the title names
+    lead_drugs: list[str] = field(default_factory=list)
+    study_drugs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reader:
+    """Turns segments into claims; ``known`` says whether a vocabulary hit is a real medicine."""
+
+    vocab: Any
+    known: Any
+    ctx: _Context = field(default_factory=_Context)
+    pain_kinds: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.pain_kinds = set(_call(self.vocab, "narrower", "pain", default=[]) or [])
+
+    # -------------------------------------------------------------- context
+
+    def _first_condition(self, text: str) -> ConditionMention | None:
+        about, _ = _own_conditions(text, self.vocab)
+        return about[0] if about else None
+
+    def _enter(self, seg: Segment) -> None:
+        if seg.block != self.ctx.block:
+            self.ctx.block, self.ctx.condition, self.ctx.uses = seg.block, None, []
+        if seg.role != "item":
+            self.ctx.lead, self.ctx.lead_text, self.ctx.lead_drugs = None, None, []
+        if seg.role == "lead":
+            self.ctx.lead, self.ctx.lead_text = self._first_condition(seg.text), seg.text
+            criteria = re.search(r"\b(when|if|only when|unless):\s*$", seg.text, re.I)  # "Consider X only when:"
+            self.ctx.lead_drugs = [] if criteria else [
+                d.name for d in self.vocab.find_drugs(seg.text) if not d.is_class and self.known(d)]
+
+    def _fallback_condition(self, text: str) -> ConditionMention | None:
+        c = self.ctx
+        if _EXPERIMENTAL.search(text):
+            return _experimental()
+        for cand in (c.lead, c.study if c.study_block == c.block else None, c.condition, c.section, c.title):
+            if cand is not None:
+                return cand
+        return None
+
+    def _topic_condition(self) -> ConditionMention | None:
+        """The condition of the lead-in, the section or the title: what a generic "pain" in a claim means."""
+        return self.ctx.lead or self.ctx.section or self.ctx.title
+
+    def _condition(self, text: str, conds: list[ConditionMention], outcomes: list[ConditionMention],
+                   chained: bool) -> ConditionMention | None:
+        own = conds[0] if conds else None
+        fallback = self._fallback_condition(text)
+        if chained and self.ctx.study is not None and (own is None or own.id == "pain"):
+            return self.ctx.study
+        topic = self._topic_condition()
+        if own is not None and topic is not None and own.id != topic.id and topic.id in set(
+                _call(self.vocab, "narrower", own.id, default=[]) or []):
+            return topic  # "pain relief" in an article about osteoarthritis is about osteoarthritis pain
+        if own is not None and fallback is not None and fallback.id in set(
+                _call(self.vocab, "narrower", own.id, default=[]) or []) and re.search(
+                rf"\b(this|the|such|that)\s+{re.escape(own.text)}", text, re.I):
+            return fallback  # "this facial pain" refers back to the narrower condition named before
+        if own is None and outcomes and fallback is None:
+            return outcomes[0]
+        return own or fallback
+
+    # -------------------------------------------------------------- one proposition
+
+    def _drugs_for(self, text: str, prop: Proposition, prev: list[str]) -> tuple[list[str], list[str], list[str]]:
+        hits = [h for h in self.vocab.find_drugs(text) if _named_plainly(h.text, text)]
+        drugs, classes = _drug_names(hits, self.known, self.vocab)
+        examples = _examples_of_class(text, classes, drugs, self.vocab)
+        drugs = [d for d in drugs if d not in examples]
+        if _COMBO_REF.search(text) and self.ctx.combo and len(drugs) < 2:
+            drugs = list(dict.fromkeys(self.ctx.combo + drugs))
+        if not drugs:
+            pron = _PRONOUN.search(text)
+            anaphora = bool(pron) and not _EXPLETIVE.search(text)
+            definite = bool(pron and pron.group("noun")) and not re.match(r"these|those|both", pron.group("det") or "",
+                                                                            re.I)
+            plural = bool(pron and re.match(r"these|those|both|they|either", pron.group(0).strip(",; "), re.I))
+            if prop.inherits and prev and not classes:
+                drugs = list(prev)
+            elif anaphora and plural and len(self.ctx.main_all) >= 2:
+                drugs = list(self.ctx.main_all)
+            elif anaphora and definite and self.ctx.main:
+                drugs = list(self.ctx.main)  # "this medication", "the drug": the article's drug
+            elif anaphora and prev and not classes:
+                drugs = list(prev)
+            elif anaphora and self.ctx.drugs:
+                drugs = list(self.ctx.drugs)
+            elif not classes and self.ctx.lead_drugs:
+                drugs = list(self.ctx.lead_drugs)  # an item under "Cyclobenzaprine versus placebo:"
+            elif not classes and _STUDY_CHAIN.search(text) and self.ctx.study_drugs:
+                drugs = list(self.ctx.study_drugs)  # "This randomized study involved 114 patients"
+            elif not classes and self.ctx.main and (M.is_safety(text) or re.search(r"\b\d+(\.\d+)? ?mg\b", text)):
+                drugs = list(self.ctx.main)  # "Adverse events include somnolence": the article's drug
+        return drugs, classes, examples
+
+    def claim(self, seg: Segment, prop: Proposition, start: int, end: int, prev: list[str]) -> Claim | None:
+        text = prop.text
+        drugs, classes, examples = self._drugs_for(text, prop, prev)
+        if prop.link == "concession" and prev and re.match(r"(a|an|the|its)\b", text, re.I) and not set(prev) & set(drugs):
+            drugs = list(prev) + [d for d in drugs if d not in prev]  # "…, despite a higher risk of X than Y"
+        subjects = drugs or classes
+        if not subjects:
+            return None
+        conds, outcomes = _own_conditions(text, self.vocab)
+        chained = bool(_STUDY_CHAIN.search(text)) and self.ctx.study_block == seg.block
+        if not chained and _STUDY_INTRO.search(text) and (conds or drugs):
+            self.ctx.study, self.ctx.study_block = (conds[0] if conds else None), seg.block
+            self.ctx.study_drugs = [d for d in drugs if d not in classes]
+        elif _STUDY_INTRO.search(text) and _EXPERIMENTAL.search(text):
+            self.ctx.study, self.ctx.study_block = _experimental(), seg.block
+        cond = self._condition(text, conds, outcomes, chained)
+        unknown = [m.group(0) for m in _UNKNOWN_AGENT.finditer(text) if not any(d in m.group(0).lower() for d in drugs)]
+        # an agent the vocabulary does not know still takes part ("diclofenac combined with vitamin K")
+        mean = M.read(text, n_drugs=len(drugs) + len(classes) + len(unknown), has_condition=cond is not None)
+        if chained and not mean.attribution:
+            mean.attribution = "study"
+        if mean.kind == "none":
+            return None
+        aff, sen = bool(_AFFECTIVE.search(text)), bool(_SENSORY.search(text))
+        dimension = "both" if aff and sen else ("affective" if aff else ("sensory" if sen else None))
+        both = mean.kind in ("combination", "comparison") and drugs
+        parts = classes
+        if both:  # "the pain reliever ibuprofen": a class naming a drug of the claim describes it
+            parts = [k for k in classes if not set(drugs) & set(_call(self.vocab, "class_members", k, default=[]) or [])]
+        c = Claim(text=text, start=start, end=end, kind=mean.kind, polarity="negative" if mean.denies else "positive",
+                  drugs=(drugs + [k for k in parts if k not in drugs]) if both else (drugs or classes), classes=classes, alternatives=examples, condition=cond.text if cond else None,
+                  condition_id=cond.id if cond else None, dimension=dimension, hedge=mean.hedge,
+                  attribution=mean.attribution, strength=mean.strength, evidence_quality=mean.evidence,
+                  relation=mean.relation, comparator=mean.comparator, numbers=[n.text for n in mean.numbers], link=prop.link,
+                  unknown_agents=unknown)
+        if dimension is not None and mean.kind == "effect" and (cond is None or cond.id in ("pain", "experimental-pain")):
+            c.condition, c.condition_id = "experimental pain", "experimental-pain"
+        self._meaning_details(c, mean, text, conds)
+        return c
+
+    def _meaning_details(self, c: Claim, mean: M.Meaning, text: str, conds: list[ConditionMention]) -> None:
+        if mean.regulatory:
+            c.claimed_status, denied = mean.regulatory
+            c.polarity = "negative" if denied else "positive"
+            from ..domain import jurisdictions_named
+
+            named = jurisdictions_named(text)
+            c.jurisdiction = named[0] if named else None
+            uses = listed_uses(text, conds)
+            if not uses and re.search(r"\b(these|those|such|any of these|all of these) (uses|conditions|purposes|"
+                                      r"indications)\b", text, re.I):
+                uses = list(self.ctx.uses)
+            if uses:
+                c.condition, c.condition_id = uses[0].text, uses[0].id
+                c.conditions = [u.id for u in uses] if len(uses) > 1 else []
+        if mean.combination:
+            c.combination_vs = mean.combination.vs
+            c.added = mean.combination.added
+
+    # -------------------------------------------------------------- the article
+
+    def read(self, text: str, title: str | None) -> list[Claim]:
+        if title:
+            self._topic(title)
+        claims: list[Claim] = []
+        for seg in segments(text):
+            self._enter(seg)
+            if seg.role == "heading":
+                self.ctx.section = self._first_condition(seg.text) or self.ctx.section
+                continue
+            if seg.text.rstrip().endswith("?"):
+                self._topic(seg.text)
+            if seg.role == "source" or seg.text.rstrip().endswith("?") or (seg.role == "lead" and not has_verb(seg.text)):
+                self._remember(seg.text)
+                continue
+            prev: list[str] = []
+            first: Claim | None = None
+            cause: tuple[Proposition, int, int] | None = None
+            for prop in split_propositions(seg.text):
+                start, end = _locate(text, seg, prop)
+                c = self.claim(seg, prop, start, end, prev)
+                self._remember(prop.text, c)
+                if c is None and prop.link == "cause":
+                    cause = (prop, start, end)
+                    continue
+                if c is not None:
+                    if cause is not None and c.link == "effect":  # "X, which is why Y": X explains Y's result
+                        claims.append(_cause_claim(cause, c))
+                    if first is not None and first.attribution and c.attribution is None and c.link == "concession":
+                        c.attribution = first.attribution  # "The study found X, while Y": Y is reported too
+                    first = first or c
+                    claims.append(c)
+                    prev = [d for d in c.drugs if d not in c.classes] or c.drugs
+                cause = None
+        return claims
+
+    def _topic(self, text: str) -> None:
+        """The title (or an opening question): the article's drug and condition, when not known yet."""
+        if self.ctx.title is None:
+            self.ctx.title = self._first_condition(text)
+        if not self.ctx.main:
+            names = [d.name for d in self.vocab.find_drugs(text) if not d.is_class and self.known(d)]
+            self.ctx.main, self.ctx.main_all = names[:1], list(dict.fromkeys(names))
+
+    def _remember(self, text: str, claim: Claim | None = None) -> None:
+        about, _ = _own_conditions(text, self.vocab)
+        for cnd in about:
+            if cnd.id not in {u.id for u in self.ctx.uses}:
+                self.ctx.uses.append(cnd)
+        if claim is None:
+            hits = [d.name for d in self.vocab.find_drugs(text) if not d.is_class and self.known(d)]
+            if hits:
+                self.ctx.drugs = hits[:1]
+            return
+        named = [d for d in claim.drugs if d not in claim.classes]
+        if named and not self.ctx.main:
+            self.ctx.main = named[:1]
+        if named and claim.kind not in ("comparison",):
+            self.ctx.drugs = named[:1] if claim.kind != "combination" else named
+        if len(named) >= 2 and claim.kind == "combination":
+            self.ctx.combo = named
+        if claim.condition_id and claim.condition_id != "experimental-pain":
+            self.ctx.condition = next((c for c in about if c.id == claim.condition_id), self.ctx.condition)
+
+
+def _cause_claim(cause: tuple[Proposition, int, int], effect: Claim) -> Claim:
+    """The premise of a causal sentence, judged as a mechanism claim about the drug whose result it explains."""
+    prop, start, end = cause
+    return Claim(text=prop.text, start=start, end=end, kind="mechanism", polarity="positive", drugs=list(effect.drugs),
+                 condition=effect.condition, condition_id=effect.condition_id, link="cause")
+
+
+def _experimental() -> ConditionMention:
+    return ConditionMention(text="experimental pain", id="experimental-pain", name="experimental pain")
+
+
+def _locate(text: str, seg: Segment, prop: Proposition) -> tuple[int, int]:
+    """Offsets of a proposition in the article text (its words, whatever the spacing and removed markers)."""
+    words = prop.text.split()
+    if not words:
+        return seg.start, seg.end
+    head = r"\s+".join(re.escape(w) for w in words[: min(4, len(words))])
+    m = re.compile(head).search(text, seg.start, seg.end + 1)
+    if m is None:
+        return seg.start, seg.end
+    last = words[-1].rstrip(".,;:")
+    expected = m.start() + len(prop.text)
+    ends = [t.end() for t in re.finditer(re.escape(last), text[: seg.end + 1])] if last else []
+    ends = [e for e in ends if e >= m.end()]
+    end = min(ends, key=lambda e: abs(e - expected)) if ends else min(seg.end, expected)
+    while end < len(text) and end < seg.end and text[end] in ".!?":
+        end += 1
+    return m.start(), max(end, m.end())
+
+
+def find_claims(text: str, vocab: Any, *, title: str | None = None, known: Any = None) -> list[Claim]:
+    """The checkable claims of an article (see the module docstring).
+
+    ``known(mention)`` says whether a vocabulary hit is a medicine (default: every non-class hit of 4+ letters).
+    """
+    reader = Reader(vocab, known or (lambda d: len(d.text) >= 4))
+    return reader.read(text, title)

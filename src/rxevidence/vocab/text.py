@@ -1,0 +1,48 @@
+"""Text normalisation shared by the drug and condition vocabularies.
+
+Matching works on normalised token strings (:func:`norm`): lower case, apostrophes dropped, every
+other non-alphanumeric character a word break.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+MAX_DRUG_WORDS = 8
+MAX_CONDITION_WORDS = 10
+# words after a drug name that still belong to it ("oxycodone hcl", "diclofenac sodium gel")
+_TRAILERS = {
+    "hcl", "hydrochloride", "sodium", "potassium", "succinate", "tartrate", "maleate", "phosphate", "sulfate",
+    "sulphate", "acetate", "citrate", "besylate", "mesylate", "bromide", "calcium", "er", "sr", "xr", "xl", "cr",
+    "la", "ir", "dr", "ec", "cd", "patch", "cream", "gel", "ointment", "injection", "injections", "tablets", "tablet",
+    "pills", "pill", "capsules", "capsule", "topical", "oral", "liquid", "solution", "spray", "drops", "shot", "shots",
+}
+
+
+_DOSE = re.compile(r"\d+(\s?\d+)?\s?(mg|mcg|ug|g|ml|iu|units?|meq|%)?\b|\d+(mg|mcg|ml|meq|iu)\b")
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(normalised token, start, end) for each word of ``text``."""
+    return [
+        (m.group().lower().replace("'", "").replace("’", ""), m.start(), m.end()) for m in _TOKEN.finditer(text)
+    ]
+
+
+def stems(word: str) -> list[str]:
+    """The word and the bases it may be an inflection of ("interferes" -> "interfere", ...)."""
+    out = [word]
+    for suf, add in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                     ("ing", "e"), ("ly", ""), ("er", ""), ("ers", "")):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            out.append(word[: -len(suf)] + add)
+    return out
+
+
+def norm(text: str) -> str:
+    """The matching key of a name: ``"Vitamin B-12"`` -> ``"vitamin b 12"``, ``"can't"`` -> ``"cant"``."""
+    return " ".join(t for t, _, _ in tokens(text))
+
+
+__all__ = ["MAX_CONDITION_WORDS", "MAX_DRUG_WORDS", "norm", "stems", "tokens"]

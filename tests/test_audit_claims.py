@@ -1,0 +1,126 @@
+"""Audit rules one at a time: segments, propositions, meaning, judges and contradictions (pack-only store)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rxevidence.audit import audit, segments
+from rxevidence.audit.article import clean_citations
+from rxevidence.audit.claims import split_propositions
+from rxevidence.audit.meaning import attribution_of, denies, hedge_of, numbers_in
+from rxevidence.store import SQLiteStore
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = SQLiteStore(":memory:")
+    yield s
+    s.close()
+
+
+def claims_of(store, text):
+    return audit(text, store=store, kind="text").claims
+
+
+def one(report_claims, fragment):
+    return next(c for c in report_claims if fragment in c.text)
+
+
+# ------------------------------------------------------------------ article
+
+
+def test_headings_citations_lists_and_sources_are_not_claim_text():
+    text = ("Bottom line\nNaproxen relieves acute low back pain a little.1, 2\nEvidence\n"
+            "Dry mouth incidence:\n  • Tolterodine: 37%\n  • Oxybutynin: 61% 3\n\n"
+            "Smith, J., et al. \u201cA trial.\u201d Ann Emerg Med. 2017. doi:10.1000/xyz\n")
+    segs = segments(text)
+    roles = [(s.role, s.text) for s in segs]
+    assert ("heading", "Bottom line") in roles and ("heading", "Evidence") in roles
+    assert ("sentence", "Naproxen relieves acute low back pain a little.") in roles
+    assert ("list", "Dry mouth incidence: Tolterodine: 37%; Oxybutynin: 61%") in roles
+    assert any(r == "source" for r, _ in roles)
+    assert clean_citations("statistically significant1–3:") == "statistically significant:"
+    assert clean_citations("people with type 2") == "people with type 2"
+    assert clean_citations("effect size of 0.38-0.58 3") == "effect size of 0.38-0.58"
+
+
+def test_propositions():
+    parts = split_propositions("This medication is not a pain reliever, but taking it for pain can be quite effective.")
+    assert [p.text for p in parts] == ["This medication is not a pain reliever", "taking it for pain can be quite effective."]
+    # elliptical second half: one proposition
+    assert len(split_propositions("It may decrease the emotional component of pain, but not the sensory experience of it.")) == 1
+    cause, effect = split_propositions("This pain does not involve inflammation, which is why ibuprofen gave no relief.")
+    assert cause.link == "cause" and effect.link == "effect"
+
+
+def test_meaning_words():
+    assert denies("The trial found no significant difference from placebo.")
+    assert not denies("For those who fail to get relief from ibuprofen, naproxen works.")
+    assert not denies("There is no doubt that naproxen works.")
+    assert hedge_of("Gabapentin may help some people") == "may"
+    assert attribution_of("One higher-quality trial found no difference") == "study"
+    assert attribution_of("Studies show that it helps") == "studies"
+    assert [n.value for n in numbers_in("involved 114 patients; 50% vs 38% (NNT = 9)")] == [114, 50, 38, 9]
+
+
+# ------------------------------------------------------------------ claims and judges
+
+
+def test_null_trial_reported_correctly_is_supported(store):
+    c = one(claims_of(store, "A randomized trial found that pregabalin was no better than placebo for sciatica."),
+            "pregabalin")
+    assert c.polarity == "negative" and c.verdict == "supported" and "pmid:28328324" in {e.id for e in c.evidence}
+    big = one(claims_of(store, "A large trial found that pregabalin reduced leg pain from sciatica."), "pregabalin")
+    assert big.verdict == "contradicted"  # the large trial of pregabalin for sciatica found no benefit
+
+
+def test_neutral_and_practice_sentences_are_not_claims(store):
+    cs = claims_of(store, "Several doctors prescribe diazepam for back pain. Consider omitting diazepam. "
+                          "One study used a tourniquet to test how diazepam changed pain.")
+    assert cs == []
+
+
+def test_pronouns_resolve_and_claims_keep_their_own_condition(store):
+    text = ("Is cyclobenzaprine good for back pain?\n\nThe medication helps fibromyalgia sleep and pain. "
+            "It reduces acute low back pain in the first week.")
+    cs = claims_of(store, text)
+    assert all(c.drugs == ["cyclobenzaprine"] for c in cs)
+    assert one(cs, "fibromyalgia").condition_id == "fibromyalgia"  # its own condition, not the title's
+    assert one(cs, "first week").condition_id == "acute-low-back-pain"
+
+
+def test_regulatory_negation_recommended_and_comparators(store):
+    cs = claims_of(store, "Amitriptyline is not FDA approved to treat fibromyalgia. The FDA recommends diazepam for "
+                          "back pain. The FDA has approved three drugs for fibromyalgia: duloxetine, milnacipran and "
+                          "pregabalin.")
+    ami = one(cs, "Amitriptyline")
+    assert ami.kind == "regulatory" and ami.polarity == "negative" and ami.verdict == "supported"
+    rec = one(cs, "recommends")
+    assert rec.verdict == "unverifiable" and "does not recommend" in rec.reason  # "recommended" is not "approved"
+    three = one(cs, "three drugs")
+    assert "amitriptyline" not in three.drugs and three.verdict in ("supported", "partly supported")
+
+
+def test_combination_alternatives_and_unknown_agents(store):
+    cs = claims_of(store, "Diazepam works better with NSAIDs (naproxen or ibuprofen) for back pain. "
+                          "Diclofenac combined with vitamin K is more effective for back pain.")
+    first = cs[0]
+    assert "naproxen" in first.alternatives and "ibuprofen" in first.alternatives
+    assert set(first.drugs) == {"diazepam", "nsaid"}
+    vit = one(cs, "vitamin K")
+    assert vit.unknown_agents == ["vitamin K"] and vit.verdict == "unverifiable"
+
+
+def test_study_described_by_its_size(store):
+    text = ("A recent study compared diazepam plus naproxen against naproxen alone for acute low back pain. "
+            "This randomized study involved 114 patients.")
+    cs = claims_of(store, text)
+    assert one(cs, "114 patients").verdict == "supported"
+
+
+def test_contradictions_need_opposite_assertions(store):
+    cs = audit("Naproxen relieves acute low back pain. Naproxen may not help everyone with acute low back pain. "
+               "Naproxen is an NSAID used for acute low back pain.", store=store)
+    assert cs.contradictions == []  # a hedged caveat and a description do not contradict a benefit claim
+    real = audit("Pregabalin relieves sciatica. Pregabalin does not help sciatica.", store=store)
+    assert len(real.contradictions) == 1
