@@ -21,6 +21,7 @@ from typing import Any
 from ..domain import is_secondary
 from ..models import Record
 from .text import Gated
+from .text import rx as _rx
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,6 @@ class DesignResult:
     detail: str | None = None  # "parallel", "crossover", "network meta-analysis", ...
     source: str | None = None  # "publication-type", "mesh", "text", "registry"
     confidence: float | None = None
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 # ------------------------------------------------------------------ metadata

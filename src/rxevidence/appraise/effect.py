@@ -26,13 +26,8 @@ from dataclasses import dataclass, field
 
 from ..models import FieldSource
 from .structure import AbstractView
-
-MIN_CONFIDENCE = 0.5
-
-
-def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p, re.I)
-
+from .text import MIN_CONFIDENCE
+from .text import rx as _rx
 
 SAFETY_CLAUSE = _rx(
     r"\b(?:well[-\s]tolerated|tolerab\w+|tolerated|adverse|side[-\s]effects?|safety|safe\b|safely|toxicit\w+|dry\s+mouth|"

@@ -18,13 +18,8 @@ from dataclasses import dataclass, field
 
 from ..models import FieldSource
 from .structure import AbstractView
-
-MIN_CONFIDENCE = 0.5
-
-
-def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p, re.I)
-
+from .text import MIN_CONFIDENCE
+from .text import rx as _rx
 
 EFFICACY_RE = _rx(
     r"\b(?:efficacy|effectiveness|efficacious|effective|benefits?|beneficial|improv\w+|relie[fv]\w*|treatment\s+of|"

@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from ..models import DrugRole, FieldSource
 from .size import DrugHit, find_drugs
 from .structure import AbstractView
-
-MIN_CONFIDENCE = 0.5
+from .text import MIN_CONFIDENCE
 
 # mentions that name a target, an enzyme or a measured substance rather than a treatment
 _NOT_TREATMENT = re.compile(
