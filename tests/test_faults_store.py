@@ -241,6 +241,19 @@ def test_read_only_directory_reads_work_and_nothing_is_written(tmp_path, shared)
     assert _sha(db) == before
 
 
+def _read_only_store_with_one_record(backend: str, url: str):
+    """The store at ``url`` holding pmid:7, reopened read-only: SQLite ``mode=ro``, or a PostgreSQL
+    session whose transactions are read-only (``default_transaction_read_only``, as on a standby)."""
+    w = open_store(url)
+    w.upsert_record(article(7))
+    w.close()
+    if backend == "sqlite":
+        return SQLiteStore(url, readonly=True)
+    from rxevidence.store.postgres import PostgresStore
+
+    return PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+
+
 def test_read_only_store_in_process(backend, tmp_path):
     """Without mounts: SQLite opened read-only (``mode=ro``) and a PostgreSQL session whose transactions
     are read-only (``default_transaction_read_only``, as on a standby). Reads work, the pack is layered
@@ -248,15 +261,7 @@ def test_read_only_store_in_process(backend, tmp_path):
     from rxevidence.ask import ask
 
     url = store_url(backend, tmp_path)
-    w = open_store(url)
-    w.upsert_record(article(7))
-    w.close()
-    if backend == "sqlite":
-        ro = SQLiteStore(url, readonly=True)
-    else:
-        from rxevidence.store.postgres import PostgresStore
-
-        ro = PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+    ro = _read_only_store_with_one_record(backend, url)
     assert not ro.writable
     assert ro.get_record("pmid:7") is not None and ro.search("diazepam")
     brief = ask("How effective is diazepam for low back pain?", store=ro)
@@ -283,15 +288,7 @@ def test_ask_on_a_read_only_store_does_not_fetch_what_it_cannot_keep(backend, tm
     monkeypatch.setattr(rxevidence.live, "fetch_for_query", no_network)
     monkeypatch.delenv("RXEVIDENCE_OFFLINE", raising=False)
     url = store_url(backend, tmp_path)
-    w = open_store(url)
-    w.upsert_record(article(7))
-    w.close()
-    if backend == "sqlite":
-        ro = SQLiteStore(url, readonly=True)
-    else:
-        from rxevidence.store.postgres import PostgresStore
-
-        ro = PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+    ro = _read_only_store_with_one_record(backend, url)
     for online in ("auto", True):
         brief = ask("How effective is metformin for type 2 diabetes?", store=ro, install_pack=False, online=online)
         assert not brief.studies
