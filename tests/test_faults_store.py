@@ -433,7 +433,6 @@ def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path
     one of them is killed with SIGKILL mid-file (after it committed a batch since it started) four times
     and restarted. Afterwards every record is there once, with its index entry, and both files are done.
     (``bench/faults.py`` does the same with 20 kills.)"""
-    import random
     import signal
     import subprocess
     import sys
@@ -463,18 +462,23 @@ def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path
     def start(i: int):
         return subprocess.Popen(cmds[i], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), done_of(i)
 
-    rng = random.Random(19)
+    # Each writer is killed twice, when its committed progress first passes a fifth and then half of its
+    # file: the kills land mid-file however fast the machine is (a random timer could miss on a fast one).
+    marks = {0: [n // 5, n // 2], 1: [n // 5, n // 2]}
     procs = [start(0), start(1)]
     kills, deadline = 0, time.monotonic() + 240
     while any(p.poll() is None for p, _ in procs) and time.monotonic() < deadline:
-        time.sleep(rng.uniform(0.05, 0.3))
-        ripe = [i for i, (p, d0) in enumerate(procs) if p.poll() is None and done_of(i) > d0]
-        if kills < 4 and ripe:
-            i = rng.choice(ripe)
-            os.kill(procs[i][0].pid, signal.SIGKILL)
-            procs[i][0].wait()
-            kills += 1
-            procs[i] = start(i)
+        time.sleep(0.01)
+        for i, (p, d0) in enumerate(procs):
+            if p.poll() is not None or not marks[i]:
+                continue
+            done = done_of(i)
+            if marks[i][0] <= done < n and done > d0:
+                os.kill(p.pid, signal.SIGKILL)
+                p.wait()
+                kills += 1
+                marks[i].pop(0)
+                procs[i] = start(i)
     for p, _ in procs:
         p.wait(timeout=120)
     assert kills == 4, f"only {kills} kills landed mid-file"
