@@ -14,7 +14,7 @@ person reading the answer would; ``--think 0`` is a back-to-back stress test; 1 
 Reports requests/s and latency percentiles per kind and phase; goal: p95 <= 300 ms for asks, no errors
 (429 from the audit pool is the documented answer, counted apart). Ends with one JSON line of figures.
 
-    python bench/web.py            # 100 users, 2 x 15 s
+    python bench/web.py            # 100 users, 2 x 30 s
     python bench/web.py --quick    # 100 users, 2 x 5 s
 """
 
@@ -121,6 +121,7 @@ class Stats:
     uncached: list[float] = field(default_factory=list)
     audits: list[float] = field(default_factory=list)
     audit_429: int = 0
+    audits_started: int = 0
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -170,6 +171,7 @@ async def audit_user(i: int, hx: httpx.AsyncClient, stop_at: float, st: Stats) -
         tag = f"Article {i}-{n}. "
         text = (tag + AUDIT_BASE * (AUDIT_CHARS // len(AUDIT_BASE) + 1))[:AUDIT_CHARS]
         t0 = time.perf_counter()
+        st.audits_started += 1
         try:
             r = await hx.post("/api/audit", content=text.encode(), headers={"content-type": "text/plain"},
                               timeout=300)
@@ -238,8 +240,9 @@ def report(name: str, st: Stats) -> None:
               f"p95 {pct(st.uncached, 95):7.1f}  max {max(st.uncached):7.1f} ms")
     print(f"    all asks      {len(st.asks):6,}  p50 {pct(st.asks, 50):7.1f}  p95 {pct(st.asks, 95):7.1f} ms")
     if st.audits or st.audit_429:
+        running = st.audits_started - len(st.audits) - st.audit_429
         print(f"    audits of {AUDIT_CHARS:,} chars: {len(st.audits)} done (p50 {pct(st.audits, 50) / 1000:.1f} s), "
-              f"{st.audit_429} answered 429 (pool full)")
+              f"{st.audit_429} answered 429 (pool full), {running} still running or queued at the end")
     if st.errors:
         print("    sample of errors: " + "; ".join(st.errors[:5]))
 
@@ -248,7 +251,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=100)
     ap.add_argument("--audit-users", type=int, default=6, help="users posting big audits in phase 2")
-    ap.add_argument("--duration", type=float, default=15.0, help="seconds of load per phase")
+    ap.add_argument("--duration", type=float, default=30.0, help="seconds of load per phase")
     ap.add_argument("--quick", action="store_true", help="5 s per phase")
     ap.add_argument("--uncached-every", type=int, default=40, help="one request in N is a new question")
     ap.add_argument("--think", type=float, default=1.0,

@@ -27,10 +27,14 @@ import re
 import sys
 import zipfile
 from collections import defaultdict
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from otc_monographs import MONOGRAPHS, combination_uses, monograph_uses  # noqa: E402
+
 OUT = ROOT / "src" / "rxevidence" / "labelfacts" / "label_facts.json.gz"
 SCHEMA = 1
 
@@ -103,7 +107,10 @@ _SALTS = {
     "tosylate", "benzoate", "valerate", "propionate", "dipropionate", "furoate", "xinafoate", "pamoate", "stearate",
     "palmitate", "decanoate", "enanthate", "cypionate", "disodium", "dipotassium", "meglumine", "tromethamine",
     "trifenatate", "kamedoxomil", "medoxomil", "axetil", "pivoxil", "proxetil", "mofetil", "saccharate",
-    "aspartate", "oxalate", "hyclate", "mono", "sesquihydrate", "ethylsuccinate", "estolate",
+    "aspartate", "oxalate", "hyclate", "mono", "sesquihydrate", "ethylsuccinate", "estolate", "hydrate",
+    "chloride", "polistirex", "zinc", "s", "pentahydrate", "hexahydrate", "methylbromide",
+    "epolamine", "olamine", "ethanolate", "strontium", "difumarate", "diacetate", "heptahydrate", "dibasic",
+    "monobasic", "triflutate", "iodide", "sulfosalicylate",
 }
 
 
@@ -121,7 +128,9 @@ class Names:
         if key in self.cache:
             return self.cache[key]
         name = None
-        words = key.replace(",", " ").split()
+        words = key.replace(",", " ").replace("/", " ").replace("-", " ").split() if "/" in key or " s-" in key \
+            else key.replace(",", " ").split()
+        words = list(dict.fromkeys(words))  # "ampicillin/ampicillin trihydrate" -> ampicillin
         for cand in (" ".join(w for w in words if w not in _SALTS), key, words[0] if words else ""):
             if not cand:
                 continue
@@ -135,7 +144,7 @@ class Names:
         if name is None and words and all(w not in _SALTS for w in words[1:]) and len(words) <= 3:
             name = " ".join(words)  # a substance the vocabulary does not know yet: keep its own name
         elif name is None and words:
-            name = " ".join(w for w in words if w not in _SALTS) or None
+            name = " ".join(w for w in words if w not in _SALTS) or " ".join(words)  # "sodium chloride" stays
         self.cache[key] = name
         return name
 
@@ -165,11 +174,23 @@ _GENERIC_HEADS = {"pain", "infection", "disease", "disorder", "syndrome", "sympt
                   "reaction", "injury", "wound", "ulcer", "edema", "bleeding", "hemorrhage", "spasm", "irritation"}
 
 
+_QUALIFIED = re.compile(r"\s+(?:of|due to|from|associated with|secondary to|caused by|resulting from|induced by|"
+                        r"related to)\s+", re.I)
+_FILLER = {"of", "the", "and", "or", "with", "in", "for", "to", "due", "associated", "treatment", "prevention",
+           "prophylaxi", "acute", "chronic", "severe", "mild", "moderate", "symptom", "disorder", "disease",
+           "syndrome", "adjunct", "management", "relief", "a", "an", "by", "on", "type", "condition", "episode",
+           "recurrent", "maintenance", "therapy", "sign"}
+_POPULATION = re.compile(r"\bin (?:patients?|adults|children|people|women|men)\b", re.I)
+
+
 class MeshMapper:
     """Indication wording or UMLS id -> one MeSH descriptor id (disease or symptom trees only)."""
 
-    def __init__(self, names: Names, trees: dict[str, list[str]], by_name: dict[str, str]) -> None:
+    def __init__(self, names: Names, trees: dict[str, list[str]], by_name: dict[str, str],
+                 mesh_names: dict[str, str] | None = None) -> None:
         self.vocab = names.vocab
+        self.names = mesh_names or {}
+        self.wordings: dict[str, set[str]] = defaultdict(set)  # label wording -> descriptors it mapped to exactly
         self.trees = trees
         self.by_name = by_name
         self.by_cui: dict[str, str] = {}
@@ -233,15 +254,47 @@ class MeshMapper:
                     return mesh
         return None
 
+    def narrower_wording(self, wording: str, mesh: str) -> bool:
+        """True when the wording adds content words to the descriptor's name ("Chemotherapy-induced nausea and
+        vomiting" -> Vomiting): the use is that qualified form, not every narrower concept of the descriptor."""
+        name = self.names.get(mesh, "")
+        def words(t: str) -> set[str]:
+            return {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", t.lower())} - _FILLER
+        return bool(name) and bool(words(wording) - words(name))
+
+    def reduced(self, text: str) -> str | None:
+        """The descriptor of the phrase with one or two modifiers dropped, the head kept ("pulmonary arterial
+        hypertension" -> Hypertension, Pulmonary); never a bare generic head."""
+        words = re.sub(r"[()']", " ", text).split()
+        if not 2 < len(words) <= 6:
+            return None
+        for drop in (1, 2):
+            for keep in combinations(range(len(words) - 1), len(words) - 1 - drop):
+                cand = [words[i] for i in keep] + [words[-1]]
+                if len(cand) < 2:
+                    continue
+                mesh = self.from_name(" ".join(cand))
+                if mesh:
+                    return mesh
+        return None
+
     def map(self, name: str, cui: str | None) -> str | None:
-        """A MeSH id; ``~D...`` when only the head of the phrase maps (the use is narrower than that concept)."""
-        if cui and cui in self.by_cui:
-            return self.by_cui[cui]
-        exact = self.from_name(name)
+        """A MeSH id; ``~D...`` when only part of the phrase maps (the use is narrower than that concept):
+        its head, the phrase without a modifier, or the condition before a qualifier ("Cachexia due to HIV")."""
+        if _POPULATION.search(name):
+            return None  # "osteoarthritis in patients at high ulcer risk": the use is not the disease named
+        named = self.from_name(name)  # the wording itself is a descriptor's name or a vocabulary synonym
+        by_concept = None if named else self.by_cui.get(cui or "")  # else the annotator's concept: a synonym
+        exact = named or by_concept
         if exact:
+            if not by_concept and self.narrower_wording(name, exact):
+                return f"~{exact}"
+            self.wordings[name.strip().lower()].add(exact)
             return exact
-        head = self.head(name)
-        return f"~{head}" if head else None
+        base = _QUALIFIED.split(name, maxsplit=1)[0].strip()
+        m = (self.from_name(base) or self.reduced(base) or self.head(base)) if base and base != name.strip() else None
+        m = m or self.reduced(name) or self.head(name)
+        return f"~{m}" if m else None
 
 
 # ------------------------------------------------------------------ sources
@@ -287,6 +340,42 @@ def drugsfda(data: Path, names: Names) -> dict[str, dict[str, Any]]:
     return out
 
 
+def synonym_groups(data: Path) -> dict[str, set[str]]:
+    """Name -> every name of the same substance (INN, USAN, BAN...) from the DrugBank open vocabulary (CC0), used only
+    to join DrugCentral's INN names to Drugs@FDA's US names ("aciclovir" -> acyclovir); nothing from it is shipped."""
+    path = data / "drugbank_open_vocabulary" / "drugbank_vocabulary_semicolon.csv"
+    out: dict[str, set[str]] = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        rows = csv.reader(fh, delimiter=";")
+        next(rows, None)
+        next(rows, None)
+        for r in rows:
+            if len(r) < 6:
+                continue
+            group = {n.strip().lower() for n in [r[2], *r[5].split(" | ")] if n.strip() and len(n) < 40}
+            for n in group:
+                out.setdefault(n, set()).update(group)
+    return out
+
+
+def join_names(dc: dict[str, list[dict]], classes: dict[str, list[str]], known: set[str], names: Names,
+               groups: dict[str, set[str]]) -> None:
+    """Move DrugCentral facts filed under a name Drugs@FDA does not use to the US name of the same substance."""
+    for name in [n for n in set(dc) | set(classes) if n not in known]:
+        syns = sorted(set().union(*(groups.get(n, set()) for n in {name} | RAW_NAMES.get(name, set()))))
+        target = next((c for syn in syns if (c := names.canonical(syn)) in known), None)
+        if target is None:
+            continue
+        if name in dc:
+            dc.setdefault(target, []).extend(dc.pop(name))
+        if name in classes:
+            for c in classes.pop(name):
+                if c not in classes.setdefault(target, []):
+                    classes[target].append(c)
+
+
 def _dc_names(base: Path, names: Names) -> dict[str, str]:
     """DrugCentral drug id -> canonical ingredient, through RxNorm ids (INN "aciclovir" -> "acyclovir")."""
     by_rx = {v[1]: k for k, v in getattr(names.vocab, "_drugs", {}).items() if v and v[1]}
@@ -297,6 +386,9 @@ def _dc_names(base: Path, names: Names) -> dict[str, str]:
     return out
 
 
+RAW_NAMES: dict[str, set[str]] = defaultdict(set)  # canonical -> DrugCentral's own names (INN, with salt)
+
+
 def drugcentral(data: Path, names: Names, mesh: MeshMapper) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
     base = data / "drugcentral_2016_drugtarget"
     by_id: dict[str, str] = {}  # _dc_names(base, names) mis-joins combination RxNorm ids; names are safer
@@ -305,6 +397,7 @@ def drugcentral(data: Path, names: Names, mesh: MeshMapper) -> tuple[dict[str, l
         c = by_id.get(r["DRUG_ID"]) or names.canonical(r["DRUG_NAME"])
         if c is None or not r["INDICATION_FDB"]:
             continue
+        RAW_NAMES[c].add(r["DRUG_NAME"].lower())
         m = mesh.map(r["INDICATION_FDB"], r.get("UMLS_CUI") or None)
         uses[c].append({"text": r["INDICATION_FDB"], "mesh": (m or "").lstrip("~") or None, "approx": bool(m and m[0] == "~"),
                         "q": qualifiers(r["INDICATION_FDB"]), "src": "dc"})
@@ -336,11 +429,25 @@ def _rxnorm_names(data: Path, wanted: set[str]) -> dict[str, str]:
 
 _NEGATED = re.compile(r"\b(not|no|nor)\b[^.]{0,60}\b(indicated|intended|recommended|established|approved|"
                       r"shown|studied|demonstrated)\b|\b(not|nor) (for|in|to)\b|limitations? of use", re.I)
-_ASSOC = re.compile(r"^\s*(associated with|due to|caused by|secondary to|resulting from)\s*$", re.I)
+_ASSOC = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?(associated with|due to|caused by|secondary to|resulting from)\s*$",
+                    re.I)
+_RESTRICTED = re.compile(r"^\s*(?:\)\s*)?(associated with|due to|caused by|secondary to|resulting from|induced by|in "
+                         r"patients (with|receiving|undergoing)|postoperatively|after surgery)\b", re.I)
 _ANNOT = re.compile(r'<annotation cui="([^"]+)">(.*?)</annotation>', re.S)
 
 
-def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str, str]) -> dict[str, list[dict]]:
+def _own_ingredient(c: str, text: str, names: Names, known: set[str]) -> str:
+    """The ingredient a label is about: a distinct derivative the text names ("HORIZANT (gabapentin enacarbil)" is
+    gabapentin enacarbil, not gabapentin) when Drugs@FDA lists it as an ingredient of its own."""
+    for m in re.finditer(rf"\b{re.escape(c)}\s+([a-z]+)", text, re.I):
+        longer = names.canonical(f"{c} {m.group(1)}")
+        if longer and longer != c and longer in known:
+            return longer
+    return c
+
+
+def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str, str],
+              known: set[str] | None = None) -> dict[str, list[dict]]:
     """Per ingredient: uses annotated in its single-ingredient DailyMed labels, with set id and route."""
     base = data / "labeledin"
     for r in read_tsv(base / "data" / "indications.tsv"):
@@ -370,6 +477,7 @@ def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str
         c = names.canonical(rx_in[s["in"][0]])
         if c is None:
             continue
+        c = _own_ingredient(c, re.sub(r"<[^>]+>", " ", text), names, known or set())
         routes = sorted({r for x in s["scdf"] if (r := route_of(scdf_names.get(x, ""))) is not None})
         seen = set()
         anns = list(_ANNOT.finditer(text))
@@ -381,6 +489,10 @@ def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str
             if _NEGATED.search(re.split(r"[.;:]\s|\)\s", before)[-1]):
                 continue  # "not indicated for the prophylactic therapy of migraine"
             m = mesh.map(mention, cui)
+            after = re.sub(r"<[^>]+>", " ", text[mt.end(): mt.end() + 60])
+            if m and m[0] != "~" and _RESTRICTED.match(after) and not (i + 1 < len(anns) and _ASSOC.match(
+                    text[mt.end(): anns[i + 1].start()])):
+                m = "~" + m  # "vomiting associated with emetogenic chemotherapy": that vomiting, not all kinds of it
             if i and _ASSOC.match(text[anns[i - 1].end(): mt.start()]):
                 first = re.sub(r"<[^>]+>", " ", anns[i - 1].group(2)).strip()
                 mention = f"{first} {text[anns[i - 1].end(): mt.start()].strip()} {mention}"
@@ -398,6 +510,18 @@ def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str
 # ------------------------------------------------------------------ merge
 
 
+def _drop_derivative_uses(dc: dict[str, list[dict]], li: dict[str, list[dict]]) -> None:
+    """A DrugCentral use of an ingredient that only a distinct derivative's labels list (gabapentin: restless legs,
+    from gabapentin enacarbil) is that derivative's use, when the ingredient's own labels are known and lack it."""
+    for c in list(dc):
+        own = {u["mesh"] for u in li.get(c, []) if u["mesh"]}
+        if not own:
+            continue
+        derived = {u["mesh"] for d, us in li.items() if d.startswith(c + " ") for u in us if u["mesh"]} - own
+        if derived:
+            dc[c] = [u for u in dc[c] if u["mesh"] not in derived]
+
+
 def merge_uses(dc: list[dict], li: list[dict]) -> list[dict]:
     """One entry per (MeSH id or wording, qualifiers); route-restricted when the ingredient has labels of several
     routes in LabeledIn and only some of them list the use."""
@@ -412,6 +536,8 @@ def merge_uses(dc: list[dict], li: list[dict]) -> list[dict]:
             e["src"].append(u["src"])
         if u.get("set") and u["set"] not in e["sets"]:
             e["sets"].append(u["set"])
+        if u.get("cfr"):
+            e["cfr"] = u["cfr"]
         e["routes"].update(u.get("routes", []))
     mesh_routes: dict[str, set[str]] = defaultdict(set)
     for e in by_key.values():
@@ -433,19 +559,28 @@ def merge_uses(dc: list[dict], li: list[dict]) -> list[dict]:
 def build(data: Path) -> dict[str, Any]:
     names = Names()
     mesh_names, trees, by_name = load_mesh(data)
-    mapper = MeshMapper(names, trees, by_name)
-    li = labeledin(data, names, mapper, by_name)  # first: it teaches the mapper UMLS -> MeSH
-    dc, classes = drugcentral(data, names, mapper)
+    mapper = MeshMapper(names, trees, by_name, mesh_names)
     fda = drugsfda(data, names)
+    li = labeledin(data, names, mapper, by_name, set(fda))  # before DrugCentral: it teaches the mapper UMLS -> MeSH
+    dc, classes = drugcentral(data, names, mapper)
+    join_names(dc, classes, set(fda), names, synonym_groups(data))
+    _drop_derivative_uses(dc, li)
     drugs: dict[str, Any] = {}
     used_mesh: set[str] = set()
-    for name in sorted(set(fda) | set(dc) | set(li) | set(classes)):
-        uses = merge_uses(dc.get(name, []), li.get(name, []))
+    monograph = {i for m in MONOGRAPHS for i in m["ingredients"]}
+    for name in sorted(set(fda) | set(dc) | set(li) | set(classes) | monograph):
+        otc_sold = name in monograph or any(p["status"] == "otc" for p in fda.get(name, {}).get("products", {}).values())
+        own = {u["mesh"] for u in li.get(name, [])}
+        combo = combination_uses(name, classes.get(name, [])) - own if otc_sold else set()
+        uses = merge_uses([u for u in dc.get(name, []) if u["mesh"] not in combo],
+                          li.get(name, []) + monograph_uses(name))
         prods = sorted(fda.get(name, {}).get("products", {}).values(),
                        key=lambda p: (p["combo"], p["appl"][:3] != "NDA", p["appl"], p["route"]))
         entry: dict[str, Any] = {}
         if classes.get(name):
             entry["classes"] = classes[name]
+        if name in monograph:
+            entry["otc_monograph"] = sorted(m["section"] for m in MONOGRAPHS if name in m["ingredients"])
         if uses:
             entry["uses"] = uses
             used_mesh.update(u["mesh"] for u in uses if u["mesh"])
@@ -458,6 +593,10 @@ def build(data: Path) -> dict[str, Any]:
         drugs[name] = entry
     keep = {m for m, ts in trees.items() if any(t[0] in "CF" for t in ts)} | used_mesh
     mesh_out = {m: [mesh_names.get(m, m), sorted(trees.get(m, []))] for m in sorted(keep)}
+    # the wordings labels use for a descriptor ("shingles" -> Herpes Zoster), when they always map to the same one
+    wordings = {w: next(iter(ms)) for w, ms in mapper.wordings.items()
+                if len(ms) == 1 and len(w.split()) <= 5 and len(w) >= 4 and w != mesh_names.get(next(iter(ms)), "").lower()
+                and next(iter(ms)) in mesh_out and not re.search(r"[^a-z0-9 ,'-]", w)}
     return {
         "schema": SCHEMA,
         "sources": {
@@ -468,10 +607,13 @@ def build(data: Path) -> dict[str, Any]:
             "li": {"name": "LabeledIn (indications annotated in DailyMed labels)", "snapshot": "2012-08-28",
                    "licence": "US Government work (NLM), public domain",
                    "credit": "Khare R, Li J, Lu Z. J Biomed Inform 2014;52:448-56"},
+            "otc": {"name": "FDA OTC drug monographs (21 CFR parts 336, 338, 341)", "snapshot": "2026-12-03",
+                    "licence": "US Government work, public domain"},
             "mesh": {"name": "MeSH 2015 descriptors and tree numbers", "snapshot": "2015",
                      "licence": "NLM MeSH, free use (dhimmel/mesh, CC0)"},
         },
         "mesh": mesh_out,
+        "wordings": dict(sorted(wordings.items())),
         "drugs": drugs,
     }
 

@@ -266,10 +266,10 @@ def build_conditions(shared: Path, cur: dict, do_dir: Path | None = None) -> dic
     by_id: dict[str, list[str]] = defaultdict(list)
     for t, cid in sorted(terms.items()):
         by_id[cid].append(t)
-    for c in concepts.values():
+    for cid, c in concepts.items():  # the curated parents first (nearest by our own hierarchy), then MeSH's
         c.pop("includes")
         c.pop("mesh_parents")
-        c["parents"] = sorted(parents.get(next(k for k, v in concepts.items() if v is c), set()))
+        c["parents"] = c["parents"] + sorted(parents.get(cid, set()) - set(c["parents"]))
     mesh_tsv = "\n".join(f"{m}\t{mesh.names[m]}\t{'|'.join(sorted(mesh.trees.get(m, [])))}" for m in sorted(universe))
     parents_tsv = "\n".join(f"{n}\t{'|'.join(sorted(ps))}" for n, ps in sorted(parents.items())
                             if ps and n.startswith("mesh:"))

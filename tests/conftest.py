@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 from pathlib import Path
 
 import pytest
+from faults import PG_URL, require_postgres
 
 from rxevidence.store import SQLiteStore
 
@@ -53,25 +55,40 @@ def store():
     s.close()
 
 
-PG_URL = os.environ.get("RXEVIDENCE_TEST_PG", "postgresql://rxevidence:rxevidence@127.0.0.1:5432/rxevidence_test")
 
 
 def postgres_store():
     """A fresh PostgreSQL store, or skip when no server is reachable (.ci/run starts one)."""
-    try:
-        import psycopg
+    psycopg = require_postgres()
+    from rxevidence.store.postgres import PostgresStore
 
-        from rxevidence.store.postgres import PostgresStore
-    except ImportError:
-        pytest.skip("psycopg is not installed (pip install 'rxevidence[server]')")
-    try:
-        psycopg.connect(PG_URL, connect_timeout=3).close()
-    except psycopg.Error as e:
-        pytest.skip(f"no PostgreSQL server at {PG_URL} ({str(e).strip()[:80]}); .ci/run starts one")
-    s = PostgresStore(PG_URL)
-    s.drop_all()
-    s.close()
-    return PostgresStore(PG_URL)
+    url, schema = _pg_url_for_this_run(psycopg)
+    with psycopg.connect(PG_URL, autocommit=True) as c:  # raw SQL: a store left by a test may refuse to open
+        c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # every table, whichever migrations made it
+        c.execute(f"CREATE SCHEMA {schema}")
+    return PostgresStore(url)
+
+
+_PG_SCHEMA: list[str] = []
+
+
+def _pg_url_for_this_run(psycopg) -> tuple[str, str]:  # noqa: ANN001 - the module, imported lazily
+    """The test database seen through a schema of this test run only (url, schema): two runs at once (a full
+    suite and a targeted run) never drop each other's tables mid-test; the schema is dropped at exit."""
+    schema = f"rxtest_{os.getpid()}"
+    if not _PG_SCHEMA:
+        _PG_SCHEMA.append(schema)
+
+        def _drop() -> None:
+            try:
+                with psycopg.connect(PG_URL, connect_timeout=3, autocommit=True) as c:
+                    c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            except psycopg.Error:
+                pass
+
+        atexit.register(_drop)
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

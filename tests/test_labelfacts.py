@@ -13,6 +13,11 @@ from rxevidence.question import parse
 from rxevidence.vocab import load_vocabulary
 
 PRIMARY = ("https://dailymed.nlm.nih.gov/", "https://www.accessdata.fda.gov/")
+
+
+def test_otc_monograph_row_cites_the_cfr(ctx):
+    f = finding(ctx, "How effective is diphenhydramine for motion sickness?")
+    assert "cfcfr/CFRSearch.cfm?CFRPart=336" in (f.source or ""), f.source
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
@@ -43,6 +48,17 @@ def test_index_loads_fast_and_has_provenance(ctx):
     ("How effective is zolmitriptan for migraine?", "on-label"),
     ("How effective is zolmitriptan for migraine prevention?", "off-label"),
     ("How effective is rofecoxib for osteoarthritis?", "no position found"),
+    # a prodrug's label is its own: restless legs is gabapentin enacarbil's use, not gabapentin's
+    ("How effective is gabapentin for restless legs syndrome?", "off-label"),
+    # an OTC monograph names its ingredients' use; a combination partner's use is not the analgesic's
+    ("How effective is diphenhydramine for motion sickness?", "on-label"),
+    ("How effective is acetaminophen for insomnia?", "off-label"),
+    # the question's own words when the vocabulary reads none or less ("angina", "... pylori infection")
+    ("How effective is amlodipine for angina?", "on-label"),
+    # a descriptor newer than MeSH 2015 is read with a modifier dropped
+    ("How effective is sildenafil for pulmonary arterial hypertension?", "on-label"),
+    # not in Drugs@FDA and no OTC monograph: no US position
+    ("How effective is thiocolchicoside for muscle spasm?", "no position found"),
 ])
 def test_fda_status(ctx, question, status):
     f = finding(ctx, question)

@@ -31,6 +31,7 @@ __all__ = [
     "LabelUse",
     "Product",
     "drugsfda_url",
+    "cfr_url",
     "dailymed_url",
     "fda_finding",
     "finding_for_query",
@@ -49,6 +50,11 @@ def drugsfda_url(appl: str) -> str:
     return f"https://www.accessdata.fda.gov/scripts/cder/daf/index.cfm?event=overview.process&ApplNo={digits}"
 
 
+def cfr_url(section: str) -> str:
+    """The FDA's page for an OTC monograph part of 21 CFR ("336.10" -> part 336)."""
+    return f"https://www.accessdata.fda.gov/scripts/cdrh/cfdocs/cfcfr/CFRSearch.cfm?CFRPart={section.split('.')[0]}"
+
+
 def dailymed_url(set_id: str) -> str:
     return f"https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid={set_id}"
 
@@ -63,6 +69,7 @@ class LabelUse(BaseModel):
     set_ids: list[str] = Field(default_factory=list)  # DailyMed labels that list it (LabeledIn)
     routes: list[str] | None = None  # only these routes' labels list it; None: not route-specific
     approx: bool = False  # only the head of the wording maps ("E. coli UTI" -> UTI): matches that concept only
+    cfr: str | None = None  # OTC monograph section that labels it ("336.10"), source "otc"
 
 
 class Product(BaseModel):
@@ -83,11 +90,18 @@ class DrugFacts(BaseModel):
     products: list[Product] = Field(default_factory=list)
     status: Literal["marketed", "discontinued", "unknown", "absent"] = "absent"  # in Drugs@FDA
     first_approved: str | None = None
+    otc_monograph: list[str] = Field(default_factory=list)  # 21 CFR sections naming it as an active ingredient
+
+    @property
+    def combination_only(self) -> bool:
+        """Every Drugs@FDA product of this ingredient combines it with another ingredient."""
+        return bool(self.products) and all(p.combo for p in self.products)
 
     @property
     def reference_product(self) -> Product | None:
-        """The product whose label settles a labelled use: a marketed single-ingredient NDA/BLA, the RLD first."""
-        single = [p for p in self.products if not p.combo]
+        """The product whose label settles a labelled use: a marketed single-ingredient NDA/BLA, the RLD first; a
+        combination product when the ingredient is marketed only in combinations."""
+        single = [p for p in self.products if not p.combo] or self.products
         for want in (lambda p: p.rld and p.status in ("rx", "otc"),
                      lambda p: p.appl[:3] in ("NDA", "BLA") and p.status in ("rx", "otc"),
                      lambda p: p.status in ("rx", "otc"),
@@ -98,10 +112,14 @@ class DrugFacts(BaseModel):
         return None
 
     def source_url(self, use: LabelUse | None = None) -> str | None:
-        """Primary page for a fact: the DailyMed label that lists the use, else the Drugs@FDA application."""
+        """Primary page for a fact: the DailyMed label that lists the use, the OTC monograph, else Drugs@FDA."""
         if use is not None and use.set_ids:
             return dailymed_url(use.set_ids[0])
+        if use is not None and use.cfr:
+            return cfr_url(use.cfr)
         ref = self.reference_product
+        if ref is None and self.otc_monograph:
+            return cfr_url(self.otc_monograph[0])
         return drugsfda_url(ref.appl) if ref else None
 
 
@@ -111,6 +129,7 @@ class LabelFacts:
     def __init__(self, data: dict[str, Any]) -> None:
         self.sources: dict[str, dict[str, str]] = data.get("sources", {})
         self._mesh: dict[str, list[Any]] = data.get("mesh", {})
+        self._wordings: dict[str, str] = data.get("wordings", {})
         self._drugs: dict[str, dict[str, Any]] = data.get("drugs", {})
         self._cache: dict[str, DrugFacts | None] = {}
         self._by_name: dict[str, str] | None = None
@@ -128,10 +147,12 @@ class LabelFacts:
         return list(self._mesh.get(mesh_id, [None, []])[1])
 
     def mesh_by_name(self, name: str) -> str | None:
-        """The MeSH 2015 descriptor id of a disease or symptom name ("Hypertension" -> "D006973")."""
+        """The MeSH 2015 descriptor id of a disease or symptom name ("Hypertension" -> "D006973"), or of a wording
+        labels use for one ("shingles" -> Herpes Zoster)."""
         if self._by_name is None:
             self._by_name = {v[0].lower(): k for k, v in self._mesh.items()}
-        return self._by_name.get(name.lower().strip())
+        key = name.lower().strip()
+        return self._by_name.get(key) or self._wordings.get(key)
 
     def drug(self, name: str) -> DrugFacts | None:
         key = name.lower().strip()
@@ -146,11 +167,11 @@ class LabelFacts:
             mesh = self._mesh.get(u.get("mesh") or "", [None, []])
             uses.append(LabelUse(text=u["text"], mesh=u.get("mesh"), mesh_name=mesh[0], tree_numbers=mesh[1],
                                  qualifiers=u.get("q", []), sources=u.get("src", []), set_ids=u.get("sets", []),
-                                 routes=u.get("routes"), approx=u.get("approx", False)))
+                                 routes=u.get("routes"), approx=u.get("approx", False), cfr=u.get("cfr")))
         prods = [Product(**p) for p in raw.get("products", [])]
         status = raw.get("status") or ("absent" if not prods else "unknown")
         return DrugFacts(name=name, classes=raw.get("classes", []), uses=uses, products=prods, status=status,
-                         first_approved=raw.get("first_approved"))
+                         first_approved=raw.get("first_approved"), otc_monograph=raw.get("otc_monograph", []))
 
     def provenance(self) -> str:
         parts = [f"{s['name']} ({s['snapshot']}; {s['licence']})" for s in self.sources.values()]

@@ -25,6 +25,11 @@ _QUALIFIERS = [("prevention", r"\b(prevent\w*|prophyla\w*|preventive)\b"), ("acu
 SIBLING_DEPTH = 3  # tree levels two concepts must share to count as related ("C10.668.829")
 
 
+def qualifiers_of(text: str) -> list[str]:
+    """The kinds of use a wording names ("prevention of ..." -> ["prevention"])."""
+    return [q for q, pat in _QUALIFIERS if re.search(pat, text, re.I)]
+
+
 def route_in_text(text: str) -> str | None:
     """The route a question asks about ("sumatriptan injection for ..." -> "injection"), or None."""
     for name, pat in _ROUTES:
@@ -54,6 +59,23 @@ def _mesh_name_forms(text: str) -> list[str]:
     return forms
 
 
+def _reduced_mesh(facts_index: Any, words_text: str) -> str | None:
+    """The descriptor of the phrase with one or two modifiers dropped, head kept ("pulmonary arterial hypertension"
+    -> Hypertension, Pulmonary): how a newer, finer descriptor is read against an older MeSH."""
+    from itertools import combinations
+
+    words = words_text.lower().split()
+    for drop in (d for d in (1, 2) if len(words) - 1 - d >= 1):
+        for keep in combinations(range(len(words) - 1), len(words) - 1 - drop):
+            cand = " ".join([words[i] for i in keep] + [words[-1]])
+            if len(cand.split()) < 2:
+                continue
+            m = _lookup(facts_index, cand)
+            if m:
+                return m
+    return None
+
+
 def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> ConditionTarget:
     """A :class:`ConditionTarget` for a ``ConditionMention`` (or concept), read through the vocabulary by MeSH id."""
     cid, name = condition.id, condition.name
@@ -75,13 +97,22 @@ def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> Condition
         if mesh is None and cid.startswith("mesh:"):
             mesh = cid[5:]
     trees: list[str] = facts_index.mesh_trees(mesh) if (mesh and facts_index is not None) else []
+    if mesh and not trees and facts_index is not None:  # a descriptor newer than the index's MeSH (2015)
+        mesh = _reduced_mesh(facts_index, getattr(condition, "text", "") or name) or mesh
+        trees = facts_index.mesh_trees(mesh)
     if not trees:
         trees = list(getattr(condition, "tree_numbers", []) or (concept.tree_numbers if concept else []))
     words = f"{cid.replace('-', ' ')} {name}"
     quals = [q for q, pat in _QUALIFIERS if re.search(pat, words, re.I)]
     also: list[str] = []
-    if facts_index is not None and concept is not None and trees and all(t.startswith("F01") for t in trees):
-        also = [m for m in concept.mesh_ids[1:] if any(t.startswith(("C", "F03")) for t in facts_index.mesh_trees(m))]
+    if facts_index is not None and trees and all(t.startswith("F01") for t in trees):
+        # a mood or behaviour word ("depression") names the disorders the vocabulary gives as its synonyms
+        syns = list(getattr(condition, "synonyms", None) or getattr(concept, "synonyms", None) or [])
+        cands = list(concept.mesh_ids[1:] if concept is not None else []) + [
+            m for s in syns if (m := facts_index.mesh_by_name(s)) or
+            (m := next((x for f in _mesh_name_forms(s) if (x := facts_index.mesh_by_name(f))), None))]
+        also = list(dict.fromkeys(m for m in cands if m != mesh and any(
+            t.startswith(("C", "F03")) for t in facts_index.mesh_trees(m))))
     also_trees = [t for m in also for t in facts_index.mesh_trees(m)] if also else []
     return ConditionTarget(id=cid, name=name, mesh=mesh, tree_numbers=trees, qualifiers=quals, also=also,
                            also_trees=also_trees)
@@ -91,6 +122,7 @@ class Finding(BaseModel):
     """What the label facts say about one drug for one condition."""
 
     status: str  # on-label | off-label | no position found
+    condition_id: str | None = None  # the condition judged (the query's, or "mesh:D..." read from its words)
     note: str
     source: str | None = None
     source_name: str | None = None
@@ -161,6 +193,11 @@ def fda_finding(facts: DrugFacts | None, target: ConditionTarget, *, route: str 
                        date=facts.first_approved,
                        note=f"No marketed US product: every {name} product in Drugs@FDA (2019) is discontinued "
                             f"(first approved {facts.first_approved or 'date unknown'}).")
+    if facts.status == "absent" and not facts.otc_monograph:
+        return Finding(status="no position found", source="https://www.accessdata.fda.gov/scripts/cder/daf/",
+                       source_name="Drugs@FDA",
+                       note=f"No US approval found: {name} has no application in Drugs@FDA (2019) and is not an "
+                            f"ingredient of an FDA OTC monograph.")
     if not facts.uses:
         return Finding(status="no position found", source=facts.source_url(), source_name=src_name,
                        note=f"The offline index has no labelled uses for {name}: check the current label with "
@@ -170,9 +207,10 @@ def fda_finding(facts: DrugFacts | None, target: ConditionTarget, *, route: str 
     related = [u for u in facts.uses if u not in covering and _relation(u, target) in ("narrower", "sibling",
                                                                                        "contains")]
     related_txt = sorted({_describe(u) for u in related})
-    tail = (" Not in Drugs@FDA: an OTC monograph or unapplied product." if facts.status == "absent" else "")
+    tail = (f" Marketed under the FDA OTC monograph (21 CFR {', '.join(facts.otc_monograph)}), not under an application."
+            if facts.status == "absent" else "")
     if by_route:
-        best = sorted(by_route, key=lambda u: (u.mesh != target.mesh, not u.set_ids, u.text))[0]
+        best = sorted(by_route, key=lambda u: (u.mesh != target.mesh, not (u.set_ids or u.cfr), u.text))[0]
         notes = [f"The US label lists {_describe(best)}"]
         if best.mesh != target.mesh and best.mesh_name:
             notes[0] += f", which includes {target.name}"
@@ -199,12 +237,66 @@ def fda_finding(facts: DrugFacts | None, target: ConditionTarget, *, route: str 
                    date=facts.first_approved, related=related_txt)
 
 
-def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Any) -> Finding | None:
-    """The US FDA finding for one drug of a parsed ``Query`` (None when the question names no condition)."""
-    if query.condition is None or facts_index is None:
+class _Phrase(BaseModel):
+    id: str
+    name: str
+    text: str
+
+
+def _lookup(facts_index: Any, text: str) -> str | None:
+    """A descriptor for a phrase: MeSH name or label wording, singular or plural, inverted or not."""
+    for cand in (text, text + "s", text[:-1] if text.endswith("s") else text):
+        m = next((m for f in _mesh_name_forms(cand) if (m := facts_index.mesh_by_name(f))), None)
+        if m and facts_index.mesh_trees(m):
+            return m
+    return None
+
+
+def condition_phrase(query_text: str) -> str | None:
+    """The words after the last "for" of a question ("... for helicobacter pylori infection?")."""
+    m = re.search(r"\bfor\s+(?:my |the |a |an |people with |patients with )?([a-z0-9' ,-]+?)\s*[?.!]*\s*$",
+                  query_text.strip(), re.I)
+    if not m or len(m.group(1).split()) > 6:
+        return None
+    return m.group(1).lower().strip(" ,")
+
+
+def phrase_condition(query: Any, facts_index: Any) -> Any:
+    """The condition to judge: the query's, or a MeSH descriptor read from the question's own words when they
+    say more than the vocabulary recognised ("helicobacter pylori infection", not "infection") or when it
+    recognised none ("angina")."""
+    cond = query.condition
+    phrase = condition_phrase(getattr(query, "text", "") or "")
+    said = (getattr(cond, "text", "") or "").lower() if cond is not None else ""
+    if phrase is None or facts_index is None or (cond is not None and (not said or said == phrase
+                                                                       or said not in phrase)):
+        return cond
+    mesh = _lookup(facts_index, phrase) or _reduced_mesh(facts_index, phrase)
+    if mesh is None or (cond is not None and mesh == getattr(cond, "mesh_id", None)):
+        return cond
+    name = facts_index._mesh.get(mesh, [phrase])[0]
+    return _Phrase(id=f"mesh:{mesh}", name=name, text=phrase)
+
+
+def query_target(query: Any, drug: str, facts_index: Any, vocab: Any) -> tuple[Any, ConditionTarget, str | None] | None:
+    """(condition judged, its MeSH target, route asked) for one drug of a ``Query``; None without a condition."""
+    if facts_index is None:
+        return None
+    cond = phrase_condition(query, facts_index)
+    if cond is None:
         return None
     mention = next((m for m in query.drugs if m.name == drug), None)
     route = route_in_text(mention.text) if mention is not None else None
     route = route or route_in_text(query.text.split(" for ")[0]) if " for " in query.text else route
-    target = target_for(vocab, query.condition, facts_index)
-    return fda_finding(facts_index.drug(drug), target, route=route, drug=drug)
+    return cond, target_for(vocab, cond, facts_index), route
+
+
+def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Any) -> Finding | None:
+    """The US FDA finding for one drug of a parsed ``Query`` (None when the question names no condition)."""
+    qt = query_target(query, drug, facts_index, vocab)
+    if qt is None:
+        return None
+    cond, target, route = qt
+    f = fda_finding(facts_index.drug(drug), target, route=route, drug=drug)
+    f.condition_id = cond.id
+    return f

@@ -266,12 +266,34 @@ def install_pack(store: Store, *, force: bool = False, pack: Pack | None = None)
 
 
 def ensure_pack(store: Store, pack: Pack | None = None) -> bool:
-    """Install the pack when this store has not got the current version; True when it installed."""
+    """Install the pack when this store has not got the current version; True when it installed.
+    A read-only store is left alone (False): answer from :func:`with_pack` instead."""
     pack = pack if pack is not None else load_pack()
-    if store.meta_get(PACK_VERSION_KEY) == pack.digest:
+    if store.meta_get(PACK_VERSION_KEY) == pack.digest or not store.writable:
         return False
     install_pack(store, pack=pack)
     return True
+
+
+def with_pack(store: Store, pack: Pack | None = None) -> Store:
+    """The store to answer from, holding the current starter pack.
+
+    A writable store gets the pack installed (once per pack version) and is returned itself. A
+    read-only one (file, directory, mount or role) is never written: the pack is read from the
+    package into an in-memory store layered over it (:class:`~rxevidence.store.overlay.LayeredStore`).
+    """
+    pack = pack if pack is not None else load_pack()
+    if store.meta_get(PACK_VERSION_KEY) == pack.digest:
+        return store
+    if store.writable:
+        install_pack(store, pack=pack)
+        return store
+    from ..store.overlay import LayeredStore
+    from ..store.sqlite import SQLiteStore
+
+    top = SQLiteStore(":memory:")
+    install_pack(top, pack=pack)
+    return LayeredStore(store, top)
 
 
 def pack_info(pack: Pack | None = None) -> dict:
@@ -321,6 +343,7 @@ __all__ = [
     "Pack",
     "coverage_table",
     "ensure_pack",
+    "with_pack",
     "install_pack",
     "load_pack",
     "pack_info",

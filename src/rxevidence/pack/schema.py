@@ -34,9 +34,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Where a regulatory fact may be cited: the regulators' and guideline bodies' own pages, never a copy of them.
+PRIMARY_REGULATORY_HOSTS = frozenset({
+    "dailymed.nlm.nih.gov", "www.accessdata.fda.gov", "www.fda.gov",  # US: labels, Drugs@FDA, FDA
+    "www.nice.org.uk", "cks.nice.org.uk", "www.nhs.uk", "www.gov.uk",  # UK: NICE, NHS, MHRA (gov.uk)
+    "www.ema.europa.eu",  # EU
+})
+
+
+def is_primary_regulatory(url: str) -> bool:
+    """True when ``url`` is on a regulator's or guideline body's own site."""
+    return re.sub(r"^https?://", "", url or "").split("/")[0].lower() in PRIMARY_REGULATORY_HOSTS
+
+
+class _PrimaryCited(BaseModel):
+    @model_validator(mode="after")
+    def _primary(self):  # type: ignore[no-untyped-def]
+        if not is_primary_regulatory(getattr(self, "verified_url", "")):
+            raise ValueError(f"regulatory facts cite the primary page (DailyMed, Drugs@FDA, FDA, NICE/NHS, MHRA, EMA), "
+                             f"not {getattr(self, 'verified_url', '')!r}; record a copy read on in read_on")
+        return self
+
+
 class Verified(_Strict):
-    verified_url: str
+    verified_url: str  # the primary page cited for the fact (DailyMed, Drugs@FDA, FDA, NICE/NHS, EMA...)
     verified_date: str  # ISO date the fact was checked, e.g. "2026-11-25"
+    read_on: str | None = None  # where the text was read when that was a copy of the primary page (never cited)
 
     @field_validator("verified_url")
     @classmethod
@@ -53,7 +76,7 @@ class Verified(_Strict):
         return str(v)
 
 
-class FdaLabel(Verified):
+class FdaLabel(Verified, _PrimaryCited):
     """What the US label says (own words), and where it was read."""
 
     approved: bool = True  # False: not approved in the US (e.g. thiocolchicoside)
@@ -65,7 +88,7 @@ class FdaLabel(Verified):
     product: str | None = None  # brand or product whose label was read, e.g. "Valium"
 
 
-class Position(Verified):
+class Position(Verified, _PrimaryCited):
     """A regulator's or guideline body's stance on this drug for one condition."""
 
     jurisdiction: Jurisdiction

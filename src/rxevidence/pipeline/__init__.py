@@ -6,7 +6,7 @@ validate.
     >>> brief = ask("Does naproxen help period pain?", context=ctx)
 
 - :mod:`.context`   ``Context``, ``build_context``, ``install_pack_into`` (the one step that writes the pack),
-  ``reset_caches``
+  ``store_with_pack`` (a read-only store gets the pack layered in memory), ``reset_caches``
 - :mod:`.ask`       ``ask`` (and ``parse_question``, ``gather``, ``answer``)
 - :mod:`.retrieve`  ``retrieve``: records and their stored appraisals for a query (reads only)
 - :mod:`.appraise`  ``appraise_missing``: the explicit appraisal of records stored without one
@@ -25,6 +25,7 @@ from .context import (
     default_appraiser,
     install_pack_into,
     reset_caches,
+    store_with_pack,
 )
 from .retrieve import MAX_HITS, condition_scope, drug_scope, minimal_phrases, retrieve
 from .validate import brief_problems, validate_brief
@@ -48,6 +49,7 @@ __all__ = [
     "pack_drugs_for",
     "parse_question",
     "reset_caches",
+    "store_with_pack",
     "retrieve",
     "validate_brief",
 ]

@@ -10,9 +10,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Literal
 
-from ..autofetch import auto_allowed, fetch_when_missing
+from .. import autofetch, live
 from ..errors import InputError
-from ..live import fetch_for_query
 from ..models import Brief, ConditionMention, Query
 from ..models.evidence import Evidence
 from ..pack import Pack
@@ -77,16 +76,20 @@ def ask(
     if not query.drugs:
         raise _no_drug_error(query, context.pack)
     notes: list[str] = []
+    if online and not offline and not context.store.writable:  # nothing fetched could be kept: do not fetch
+        notes.append(f"The store {context.store.url} is read-only, so the live sources were not searched; this "
+                     "brief is answered from what it holds (use a writable --db to fetch records).")
+        online = False
     if online is True and not offline:
-        result = fetch_for_query(context.store, query, client=live_client)
+        result = live.fetch_for_query(context.store, query, client=live_client)
         for e in getattr(result, "errors", []) or []:
             notes.append(f"Live sources: {e}")
     brief, ev = _answer(context, query, notes)
-    if online == "auto" and not brief.studies and auto_allowed(offline=offline):
+    if online == "auto" and not brief.studies and autofetch.auto_allowed(offline=offline):
         if notify is not None:
             notify("Nothing stored for this question: looking in the live sources (PubMed, openFDA, "
                    "ClinicalTrials.gov)...")
-        got = fetch_when_missing(context.store, query, client=live_client, progress=progress)
+        got = autofetch.fetch_when_missing(context.store, query, client=live_client, progress=progress)
         if got.fetched:
             brief, ev = _answer(context, query, notes)
         brief.notes.extend(got.notes)

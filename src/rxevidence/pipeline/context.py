@@ -9,10 +9,11 @@
 No stage below loads data by itself: they read ``context.vocab``, ``context.pack``, ``context.label_facts``
 and query ``context.store``. Synthesis receives only :class:`~rxevidence.models.evidence.Facts` (no store).
 
-Writing the pack into the store happens in exactly one place, :func:`install_pack_into`, called by
-:func:`build_context` when ``install_pack=True`` (the default for ``ask`` and ``audit``): the store gets the
-curated studies and appraisals of the current pack version once, and later calls find the version key and
-write nothing.
+Writing the pack into the store happens in exactly one place, :func:`install_pack_into`, called (through
+:func:`store_with_pack`) by :func:`build_context` when ``install_pack=True`` (the default for ``ask`` and
+``audit``): a writable store gets the curated studies and appraisals of the current pack version once, and
+later calls find the version key and write nothing. A read-only store is never written: the context answers
+from the pack layered over it in memory (:func:`rxevidence.pack.with_pack`).
 
 Module-level caches (the parsed pack, the shipped vocabulary, the label-facts index, the appraiser's
 vocabulary, the direction model backend) make a second context cheap; :func:`reset_caches` empties them all (tests, long-running jobs
@@ -31,7 +32,7 @@ from ..appraise import resources as _appraise_resources
 from ..labelfacts import load_label_facts, reset_label_facts_cache
 from ..models import Appraisal, Record
 from ..models.evidence import Facts
-from ..pack import Pack, ensure_pack, load_pack, reset_pack_cache
+from ..pack import Pack, ensure_pack, load_pack, reset_pack_cache, with_pack
 from ..store.base import Store
 from ..vocab import Vocabulary, load_vocabulary, reset_vocabulary_cache
 
@@ -90,6 +91,15 @@ def install_pack_into(store: Store, pack: Pack | None = None) -> bool:
     return ensure_pack(store, pack)
 
 
+def store_with_pack(store: Store, pack: Pack | None = None) -> Store:
+    """The store to answer from, holding the current starter pack: ``store`` itself when it is writable (the
+    pack installed into it by :func:`install_pack_into` when missing), else the pack layered over it in memory."""
+    if store.writable:
+        install_pack_into(store, pack)
+        return store
+    return with_pack(store, pack)
+
+
 def build_context(
     store: Store,
     *,
@@ -102,7 +112,8 @@ def build_context(
 ) -> Context:
     """Build the context for ``store`` once; pass it to :func:`~rxevidence.pipeline.ask` and ``audit``.
 
-    :param install_pack: write the starter pack into ``store`` first (see :func:`install_pack_into`).
+    :param install_pack: make the starter pack part of ``store`` first (see :func:`store_with_pack`: written
+        into a writable store, layered in memory over a read-only one).
     :param vocab: a vocabulary to use (default: the shipped one extended with the store's ingested terms).
     :param pack: the starter pack (default: the bundled one).
     :param label_facts: the label-facts index for the regulatory rows and drug panel (default: the shipped one,
@@ -114,7 +125,7 @@ def build_context(
     """
     pack = pack if pack is not None else load_pack()
     if install_pack:
-        install_pack_into(store, pack)
+        store = store_with_pack(store, pack)
     facts = build_facts(store=store, vocab=vocab, pack=pack, label_facts=label_facts)
     return Context(store=store, facts=facts, appraiser=default_appraiser(appraise_model) if appraise_on_read else None)
 
@@ -130,4 +141,4 @@ def reset_caches() -> None:
 
 
 __all__ = ["Appraiser", "Context", "build_context", "build_facts", "default_appraiser", "install_pack_into",
-           "reset_caches"]
+           "reset_caches", "store_with_pack"]

@@ -211,6 +211,12 @@ def load_record(svc: Services, record_id: str) -> tuple[Any, list[Any]]:
     except Exception:  # noqa: BLE001 - an id that cannot be normalised names no record
         rid = record_id
     rec = store.get_record(rid) if rid and len(rid) <= 300 else None
+    if rec is None and rid and len(rid) <= 300:  # a label or application a brief cites, not fetched
+        from ..labelfacts import load_label_facts
+        from ..labelfacts.records import cited_record
+        from ..pack import load_pack
+
+        rec = cited_record(rid, load_label_facts(), load_pack())
     if rec is None:
         raise WebError(f"No record {rid[:100]!r} in this store. Try /api/search?q=WORDS", 404)
     return rec, store.get_appraisals(rid)
