@@ -2,8 +2,8 @@
 
 Parts (all by default):
   kills   two ``rxevidence ingest`` processes write overlapping MEDLINE files into one store; a
-          random one of them is killed with SIGKILL at random moments (20 times by default) and
-          restarted, until both finish. Then: every expected record is there once, the full-text
+          random one of them (once past start-up) is killed with SIGKILL at random moments and
+          restarted, in rounds of new files until 20 kills (by default) have been made and both finish. Then: every expected record is there once, the full-text
           index matches the records, SQLite's integrity check passes, every file is "done".
           A probe takes the write lock every 0.25 s and reports the longest it waited (how long a
           writer waits for another). SQLite, and PostgreSQL when --pg URL is given.
@@ -44,6 +44,9 @@ def cli(*args: str) -> list[str]:
 
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+MIN_AGE_S = 1.0
+MAX_ROUNDS = 20
+"""A writer is killed only after running this long and committing a batch of its own since it started."""
 
 
 # ------------------------------------------------------------------ kills
@@ -65,20 +68,47 @@ def _probe(db: str, stop: threading.Event, waits: list[float]) -> None:
         stop.wait(0.25)
 
 
-def kills(url: str, tmp: Path, *, n_kills: int, records: int, appraise: bool, seed: int) -> dict:
-    rng = random.Random(seed)
+def _done(url: str, key: str) -> int:
+    """Records of one file committed so far (its ``ingest_progress`` position; 0 before the first batch)."""
+    q = "SELECT done FROM ingest_progress WHERE file_key = "
+    try:
+        if url.startswith("postgres"):
+            import psycopg
+
+            with psycopg.connect(url, connect_timeout=5) as c:
+                row = c.execute(q + "%s", (key,)).fetchone()
+        else:
+            c = sqlite3.connect(url, timeout=5)
+            try:
+                row = c.execute(q + "?", (key,)).fetchone()
+            finally:
+                c.close()
+    except Exception:  # noqa: BLE001 - a probe; the tables may not exist yet
+        return 0
+    return int(row[0]) if row else 0
+
+
+def _round_files(tmp: Path, rnd: int, records: int) -> tuple[list[Path], set[str]]:
+    """Two MEDLINE files for one round; writer 1 overlaps half of writer 0's records (the same ids from
+    two processes). Each round uses new PMIDs."""
+    base = 1 + rnd * 2 * records
     files = []
-    for w in range(2):  # writer 1 overlaps half of writer 0's records: the same ids from two processes
-        first = 1 + w * records // 2
-        f = tmp / f"writer{w}.xml"
+    for w in range(2):
+        first = base + w * records // 2
+        f = tmp / f"writer{w}-round{rnd}.xml"
         f.write_bytes(medline_xml(list(range(first, first + records))))
         files.append(f)
-    expected = {f"pmid:{p}" for p in range(1, 1 + records + records // 2)}
+    return files, {f"pmid:{p}" for p in range(base, base + records + records // 2)}
+
+
+def kills(url: str, tmp: Path, *, n_kills: int, records: int, appraise: bool, seed: int) -> dict:
+    """Two concurrent writers; SIGKILL a random one at a random moment once it has committed a batch
+    since it (re)started (so the kill lands mid-file, while it parses, appraises or writes, never in
+    start-up), restart it, and repeat in rounds of new files until ``n_kills`` kills have been made and
+    both writers finished."""
+    rng = random.Random(seed)
     sqlite = not url.startswith("postgres")
-    cmds = [cli("ingest", str(f), "--db", url, "--batch-size", "100", "--json", *([] if appraise else ["--no-appraise"]))
-            for f in files]
     if sqlite:
-        subprocess.run(cli("search", "x", "--db", url), capture_output=True, env=ENV)  # nothing yet
         from rxevidence.store import open_store
 
         open_store(url).close()
@@ -87,39 +117,60 @@ def kills(url: str, tmp: Path, *, n_kills: int, records: int, appraise: bool, se
     probe = threading.Thread(target=_probe, args=(url, stop, waits), daemon=True) if sqlite else None
     if probe:
         probe.start()
-    procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV) for c in cmds]
-    done = [False, False]
-    killed = restarts = 0
+    expected: set[str] = set()
+    killed = restarts = rounds = 0
+    grew: list[int] = []  # records of its file a writer committed between its (re)start and its kill
     bad_exits: list[str] = []
     t0 = time.perf_counter()
-    while not all(done):
-        time.sleep(rng.uniform(0.2, 1.5))
-        for i, p in enumerate(procs):
-            if not done[i] and p.poll() is not None:
-                if p.returncode == 0:
-                    done[i] = True
-                else:
-                    bad_exits.append(f"writer {i} exit {p.returncode}: {p.stderr.read().decode()[-300:]}")
-                    procs[i] = subprocess.Popen(cmds[i], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
-                    restarts += 1
-        alive = [i for i, p in enumerate(procs) if not done[i] and p.poll() is None]
-        if killed < n_kills and alive:
-            i = rng.choice(alive)
-            os.kill(procs[i].pid, signal.SIGKILL)
-            procs[i].wait()
-            killed += 1
-            procs[i] = subprocess.Popen(cmds[i], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
-            restarts += 1
+    while (killed < n_kills and rounds < MAX_ROUNDS) or rounds == 0:
+        files, ids = _round_files(tmp, rounds, records)
+        expected |= ids
+        rounds += 1
+        cmds = [cli("ingest", str(f), "--db", url, "--batch-size", "100", "--json",
+                    *([] if appraise else ["--no-appraise"])) for f in files]
+
+        from rxevidence.ingest import file_key
+
+        keys = [file_key(f, {"format": "medline-xml"}) for f in files]
+
+        def start(i: int, cmds: list[list[str]] = cmds, keys: list[str] = keys) -> tuple[subprocess.Popen, float, int]:
+            return (subprocess.Popen(cmds[i], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV),
+                    time.perf_counter(), _done(url, keys[i]))
+
+        procs = [start(i) for i in range(2)]
+        done = [False, False]
+        while not all(done):
+            time.sleep(rng.uniform(0.2, 1.5))
+            for i, (p, _, _) in enumerate(procs):
+                if not done[i] and p.poll() is not None:
+                    if p.returncode == 0:
+                        done[i] = True
+                    else:
+                        bad_exits.append(f"writer {i} exit {p.returncode}: {p.stderr.read().decode()[-300:]}")
+                        procs[i] = start(i)
+                        restarts += 1
+            now = time.perf_counter()  # ripe: past start-up and has committed a batch since (re)starting
+            ripe = [i for i, (p, t, d0) in enumerate(procs) if not done[i] and p.poll() is None
+                    and now - t >= MIN_AGE_S and _done(url, keys[i]) > d0]
+            if killed < n_kills and ripe:
+                i = rng.choice(ripe)
+                os.kill(procs[i][0].pid, signal.SIGKILL)
+                procs[i][0].wait()
+                killed += 1
+                grew.append(_done(url, keys[i]) - procs[i][2])
+                procs[i] = start(i)
+                restarts += 1
     seconds = time.perf_counter() - t0
     stop.set()
     if probe:
         probe.join()
-    return {"kills": killed, "restarts": restarts, "seconds": round(seconds, 1), "bad_exits": bad_exits,
-            **check(url, expected, appraise), "max_lock_wait_s": round(max(waits), 3) if waits else None,
-            "lock_probes": len(waits)}
+    return {"kills": killed, "restarts": restarts, "rounds": rounds, "seconds": round(seconds, 1),
+            "kills_after_commits": sum(1 for g in grew if g > 0), "bad_exits": bad_exits,
+            **check(url, expected, appraise, files=2 * rounds),
+            "max_lock_wait_s": round(max(waits), 3) if waits else None, "lock_probes": len(waits)}
 
 
-def check(url: str, expected: set[str], appraise: bool) -> dict:
+def check(url: str, expected: set[str], appraise: bool, *, files: int = 2) -> dict:
     from rxevidence.store import open_store
 
     s = open_store(url)
@@ -218,7 +269,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--pg", help="also run the kills on this PostgreSQL database (it is emptied)")
     ap.add_argument("--kills", type=int, default=None)
-    ap.add_argument("--appraise", action="store_true", help="writers appraise too (slower, longer transactions before #19)")
+    ap.add_argument("--no-appraise", dest="appraise", action="store_false",
+                    help="kills: writers only store (by default they appraise too, as #19's busy-writer case did)")
     ap.add_argument("--parts", default="kills,resume,json")
     ap.add_argument("--seed", type=int, default=19)
     a = ap.parse_args()
@@ -242,12 +294,19 @@ def main() -> None:
                           seed=a.seed)
                 print(f"  kills/{name}: {r['kills']} SIGKILLs, {r['restarts']} restarts in {r['seconds']}s; records "
                       f"{r['records']:,} of {r['expected']:,} expected, missing {r['missing']}, duplicates "
-                      f"{r['duplicates']}, index rows {r['index_rows']:,}, integrity {r['integrity']}, files done "
-                      f"{r['files_done']}/2" + (f", longest wait for the write lock {r['max_lock_wait_s']}s over "
+                      f"{r['duplicates']}, index rows {r['index_rows']:,}, "
+                      + (f"appraised {r['appraised']:,}, " if "appraised" in r else "")
+                      + f"integrity {r['integrity']}, files done "
+                      f"{r['files_done']}/{2 * r['rounds']} in {r['rounds']} round(s); {r['kills_after_commits']} kills after the "
+                      f"victim had committed a batch" + (f", longest wait for the write lock {r['max_lock_wait_s']}s over "
                                                f"{r['lock_probes']} probes" if r["max_lock_wait_s"] is not None else ""))
                 for b in r["bad_exits"][:5]:
                     print(f"    ! {b}")
                 figures[f"kills_{name}"] = r["kills"]
+                figures[f"kills_after_commits_{name}"] = r["kills_after_commits"]
+                if "appraised" in r:
+                    figures[f"records_without_appraisal_{name}"] = r["records"] - r["appraised"]
+                figures[f"files_done_{name}"] = f"{r['files_done']}/{2 * r['rounds']}"
                 figures[f"missing_records_{name}"] = r["missing"]
                 figures[f"duplicate_records_{name}"] = r["duplicates"]
                 figures[f"index_matches_records_{name}"] = r["index_rows"] == r["records"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 
 import pytest
 from faults import assert_one_clean_line, medline_xml, run_cli, store_url
@@ -107,3 +108,54 @@ def test_progress_rate_counts_this_runs_records():
     assert progress_rate(78_000, 77_000, 2.0) == "500 rec/s"  # resumed at 77,000: only this run's records
     assert progress_rate(77_000, 77_000, 0.01) == ""  # no rate from the first call
     assert progress_rate(1_000, 0, 0.001) == ""  # nor from a fraction of a second
+
+
+def test_summary_time_and_rate_print_correctly(url, tmp_path):
+    """A short run prints its time as it was (never "0.0s") and no rate from a fraction of a second;
+    a warning counted once reads "1 record"."""
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps({"studies": [{"protocolSection": {
+        "identificationModule": {"nctId": "NCT01000099", "briefTitle": "NUL\u0000 in a title"}}}]}), encoding="utf-8")
+    r = run_cli("ingest", str(f), "--db", url, "--no-appraise")
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert "0.0s" not in r.stdout and "records/s" not in r.stdout, r.stdout
+    assert re.search(r" in \d+\.\d\d s$", r.stdout, re.M), r.stdout
+    assert "1 record: NUL characters removed" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("ingest", "{dir}", "--format", "bogus"),
+    ("ingest", "{dir}", "--map", "no-equals-sign"),
+    ("ingest", "{dir}", "--batch-size", "0"),
+    ("ingest", "{dir}", "--workers", "-1"),
+    ("ask", "diazepam for pain", "--format", "pdf"),
+    ("ask", "  "),
+    ("audit", "{file}", "--format", "pdf"),
+    ("audit", "{file}", "--input", "pdf"),
+    ("appraise", "--all", "--kind", "book"),
+    ("appraise", "pmid:1", "--all"),
+    ("appraise", "--all", "--model", "nonsense"),
+    ("fetch", "pubmed", "diazepam", "--max", "0"),
+    ("fetch", "pubmed", "diazepam", "--batch-size", "500"),
+    ("fetch", "trials"),
+    ("search", "diazepam", "--limit", "0"),
+    ("serve", "--port", "70000"),
+])
+def test_bad_option_values_are_usage_errors_and_create_nothing(tmp_path, monkeypatch, args):
+    """Exit code 2 for every bad option value or combination, one line, no traceback, and the store the
+    command names is not created (nor its directory)."""
+    monkeypatch.setenv("RXEVIDENCE_OFFLINE", "1")
+    db = tmp_path / "new" / "s.db"
+    (tmp_path / "a.txt").write_text("Diazepam helps back pain.", encoding="utf-8")
+    argv = [a.replace("{dir}", str(tmp_path)).replace("{file}", str(tmp_path / "a.txt")) for a in args]
+    r = CliRunner().invoke(app, [*argv, *([] if argv[0] == "serve" else ["--db", str(db)])])
+    assert r.exit_code == 2, (r.exit_code, r.output)
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_ingest_of_a_missing_file_creates_no_store(tmp_path):
+    db = tmp_path / "new" / "s.db"
+    r = CliRunner().invoke(app, ["ingest", str(tmp_path / "typo.xml"), "--db", str(db)])
+    assert r.exit_code == 1 and "typo.xml: no such file" in r.output
+    assert not (tmp_path / "new").exists()

@@ -259,3 +259,68 @@ def test_sqlite_and_postgres_store_the_same_records_from_bad_input(tmp_path):
         s.close()
     assert out["sqlite"] == out["postgres"]
     assert "\u0000" not in json.dumps(out["sqlite"]) and len(out["sqlite"]["pmid:2"]["sections"][0]["text"]) > INDEX_TEXT_MAX
+
+
+def _bad_files(d):
+    """One directory of every kind of bad file #19 names, each beside good records."""
+    d.mkdir()
+    data = medline_xml(list(range(1, 41)))
+    (d / "cut.xml").write_bytes(data[: data.index(b'<PMID Version="1">31</PMID>') + 20])  # ends mid-record
+    gz = gzip.compress(medline_xml(list(range(100, 311))))
+    (d / "cut.xml.gz").write_bytes(gz[: len(gz) - 40])  # truncated .gz
+    (d / "utf8.xml").write_bytes(medline_xml([400, 401, 402], corrupt={401: b"Diazepam \xff trial"}))
+    (d / "markup.xml").write_bytes(medline_xml([500, 501, 502], corrupt={501: b"<b>unclosed"}))
+    page = json.dumps({"studies": [
+        trial_study("NCT01000011"),
+        trial_study("NCT01000012", **{"designModule.enrollmentInfo": "60 people"}),  # wrong-typed field
+        trial_study("NCT01000013", **{"descriptionModule.briefSummary": "NUL\u0000inside"}),
+        trial_study("NCT01000014"),
+        trial_study("NCT01000015", **{"conditionsModule.conditions": "Pain"}),  # a text for a list
+        trial_study("NCT01000016", **{"descriptionModule.detailedDescription":  # too long for a tsvector
+                                      " ".join(f"w{k}x{k * 7919 % 100003}" for k in range(150_000))}),
+    ]}).encode().replace(b"trial NCT01000014", b"trial \xff NCT01000014")  # invalid UTF-8
+    (d / "trials.json").write_bytes(b"\xef\xbb\xbf" + page)  # with a byte order mark
+    return d
+
+
+def test_both_stores_keep_the_same_records_from_the_same_bad_files(tmp_path):
+    """The same directory of bad files (ended mid-record, truncated .gz, invalid UTF-8 in XML and JSON,
+    broken markup, a wrong-typed and a string-for-list CT.gov field, NUL characters, a text too long for
+    PostgreSQL's tsvector, a BOM) through ``rxevidence ingest`` into SQLite and PostgreSQL: both exit 65,
+    the summary names every bad file, a re-run reports the same problems again and exits 65 again, and
+    the two stores hold exactly the same records with the same content."""
+    from faults import fresh_pg
+
+    d = _bad_files(tmp_path / "bad")
+    bad_names = ["cut.xml", "cut.xml.gz", "utf8.xml", "markup.xml", "trials.json"]
+    out, problems = {}, {}
+    for backend in ("sqlite", "postgres"):
+        u = str(tmp_path / "s.db") if backend == "sqlite" else fresh_pg()
+        runs = []
+        for _ in range(2):
+            r = run_cli("ingest", str(d), "--db", u, "--no-appraise")
+            assert r.returncode == 65, (backend, r.stderr[-1500:])
+            assert "Traceback" not in r.stderr
+            listed = [ln for ln in r.stderr.splitlines() if ln.strip().startswith("!")]
+            assert all(any(f"{d}/{n} " in ln for ln in listed) for n in bad_names), (backend, listed)
+            runs.append(listed)
+        assert runs[0] == runs[1], backend  # the re-run reports every problem again
+        j = json.loads(run_cli("ingest", str(d), "--db", u, "--no-appraise", "--json").stdout)
+        assert {f["path"].rsplit("/", 1)[1]: f["status"] for f in j["files"]} == {
+            "cut.xml": "partial", "cut.xml.gz": "partial", "utf8.xml": "done-with-errors",
+            "markup.xml": "done-with-errors", "trials.json": "done-with-errors"}
+        problems[backend] = [e.replace(u, "") for f in j["files"] for e in f["errors"]]
+        s = open_store(u)
+        out[backend] = {r.id: r.model_dump(exclude={"provenance"}) for r in s.iter_records()}
+        assert [h.id for h in s.search("w5x39595")] == ["nct:NCT01000016"]  # indexed (the first 100,000 chars)
+        s.close()
+    assert problems["sqlite"] == problems["postgres"]
+    assert out["sqlite"].keys() == out["postgres"].keys()
+    for rid in out["sqlite"]:
+        assert out["sqlite"][rid] == out["postgres"][rid], rid
+    got = set(out["sqlite"])
+    assert {"pmid:30", "pmid:400", "pmid:402", "pmid:500", "pmid:502", "nct:NCT01000011", "nct:NCT01000013",
+            "nct:NCT01000015", "nct:NCT01000016"} <= got
+    assert not got & {"pmid:31", "pmid:401", "pmid:501", "nct:NCT01000012", "nct:NCT01000014"}
+    assert out["sqlite"]["nct:NCT01000015"]["extra"]["conditions"] == ["Pain"]
+    assert "\u0000" not in json.dumps(out["sqlite"])

@@ -241,6 +241,19 @@ def test_read_only_directory_reads_work_and_nothing_is_written(tmp_path, shared)
     assert _sha(db) == before
 
 
+def _read_only_store_with_one_record(backend: str, url: str):
+    """The store at ``url`` holding pmid:7, reopened read-only: SQLite ``mode=ro``, or a PostgreSQL
+    session whose transactions are read-only (``default_transaction_read_only``, as on a standby)."""
+    w = open_store(url)
+    w.upsert_record(article(7))
+    w.close()
+    if backend == "sqlite":
+        return SQLiteStore(url, readonly=True)
+    from rxevidence.store.postgres import PostgresStore
+
+    return PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+
+
 def test_read_only_store_in_process(backend, tmp_path):
     """Without mounts: SQLite opened read-only (``mode=ro``) and a PostgreSQL session whose transactions
     are read-only (``default_transaction_read_only``, as on a standby). Reads work, the pack is layered
@@ -248,15 +261,7 @@ def test_read_only_store_in_process(backend, tmp_path):
     from rxevidence.ask import ask
 
     url = store_url(backend, tmp_path)
-    w = open_store(url)
-    w.upsert_record(article(7))
-    w.close()
-    if backend == "sqlite":
-        ro = SQLiteStore(url, readonly=True)
-    else:
-        from rxevidence.store.postgres import PostgresStore
-
-        ro = PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+    ro = _read_only_store_with_one_record(backend, url)
     assert not ro.writable
     assert ro.get_record("pmid:7") is not None and ro.search("diazepam")
     brief = ask("How effective is diazepam for low back pain?", store=ro)
@@ -267,6 +272,28 @@ def test_read_only_store_in_process(backend, tmp_path):
     w = open_store(url)
     assert w.count() == 1 and w.meta_get("pack_version") is None
     w.close()
+
+
+def test_ask_on_a_read_only_store_does_not_fetch_what_it_cannot_keep(backend, tmp_path, monkeypatch):
+    """``ask`` (online by default when the store has nothing) on a read-only store searches no live
+    source, since nothing fetched could be stored; the brief says so instead of listing write errors."""
+    import rxevidence.autofetch
+    import rxevidence.live
+    from rxevidence.ask import ask
+
+    def no_network(*_a, **_k):
+        raise AssertionError("a live source was asked for a read-only store")
+
+    monkeypatch.setattr(rxevidence.autofetch, "fetch_when_missing", no_network)
+    monkeypatch.setattr(rxevidence.live, "fetch_for_query", no_network)
+    monkeypatch.delenv("RXEVIDENCE_OFFLINE", raising=False)
+    url = store_url(backend, tmp_path)
+    ro = _read_only_store_with_one_record(backend, url)
+    for online in ("auto", True):
+        brief = ask("How effective is metformin for type 2 diabetes?", store=ro, install_pack=False, online=online)
+        assert not brief.studies
+        assert any("read-only, so the live sources were not searched" in n for n in brief.notes), brief.notes
+    ro.close()
 
 
 # ------------------------------------------------------------------ schema versions
@@ -391,3 +418,81 @@ def test_ingest_commits_with_synchronous_full(tmp_path):
     assert modes == [2, 2, 2]
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1
     store.close()
+
+
+# ------------------------------------------------------------------ kill -9 with two writers
+
+
+def _progress_done(store, key: str) -> int:
+    p = store.progress_get(key)
+    return int(p["done"]) if p else 0
+
+
+def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path):
+    """Two ``rxevidence ingest`` processes write overlapping files (half the ids the same) into one store;
+    one of them is killed with SIGKILL mid-file (after it committed a batch since it started) four times
+    and restarted. Afterwards every record is there once, with its index entry, and both files are done.
+    (``bench/faults.py`` does the same with 20 kills.)"""
+    import signal
+    import subprocess
+    import sys
+
+    from rxevidence.ingest import file_key
+
+    url = store_url(backend, tmp_path)
+    open_store(url).close()
+    n = 2000
+    files = []
+    for w in range(2):
+        f = tmp_path / f"w{w}.xml"
+        f.write_bytes(medline_xml(list(range(1 + w * n // 2, 1 + w * n // 2 + n))))
+        files.append(f)
+    keys = [file_key(f, {"format": "medline-xml"}) for f in files]
+    cmds = [[sys.executable, "-c", "from rxevidence.cli import main; main()", "ingest", str(f), "--db", url,
+             "--batch-size", "50", "--no-appraise", "--json"] for f in files]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    def done_of(i: int) -> int:
+        s = open_store(url)
+        try:
+            return _progress_done(s, keys[i])
+        finally:
+            s.close()
+
+    def start(i: int):
+        return subprocess.Popen(cmds[i], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), done_of(i)
+
+    # Each writer is killed twice, when its committed progress first passes a fifth and then half of its
+    # file: the kills land mid-file however fast the machine is (a random timer could miss on a fast one).
+    marks = {0: [n // 5, n // 2], 1: [n // 5, n // 2]}
+    procs = [start(0), start(1)]
+    kills, deadline = 0, time.monotonic() + 240
+    while any(p.poll() is None for p, _ in procs) and time.monotonic() < deadline:
+        time.sleep(0.01)
+        for i, (p, d0) in enumerate(procs):
+            if p.poll() is not None or not marks[i]:
+                continue
+            done = done_of(i)
+            if marks[i][0] <= done < n and done > d0:
+                os.kill(p.pid, signal.SIGKILL)
+                p.wait()
+                kills += 1
+                marks[i].pop(0)
+                procs[i] = start(i)
+    for p, _ in procs:
+        p.wait(timeout=120)
+    assert kills == 4, f"only {kills} kills landed mid-file"
+    for i, (p, _) in enumerate(procs):
+        assert p.returncode == 0, p.stderr.read().decode()[-1500:]
+        assert done_of(i) == n
+    s = open_store(url)
+    got = [r.id for r in s.iter_records()]
+    assert len(got) == len(set(got)) == n + n // 2  # nothing lost, nothing twice
+    assert {h.id for h in s.search("Diazepam", limit=10_000)} == set(got)  # every record indexed once
+    s.close()
+
+
+def test_a_directory_as_the_store_is_one_clear_line(tmp_path):
+    r = run_cli("search", "diazepam", "--db", str(tmp_path))
+    assert r.returncode == 1
+    assert_one_clean_line(r.stderr, "it is a directory")

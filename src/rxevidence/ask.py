@@ -77,6 +77,10 @@ def ask(
                      f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
         raise InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
     notes: list[str] = []
+    if online and not offline and not store.writable:  # nothing fetched could be kept: do not fetch
+        notes.append(f"The store {store.url} is read-only, so the live sources were not searched; this brief is "
+                     "answered from what it holds (use a writable --db to fetch records).")
+        online = False
     if online is True and not offline:
         from .live import fetch_for_query
 

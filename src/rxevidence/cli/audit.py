@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from .common import (
     DbOption,
     FormatOption,
@@ -43,6 +43,8 @@ def register(app: typer.Typer) -> None:
             fmt = "json"
         with handle_errors(fmt == "json"):
             fmt = check_format(fmt)
+            if kind is not None and kind not in ("text", "md", "html"):
+                raise UsageError(f"Unknown --input {kind!r}; choose one of text, md, html")
             if file == "-":
                 raw = sys.stdin.read(MAX_ARTICLE_CHARS + 1)
             else:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import EXIT_ERROR, EXIT_USAGE, InputError, RxEvidenceError, error_body
+from ..errors import EXIT_ERROR, EXIT_USAGE, InputError, RxEvidenceError, UsageError, error_body
 from ..store import Store, default_db_path, open_store, store_exists
 from ..store.failures import is_driver_error, store_error
 
@@ -35,10 +35,10 @@ _FORMAT_ALIASES = {"markdown": "md", "text": "terminal", "htm": "html"}
 
 
 def check_format(fmt: str) -> str:
-    """The canonical output format for ``fmt`` (``markdown`` -> ``md``); an InputError when unknown."""
+    """The canonical output format for ``fmt`` (``markdown`` -> ``md``); a UsageError (exit 2) when unknown."""
     fmt = _FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     if fmt not in OUTPUT_FORMATS:
-        raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+        raise UsageError(f"Unknown --format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     return fmt
 
 

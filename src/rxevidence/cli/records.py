@@ -67,6 +67,15 @@ def _progress(disabled: bool) -> Iterator[Callable[[str, int], None]]:
         yield on_progress
 
 
+def _seconds(s: float) -> str:
+    """``0.04 s``, ``3.2 s``, ``1 min 05 s``: never ``0.0s`` for a run that took time."""
+    if s < 10:
+        return f"{s:.2f} s"
+    if s < 60:
+        return f"{s:.1f} s"
+    return f"{int(s // 60)} min {int(s % 60):02d} s"
+
+
 def _print_summary(d: dict[str, Any]) -> None:
     """Each file's full name on its own line (never cut: long names wrap), then its counts."""
     console.print("[bold]Ingest summary[/]")
@@ -82,12 +91,13 @@ def _print_summary(d: dict[str, Any]) -> None:
         f"[bold]{d['added']:,}[/] added, {d['updated']:,} updated, {d['deleted']:,} deleted, "
         f"{d['unchanged']:,} unchanged, {d['skipped']:,} skipped"
         + (f", {d['vocab_terms']:,} vocabulary terms" if d["vocab_terms"] else "")
-        + f" in {d['seconds']:.1f}s ({d['records_per_s']:,.0f} records/s)"
+        + f" in {_seconds(d['seconds'])}" + (f" ({d['records_per_s']:,.0f} records/s)"
+                                               if d["seconds"] >= 0.5 and d["records_per_s"] else "")
     )
     for reason, n in d["skipped_reasons"].items():
         console.print(f"  skipped {n:,}: {escape(reason)}")
     for reason, n in d["warnings"].items():
-        console.print(f"  [yellow]note[/] {n:,} records: {escape(reason)}")
+        console.print(f"  [yellow]note[/] {n:,} record{'' if n == 1 else 's'}: {escape(reason)}")
     problems = [e for f in d["files"] for e in f["errors"]]
     for e in problems[:20]:
         err_console.print(f"  [yellow]![/] {escape(e)}", soft_wrap=True)
@@ -98,6 +108,20 @@ def _print_summary(d: dict[str, Any]) -> None:
                           "ended early (exit code 65); the rest is stored. Fix the files and re-run, or --restart.")
 
 
+def _check_ingest_args(paths: list[str], fmt: str | None) -> None:
+    """A bad ``--format`` is a usage error and a path that does not exist an error, both before any
+    store is opened or created."""
+    from ..sources.registry import FORMATS, load_builtin
+
+    load_builtin()
+    if fmt and fmt not in FORMATS:
+        raise UsageError(f"Unknown --format {fmt!r}; known: {', '.join(sorted(FORMATS))} (see --list-formats)")
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(f"{missing[0]}: no such file{more}; nothing was ingested")
+
+
 def parse_map(spec: str | None) -> dict[str, str] | None:
     """``pmid=pubmedID,title=title`` -> {"pmid": "pubmedID", "title": "title"}."""
     if not spec:
@@ -105,7 +129,7 @@ def parse_map(spec: str | None) -> dict[str, str] | None:
     out: dict[str, str] = {}
     for part in spec.split(","):
         if "=" not in part:
-            raise InputError(f"--map expects field=column pairs separated by commas, got {part!r}")
+            raise UsageError(f"--map expects field=column pairs separated by commas, got {part!r}")
         k, v = part.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -148,6 +172,7 @@ def register(app: typer.Typer) -> None:
             if mapping:
                 options["mapping"] = mapping
                 fmt = fmt or "mapped"
+            _check_ingest_args(paths, fmt)  # before the store is opened: a typo creates nothing
             store = get_store(db)
             if workers or scheduler:
                 from ..bulk import ingest_parallel
