@@ -124,3 +124,9 @@ def test_contradictions_need_opposite_assertions(store):
     assert cs.contradictions == []  # a hedged caveat and a description do not contradict a benefit claim
     real = audit("Pregabalin relieves sciatica. Pregabalin does not help sciatica.", store=store)
     assert len(real.contradictions) == 1
+
+
+def test_unknown_drug_name_is_an_unknown_agent(store):
+    cs = claims_of(store, "Diclofenac combined with zorblaxin is more effective for back pain.")
+    c = one(cs, "zorblaxin")
+    assert "zorblaxin" in c.unknown_agents and c.verdict == "unverifiable"
