@@ -10,7 +10,10 @@ CPU-second of that child (wall-clock rates are printed too); peak memory is the 
 high-water mark (/proc/self/status VmHWM). Modes:
   lxml-floor      gunzip + hardened iterparse + clearing only: the ceiling of any lxml parser
   rx-parse        rxevidence.sources.medline.parse, every field into Record models
-  rx-store        the same + ingest into a fresh SQLite store (FTS5, batches of 1000), appraisal off
+  rx-store        the same + ingest into a fresh SQLite store (FTS5, batches of 1000), appraisal off;
+                  ingest commits with synchronous=FULL (each batch reaches the disk before the next)
+  rx-store-normal (largest file only) rx-store with synchronous=NORMAL, run right after it: the cost
+                  of FULL as a ratio, side by side in one run
   pubmed_parser   pubmed_parser.parse_medline_xml(path) with its defaults (dicts, no author list)
   fts-index       (largest file only) the FTS5 insert of the same title/abstract/terms texts alone,
                   timed after parsing: the index's own cost, which no parser change can remove
@@ -89,12 +92,16 @@ def worker(mode: str, path: str, tmp: str) -> dict:
         from rxevidence.sources.medline import parse
 
         n = sum(1 for r in parse(path) if isinstance(r, Record))
-    elif mode == "rx-store":
+    elif mode in ("rx-store", "rx-store-normal"):
+        from contextlib import nullcontext
+
         from rxevidence.ingest import ingest_file
         from rxevidence.store import SQLiteStore
 
         db = Path(tmp) / f"bench-{os.getpid()}.db"
         store = SQLiteStore(str(db))
+        if mode == "rx-store-normal":  # what ingest did before #19: commits not flushed (synchronous=NORMAL)
+            store.durable = nullcontext  # type: ignore[method-assign]
         s = ingest_file(store, path, appraiser=None, batch_size=1000)
         n = s.counts.added
         assert store.count() == n
@@ -223,7 +230,8 @@ def main() -> None:
         print(f"  gunzip: {gunzip_impl()}")
         results: dict[tuple[str, int], dict] = {}
         for size in sizes:
-            for mode in ("lxml-floor", "pubmed_parser", "rx-parse", "rx-store") + (("fts-index",) if size == sizes[-1] else ()):
+            big_only = ("rx-store-normal", "fts-index") if size == sizes[-1] else ()
+            for mode in ("lxml-floor", "pubmed_parser", "rx-parse", "rx-store", *big_only):
                 r = run(mode, files[size], tmp)
                 results[(mode, size)] = r
                 print(f"  {mode:14s} {size:>7,} records: {r['records']:>7,} in {r['seconds']:6.1f}s wall"
@@ -254,6 +262,12 @@ def main() -> None:
     print(f"        wall-clock at {big:,}: rx-store {wall['rx-store']:,.0f}/s, rx-parse {wall['rx-parse']:,.0f}/s,"
           f" pubmed_parser {wall['pubmed_parser']:,.0f}/s (load average {os.getloadavg()[0]:.1f} on"
           f" {os.cpu_count()} CPUs)")
+    normal = results[("rx-store-normal", big)]
+    full = results[("rx-store", big)]
+    sync_ratio = full["seconds"] / normal["seconds"] if normal["seconds"] else 0.0
+    print(f"        synchronous=FULL vs NORMAL for ingest commits: {full['seconds']:.1f}s vs {normal['seconds']:.1f}s"
+          f" wall ({sync_ratio:.3f}x; CPU {full['cpu_seconds']:.1f}s vs {normal['cpu_seconds']:.1f}s): one fsync per"
+          " batch of 1,000 records")
     print(f"Anchor: pubmed_parser {getattr(__import__('pubmed_parser'), '__version__', '0.5.x')} parse_medline_xml with defaults on the same file")
     print(f"Goal:   >= {TARGET_SPEEDUP:.0f}x pubmed_parser's records/s on one core; memory flat as the file grows")
     print(f"        {'MET' if rxp / pp >= TARGET_SPEEDUP else 'NOT MET'} for parse-only, "
@@ -286,6 +300,9 @@ def main() -> None:
         "peak_rss_mb_pubmed_parser_half": mem["pubmed_parser"][0],
         "peak_rss_mb_pubmed_parser_full": mem["pubmed_parser"][1],
         "title_disagreements": len(problems),
+        "synchronous_full_seconds": full["seconds"],
+        "synchronous_normal_seconds": normal["seconds"],
+        "synchronous_full_cost_ratio": round(sync_ratio, 3),
         "file": "gzip",
     }
     print(json.dumps(figures))

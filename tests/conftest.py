@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 from pathlib import Path
@@ -68,10 +69,33 @@ def postgres_store():
         psycopg.connect(PG_URL, connect_timeout=3).close()
     except psycopg.Error as e:
         pytest.skip(f"no PostgreSQL server at {PG_URL} ({str(e).strip()[:80]}); .ci/run starts one")
-    s = PostgresStore(PG_URL)
-    s.drop_all()
-    s.close()
-    return PostgresStore(PG_URL)
+    url, schema = _pg_url_for_this_run(psycopg)
+    with psycopg.connect(PG_URL, autocommit=True) as c:  # raw SQL: a store left by a test may refuse to open
+        c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # every table, whichever migrations made it
+        c.execute(f"CREATE SCHEMA {schema}")
+    return PostgresStore(url)
+
+
+_PG_SCHEMA: list[str] = []
+
+
+def _pg_url_for_this_run(psycopg) -> tuple[str, str]:  # noqa: ANN001 - the module, imported lazily
+    """The test database seen through a schema of this test run only (url, schema): two runs at once (a full
+    suite and a targeted run) never drop each other's tables mid-test; the schema is dropped at exit."""
+    schema = f"rxtest_{os.getpid()}"
+    if not _PG_SCHEMA:
+        _PG_SCHEMA.append(schema)
+
+        def _drop() -> None:
+            try:
+                with psycopg.connect(PG_URL, connect_timeout=3, autocommit=True) as c:
+                    c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            except psycopg.Error:
+                pass
+
+        atexit.register(_drop)
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}", schema
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

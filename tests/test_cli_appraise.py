@@ -64,11 +64,11 @@ def test_appraise_ids_and_show(db_path):
 def test_appraise_errors(db_path):
     make_db(db_path)
     r = runner.invoke(app, ["appraise", "--db", db_path])
-    assert r.exit_code == 1 and "--all" in r.output
+    assert r.exit_code == 2 and "--all" in r.output
     r = runner.invoke(app, ["appraise", "pmid:999", "--db", db_path, "--json"])
     assert r.exit_code == 1 and json.loads(r.stdout)["ok"] is False
     r = runner.invoke(app, ["appraise", "--all", "--kind", "book", "--db", db_path])
-    assert r.exit_code == 1
+    assert r.exit_code == 2
 
 
 def test_show_prints_square_brackets_and_roles_literally():

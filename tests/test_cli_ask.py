@@ -38,13 +38,13 @@ def test_ask_formats_and_out_file(db_path, tmp_path):
 
 def test_ask_errors(db_path):
     r = runner.invoke(app, ["ask", "", "--db", db_path])
-    assert r.exit_code == 1 and "Empty question" in r.output
+    assert r.exit_code == 2 and "Empty question" in r.output
     r = runner.invoke(app, ["ask", "what helps my back pain?", "--db", db_path, "--format", "json"])
     assert r.exit_code == 1
     err = json.loads(r.stdout)
     assert err["ok"] is False and err["status"] == 400 and "No drug" in err["error"]
     r = runner.invoke(app, ["ask", "diazepam for pain", "--db", db_path, "--format", "pdf"])
-    assert r.exit_code == 1 and "Unknown --format" in r.output
+    assert r.exit_code == 2 and "Unknown --format" in r.output
     md = runner.invoke(app, ["ask", "diazepam for pain", "--db", db_path, "--format", "md"])
     alias = runner.invoke(app, ["ask", "diazepam for pain", "--db", db_path, "--format", "Markdown"])
     assert alias.exit_code == 0 and alias.stdout.startswith("#")

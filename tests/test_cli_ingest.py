@@ -53,8 +53,9 @@ def test_ingest_malformed_file_reports_position_and_keeps_store(tmp_path, db_pat
     bad.write_text('<?xml version="1.0"?>\n<MedlineCitationSet>\n<MedlineCitation><PMID Version="1">42</PMID>'
                    "<Article><ArticleTitle>Kept</ArticleTitle></Article></MedlineCitation>\n<MedlineCitation><PMID>")
     r = invoke("ingest", str(bad), "--db", db_path, "--json", "--no-appraise")
-    assert r.exit_code == 0
+    assert r.exit_code == 65  # a file that ended mid-record: data error, the summary still printed
     d = json.loads(r.stdout)
+    assert d["problems"] == 1 and d["files"][0]["status"] == "partial"
     assert d["added"] == 1 and d["skipped"] == 1 and d["skipped_reasons"] == {"malformed input": 1}
     assert "bad.xml" in d["files"][0]["errors"][0] and "line 4" in d["files"][0]["errors"][0]
     shown = json.loads(invoke("show", "pmid:42", "--db", db_path, "--json").stdout)

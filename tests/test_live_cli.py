@@ -88,9 +88,9 @@ def test_fetch_human_output_and_errors(fake, db_path):
     # cached from the first call: a server error now does not matter
     assert r.exit_code == 0 and "from cache" in r.stdout
     r = run("fetch", "trials", "--db", db_path)
-    assert r.exit_code == 1 and "--condition" in r.output
+    assert r.exit_code == 2 and "--condition" in r.output  # a usage error
     r = run("fetch", "pubmed", "  ", "--db", db_path, "--json")
-    assert r.exit_code == 1 and json.loads(r.stdout)["ok"] is False
+    assert r.exit_code == 2 and json.loads(r.stdout)["ok"] is False
 
 
 def test_fetch_offline_forbids_network(fake, db_path, monkeypatch):

@@ -60,9 +60,9 @@ def ask(
     :raises ValidationFailed: the brief could not be validated (it is never shown then).
     """
     if install_pack:
-        from .pack import ensure_pack
+        from .pack import with_pack
 
-        ensure_pack(store)
+        store = with_pack(store)  # installs it when the store is writable, else layers it in memory
     query = text if isinstance(text, Query) else parse_question(text, store=store)
     if not query.drugs:
         hint = ""  # the parser's messages name the unknown words and their suggestions
@@ -73,6 +73,10 @@ def ask(
                      f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
         raise InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
     notes: list[str] = []
+    if online and not offline and not store.writable:  # nothing fetched could be kept: do not fetch
+        notes.append(f"The store {store.url} is read-only, so the live sources were not searched; this brief is "
+                     "answered from what it holds (use a writable --db to fetch records).")
+        online = False
     if online is True and not offline:
         from .live import fetch_for_query
 

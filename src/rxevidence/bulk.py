@@ -35,9 +35,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, ParseError, RxEvidenceError, StoreError
-from .ingest import FileSummary, IngestSummary, default_appraiser, file_key
+from .ingest import (
+    FINISHED,
+    PARTIAL,
+    FileSummary,
+    IngestSummary,
+    default_appraiser,
+    file_key,
+    reason_key,
+    skip_message,
+)
 from .models import Appraisal, Deletion, Record, Section, Skipped, VocabTerm
-from .sources.registry import detect
+from .sources.registry import FileUnreadable, detect
 from .store.base import Store, UpsertCounts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,7 +125,7 @@ def prepare_file(
     out = PreparedFile(job=job)
     if store_url is not None and not restart:
         prog = _worker_store(store_url).progress_get(job.key)
-        if prog and prog["status"] == "done":
+        if prog and prog["status"] in FINISHED:
             out.already_done = True
             return out
         start_at = int(prog["done"]) if prog else 0
@@ -193,17 +202,18 @@ def commit_prepared(store: Store, prepared: PreparedFile, *, batch_size: int = 1
                     vocab.append((v.term, v.kind, v.canonical, v.source or job.format))
                 elif tag == _SKIP:
                     s = Skipped.model_validate_json(body)
-                    counts.skip(s.reason)
-                    summary.errors.append(
-                        f"{s.path or job.path}{' (' + s.position + ')' if s.position else ''}: {s.reason}"
-                    )
+                    counts.skip(reason_key(s.reason))
+                    if not s.unsupported:
+                        summary.problem(skip_message(s, job.path))
             if final and prepared.final_error:
                 counts.skip("malformed input")
-                summary.errors.append(prepared.final_error)
+                summary.problem(prepared.final_error)
+                summary.complete = False
             if vocab:
                 summary.vocab_terms += store.vocab_add(vocab)
             position += len(chunk)
-            store.progress_set(job.key, status="done" if final else "partial", done=position)
+            info = {"problems": summary.problems, "errors": summary.errors} if final and summary.problems else {}
+            store.progress_set(job.key, status=summary.status if final else PARTIAL, done=position, info=info)
         summary.counts.merge(counts)
 
     step = max(1, batch_size)
@@ -259,6 +269,12 @@ def plan_files(paths: Iterable[str | Path], *, fmt: str | None = None,
         seen.add(f)
         try:
             source = detect(f, fmt=fmt)
+        except FileUnreadable as e:
+            fs = FileSummary(path=f, format="unknown", complete=False)
+            fs.counts.skip("unreadable file")
+            fs.problem(f"{e.message}; skipped")
+            skipped.append(fs)
+            continue
         except InputError:
             if not walked or fmt is not None:
                 raise
@@ -371,7 +387,7 @@ def _run_single_writer(client: Client, store: Store, jobs: list[FileJob], option
         while next_submit < len(jobs) and next_submit - next_write < window:
             job = jobs[next_submit]
             prog = None if restart else store.progress_get(job.key)
-            start = -1 if (prog and prog["status"] == "done") else (int(prog["done"]) if prog else 0)
+            start = -1 if (prog and prog["status"] in FINISHED) else (int(prog["done"]) if prog else 0)
             f = client.submit(prepare_file, job, options=options, appraise=appraise, start_at=start,
                               pure=False, key=f"rx-prepare-{job.index}-{time.time_ns()}")
             futures[job.index] = f

@@ -835,7 +835,7 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
     for jurisdiction in JURISDICTIONS:
         for name in ev.drug_names[:6]:
             d = pack.drug(name)
-            indexed = fda_row(query, name, label_facts, vocab) if jurisdiction == LABEL_JURISDICTION else None
+            indexed = fda_row(query, name, label_facts, vocab, labels=ev.labels) if jurisdiction == LABEL_JURISDICTION else None
             if d is None:
                 if indexed is not None and indexed[0].source:
                     row = indexed[0]

@@ -58,9 +58,9 @@ def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool
     from ..pack import load_pack
 
     if install_pack:
-        from ..pack import ensure_pack
+        from ..pack import with_pack
 
-        ensure_pack(store)
+        store = with_pack(store)  # installs it when the store is writable, else layers it in memory
     title, text = article_text(raw, kind=kind)
     vocab = load_vocab(store)
     claims = find_claims(text, vocab, title=title, known=_known(vocab, load_pack()))

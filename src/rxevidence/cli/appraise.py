@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..models import Record
 from ..store import Store
 from .common import DbOption, JsonOption, console, emit_json, err_console, get_store, handle_errors
@@ -130,16 +130,16 @@ def register(app: typer.Typer) -> None:
 
         with handle_errors(json_):
             if kind is not None and kind not in _KINDS:
-                raise InputError(f"--kind must be one of {', '.join(_KINDS)}, got {kind!r}")
+                raise UsageError(f"--kind must be one of {', '.join(_KINDS)}, got {kind!r}")
             if not ids and not all_:
-                raise InputError("Give record ids, or --all (optionally with --kind article and --stale-only).")
+                raise UsageError("Give record ids, or --all (optionally with --kind article and --stale-only).")
             if ids and all_:
-                raise InputError("Give record ids or --all, not both.")
+                raise UsageError("Give record ids or --all, not both.")
             from ..appraise import direction
 
             if model not in direction.BACKENDS:
-                raise InputError(f"unknown direction model {model!r}; choose one of {', '.join(direction.BACKENDS)}")
-            store = get_store(db)
+                raise UsageError(f"unknown direction model {model!r}; choose one of {', '.join(direction.BACKENDS)}")
+            store = get_store(db, read=True)
             wanted = [normalise_id(i) for i in ids] if ids else None
             total = len(wanted) if wanted is not None else store.count(kind)
             with Progress(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError
+from ..errors import UsageError
 from .common import (
     DbOption,
     FormatOption,
@@ -52,8 +52,8 @@ def register(app: typer.Typer) -> None:
         with handle_errors(fmt == "json"):
             fmt = check_format(fmt)
             if not question.strip():
-                raise InputError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
-            store = get_store(db)
+                raise UsageError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
+            store = get_store(db, answer=not online)
             with _progress(err_console.is_terminal) as progress:
                 brief = ask_fn(question, store=store, online=True if online else "auto", offline=offline,
                                progress=progress, notify=lambda m: err_console.print(m, highlight=False))

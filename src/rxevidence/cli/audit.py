@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from .common import (
     DbOption,
     FormatOption,
@@ -43,6 +43,8 @@ def register(app: typer.Typer) -> None:
             fmt = "json"
         with handle_errors(fmt == "json"):
             fmt = check_format(fmt)
+            if kind is not None and kind not in ("text", "md", "html"):
+                raise UsageError(f"Unknown --input {kind!r}; choose one of text, md, html")
             if file == "-":
                 raw = sys.stdin.read(MAX_ARTICLE_CHARS + 1)
             else:
@@ -56,7 +58,7 @@ def register(app: typer.Typer) -> None:
                     kind = "html"
                 elif kind is None and p.suffix.lower() in (".md", ".markdown"):
                     kind = "md"
-            report = audit_fn(raw, store=get_store(db), kind=None if kind == "text" else kind)
+            report = audit_fn(raw, store=get_store(db, answer=True), kind=None if kind == "text" else kind)
             write_output(report, fmt=fmt, out=out,
                          renderers={"json": audit_json, "md": render_audit_markdown, "html": render_audit_html},
                          terminal=render_audit_terminal)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from ..errors import InputError, RxEvidenceError, error_body
-from ..store import Store, default_db_path, open_store
+from ..errors import EXIT_ERROR, EXIT_USAGE, InputError, RxEvidenceError, UsageError, error_body
+from ..store import Store, default_db_path, open_store, store_exists
+from ..store.failures import is_driver_error, store_error
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -32,10 +35,10 @@ _FORMAT_ALIASES = {"markdown": "md", "text": "terminal", "htm": "html"}
 
 
 def check_format(fmt: str) -> str:
-    """The canonical output format for ``fmt`` (``markdown`` -> ``md``); an InputError when unknown."""
+    """The canonical output format for ``fmt`` (``markdown`` -> ``md``); a UsageError (exit 2) when unknown."""
     fmt = _FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     if fmt not in OUTPUT_FORMATS:
-        raise InputError(f"Unknown --format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+        raise UsageError(f"Unknown --format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     return fmt
 
 
@@ -70,22 +73,61 @@ def write_output(
         terminal(console, obj)
 
 
-def get_store(db: str | None) -> Store:
-    return open_store(db or default_db_path())
+def get_store(db: str | None, *, read: bool = False, answer: bool = False) -> Store:
+    """The store named by ``--db`` (else $RXEVIDENCE_DB, else the user data dir).
+
+    ``read=True`` (search, show, parse, appraise): a store that does not exist is an error with a
+    hint to ``ingest``, and nothing is created. ``answer=True`` (ask, audit): a named store that does
+    not exist answers from the starter pack alone, in memory, creating nothing (the default store
+    is created on first use, with the pack)."""
+    url = db or default_db_path()
+    named = bool(db or os.environ.get("RXEVIDENCE_DB"))
+    if answer and named and not store_exists(url):
+        err_console.print(f"[yellow]Note:[/] no store at {escape(url)}; answering from the starter pack alone "
+                          "(nothing was created; rxevidence ingest FILE --db ... creates it).", soft_wrap=True)
+        return open_store(":memory:")
+    return open_store(url, must_exist=read)
+
+
+DEBUG = {"on": bool(os.environ.get("RXEVIDENCE_DEBUG"))}  # set by ``rxevidence --debug``
+
+
+def print_error(message: str) -> None:
+    """``Error: message`` on stderr, the message printed as is (no rich markup: ``[draft]`` stays)."""
+    err_console.print(f"[bold red]Error:[/] {escape(message)}", markup=True, soft_wrap=True)
 
 
 @contextmanager
 def handle_errors(as_json: bool = False) -> Iterator[None]:
-    """Turn domain errors into ``Error: ...`` (exit 1; usage errors exit 2), or the JSON error body."""
+    """The one translation of errors into output and exit codes.
+
+    Domain errors print ``Error: ...`` (or the JSON error body) and exit with their ``exit_code``
+    (1 errors, 2 usage, 65 data, 75 store busy); driver errors (sqlite3, psycopg) become the same
+    one-line store errors; anything else prints one line and exits 1 (``--debug``: the traceback).
+    """
     try:
         yield
     except RxEvidenceError as e:
-        code = 2 if type(e) is InputError and getattr(e, "usage", False) else 1
-        if as_json:
-            emit_json(error_body(e.message, status=e.status, errors=getattr(e, "problems", None) or None))
-        else:
-            err_console.print(f"[bold red]Error:[/] {e.message}", markup=True, soft_wrap=True)
-        raise typer.Exit(code) from None
+        _fail(e, as_json)
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if DEBUG["on"]:
+            raise
+        if is_driver_error(e):
+            _fail(store_error(e, "the store"), as_json)
+        _fail(RxEvidenceError(f"unexpected {type(e).__name__}: {e} (run with --debug for the traceback)"), as_json)
+
+
+def _fail(e: RxEvidenceError, as_json: bool) -> NoReturn:
+    code = e.exit_code
+    if code == EXIT_ERROR and type(e) is InputError and getattr(e, "usage", False):
+        code = EXIT_USAGE
+    if as_json:
+        emit_json(error_body(e.message, status=e.status, errors=getattr(e, "problems", None) or None))
+    else:
+        print_error(e.message)
+    raise typer.Exit(code) from None

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import InputError, SourceError
+from ..errors import SourceError, UsageError
 from ..live import ProgressFn, SourceSummary, fetch_labels, fetch_pubmed, fetch_trials
 from ..sources.http import env_offline, make_http_client
 from .common import DbOption, JsonOption, console, emit_json, err_console, get_store, handle_errors
@@ -110,10 +110,10 @@ def register(app: typer.Typer) -> None:
         """
         if not query.strip():
             with handle_errors(json_):
-                raise InputError('Empty PubMed search: e.g. rxevidence fetch pubmed "diazepam back pain"')
+                raise UsageError('Empty PubMed search: e.g. rxevidence fetch pubmed "diazepam back pain"')
         if max_ < 1 or not 1 <= batch_size <= 200:
             with handle_errors(json_):
-                raise InputError("--max must be at least 1 and --batch-size between 1 and 200")
+                raise UsageError("--max must be at least 1 and --batch-size between 1 and 200")
         _run(json_, db, offline, timeout, lambda store, http, off, progress: fetch_pubmed(
             store, query, http=http, offline=off, max_articles=max_, batch_size=batch_size,
             appraise=not no_appraise, progress=progress, strict=False))
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
         """
         if not (condition or intervention):
             with handle_errors(json_):
-                raise InputError("Give --condition and/or --intervention, e.g. --condition 'low back pain'")
+                raise UsageError("Give --condition and/or --intervention, e.g. --condition 'low back pain'")
         _run(json_, db, offline, timeout, lambda store, http, off, progress: fetch_trials(
             store, condition=condition, intervention=intervention, http=http, offline=off,
             page_size=page_size, max_pages=max_pages, appraise=not no_appraise, progress=progress,

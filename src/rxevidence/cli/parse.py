@@ -75,4 +75,8 @@ def _store_if_any(db: str | None):
 
     if not db and not os.environ.get("RXEVIDENCE_DB"):
         return None
-    return get_store(db)
+    from ..store import store_exists
+
+    if not db and not store_exists(os.environ["RXEVIDENCE_DB"]):
+        return None  # $RXEVIDENCE_DB not created yet: parse needs no store (a mistyped --db is an error)
+    return get_store(db, read=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..models import DrugPanel, RegulatoryRow, Sentence
 from . import SNAPSHOT_NOTE, LabelFacts
-from .match import Finding, finding_for_query
+from .match import Finding, fda_finding
 
 MAX_USES = 14
 
@@ -57,13 +57,28 @@ def drug_panel(name: str, index: LabelFacts | None) -> tuple[DrugPanel | None, l
     return panel, sentences
 
 
-def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Any) -> tuple[RegulatoryRow, Finding] | None:
-    """The US FDA row for ``drug`` from the index, or None when the question has no condition or no index."""
-    f = finding_for_query(query, drug, index, vocab)
+def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Any,
+            labels: list[Any] | None = None) -> tuple[RegulatoryRow, Finding] | None:
+    """The US FDA row for ``drug``: the label in the store when it names the use, else the offline index when one
+    of its labels does, else the store's label saying it does not; None without a condition or an index."""
+    from .live import live_finding
+    from .match import query_target
+
+    qt = query_target(query, drug, index, vocab)
+    if qt is None:
+        return None
+    cond, target, route = qt
+    f = fda_finding(index.drug(drug), target, route=route, drug=drug) if index is not None else None
+    live = live_finding(labels or [], drug, target, index, route=route) if index is not None else None
+    if live is not None and (live[0].status == "on-label" or f is None or f.status != "on-label"):
+        f = live[0]
+    elif live is not None and f is not None:  # another product's label lists it; the fetched one does not
+        f.note += f" The label in the store (DailyMed set id {live[1].set_id}) does not list it."
     if f is None:
         return None
+    f.condition_id = cond.id
     note = f.note
-    if f.source and "fetch labels" not in note:
+    if f.source and "fetch labels" not in note and "label in the store" not in note:
         note += f" ({SNAPSHOT_NOTE.format(drug=drug)}.)"
     row = RegulatoryRow(jurisdiction="US FDA", status=f.status, source=f.source, date=f.date, note=note,
                         condition=f.condition_id, source_name=f.source_name)

@@ -25,6 +25,11 @@ _QUALIFIERS = [("prevention", r"\b(prevent\w*|prophyla\w*|preventive)\b"), ("acu
 SIBLING_DEPTH = 3  # tree levels two concepts must share to count as related ("C10.668.829")
 
 
+def qualifiers_of(text: str) -> list[str]:
+    """The kinds of use a wording names ("prevention of ..." -> ["prevention"])."""
+    return [q for q, pat in _QUALIFIERS if re.search(pat, text, re.I)]
+
+
 def route_in_text(text: str) -> str | None:
     """The route a question asks about ("sumatriptan injection for ..." -> "injection"), or None."""
     for name, pat in _ROUTES:
@@ -273,8 +278,8 @@ def phrase_condition(query: Any, facts_index: Any) -> Any:
     return _Phrase(id=f"mesh:{mesh}", name=name, text=phrase)
 
 
-def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Any) -> Finding | None:
-    """The US FDA finding for one drug of a parsed ``Query`` (None when the question names no condition)."""
+def query_target(query: Any, drug: str, facts_index: Any, vocab: Any) -> tuple[Any, ConditionTarget, str | None] | None:
+    """(condition judged, its MeSH target, route asked) for one drug of a ``Query``; None without a condition."""
     if facts_index is None:
         return None
     cond = phrase_condition(query, facts_index)
@@ -283,7 +288,15 @@ def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Any) -> Fi
     mention = next((m for m in query.drugs if m.name == drug), None)
     route = route_in_text(mention.text) if mention is not None else None
     route = route or route_in_text(query.text.split(" for ")[0]) if " for " in query.text else route
-    target = target_for(vocab, cond, facts_index)
+    return cond, target_for(vocab, cond, facts_index), route
+
+
+def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Any) -> Finding | None:
+    """The US FDA finding for one drug of a parsed ``Query`` (None when the question names no condition)."""
+    qt = query_target(query, drug, facts_index, vocab)
+    if qt is None:
+        return None
+    cond, target, route = qt
     f = fda_finding(facts_index.drug(drug), target, route=route, drug=drug)
     f.condition_id = cond.id
     return f

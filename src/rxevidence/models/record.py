@@ -98,6 +98,7 @@ class Skipped(_Model):
     reason: str
     path: str | None = None
     position: str | None = None
+    unsupported: bool = False  # a kind of record rxevidence does not read (reported, not a data error)
 
 
 class VocabTerm(_Model):

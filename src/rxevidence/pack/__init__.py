@@ -276,11 +276,32 @@ def install_pack(store: Store, *, force: bool = False) -> UpsertCounts:
 
 
 def ensure_pack(store: Store) -> bool:
-    """Install the pack when this store has not got the current version; True when it installed."""
-    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest:
+    """Install the pack when this store has not got the current version; True when it installed.
+    A read-only store is left alone (False): answer from :func:`with_pack` instead."""
+    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest or not store.writable:
         return False
     install_pack(store)
     return True
+
+
+def with_pack(store: Store) -> Store:
+    """The store to answer from, holding the current starter pack.
+
+    A writable store gets the pack installed (once per pack version) and is returned itself. A
+    read-only one (file, directory, mount or role) is never written: the pack is read from the
+    package into an in-memory store layered over it (:class:`~rxevidence.store.overlay.LayeredStore`).
+    """
+    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest:
+        return store
+    if store.writable:
+        install_pack(store)
+        return store
+    from ..store.overlay import LayeredStore
+    from ..store.sqlite import SQLiteStore
+
+    top = SQLiteStore(":memory:")
+    install_pack(top)
+    return LayeredStore(store, top)
 
 
 def pack_info(pack: Pack | None = None) -> dict:
@@ -330,6 +351,7 @@ __all__ = [
     "Pack",
     "coverage_table",
     "ensure_pack",
+    "with_pack",
     "install_pack",
     "load_pack",
     "pack_info",

@@ -9,7 +9,7 @@ results were posted, ``extra["references"]`` holds the PMIDs the registration ci
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +17,9 @@ from lxml import etree
 
 from ..errors import ParseError
 from ..models import Provenance, Record, Section, Skipped
-from .openfda import load_json
-from .registry import SourceFormat, register
+from .ctgov_model import DateStruct, DesignInfo, Enrollment, Outcome, validate_study
+from .jsonstream import records_from_json
+from .registry import Checkpoint, SourceFormat, register
 from .xmlsafe import clean, dedupe, parse_file, text_of
 
 FORMAT_V2 = "ctgov-v2"
@@ -118,80 +119,84 @@ def _record(nct: str, *, title: str | None, sections: list[Section], start: str 
 # ------------------------------------------------------------------ API v2 JSON
 
 
-def _g(d: Any, *keys: str) -> Any:
-    for k in keys:
-        if not isinstance(d, Mapping):
-            return None
-        d = d.get(k)
-    return d
+def _date(d: DateStruct | None) -> str | None:
+    return parse_loose_date(d.date) if d is not None else None
 
 
-def parse_v2_study(study: Any, *, path: str = "", position: int | None = None) -> Record | Skipped:
-    """One v2 study object (``{"protocolSection": ..., "resultsSection"?: ...}``) -> trial Record."""
-    pos = f"study {position}" if position is not None else None
-    ps = _g(study, "protocolSection")
-    nct = clean(_g(ps, "identificationModule", "nctId"))
+def _enrollment(count: int | float | str | None) -> int | None:
+    if isinstance(count, (int, float)) and count >= 0:
+        return int(count)
+    if isinstance(count, str) and count.strip().isdigit():
+        return int(count.strip())
+    return None
+
+
+def parse_v2_study(study: Any, *, path: str = "", position: int | str | None = None) -> Record | Skipped:
+    """One v2 study object (``{"protocolSection": ..., "resultsSection"?: ...}``) -> trial Record, or
+    Skipped with the reason (no valid nctId, or a field of the wrong type: see :mod:`.ctgov_model`)."""
+    pos = f"study {position}" if isinstance(position, int) else position
+    typed = validate_study(study)
+    if isinstance(typed, str):
+        return Skipped(reason=typed, path=path or None, position=pos)
+    ps = typed.protocolSection
+    nct = clean(ps.identificationModule.nctId)
     if not nct or not NCT_RE.match(nct.upper()):
         return Skipped(reason="study without a valid nctId", path=path or None, position=pos)
     nct = nct.upper()
-    ident = _g(ps, "identificationModule") or {}
-    status = _g(ps, "statusModule") or {}
-    design = _g(ps, "designModule") or {}
-    arms_mod = _g(ps, "armsInterventionsModule") or {}
-    outcomes = _g(ps, "outcomesModule") or {}
-    desc = _g(ps, "descriptionModule") or {}
+    ident, status, design = ps.identificationModule, ps.statusModule, ps.designModule
+    arms_mod, outcomes, desc = ps.armsInterventionsModule, ps.outcomesModule, ps.descriptionModule
+    info = design.designInfo or DesignInfo()
+    enroll = design.enrollmentInfo or Enrollment()
 
-    def outs(key: str) -> str | None:
-        return _outcomes_text([(clean(o.get("measure")), clean(o.get("timeFrame")), clean(o.get("description")))
-                               for o in outcomes.get(key) or [] if isinstance(o, Mapping)])
+    def outs(items: list[Outcome]) -> str | None:
+        return _outcomes_text([(clean(o.measure), clean(o.timeFrame), clean(o.description)) for o in items])
 
     sections = [
-        Section(label="Brief Summary", code="brief_summary", text=clean(desc.get("briefSummary")) or ""),
+        Section(label="Brief Summary", code="brief_summary", text=clean(desc.briefSummary) or ""),
         Section(label="Detailed Description", code="detailed_description",
-                text=clean(desc.get("detailedDescription")) or ""),
-        Section(label="Primary Outcomes", code="primary_outcomes", text=outs("primaryOutcomes") or ""),
-        Section(label="Secondary Outcomes", code="secondary_outcomes", text=outs("secondaryOutcomes") or ""),
+                text=clean(desc.detailedDescription) or ""),
+        Section(label="Primary Outcomes", code="primary_outcomes", text=outs(outcomes.primaryOutcomes) or ""),
+        Section(label="Secondary Outcomes", code="secondary_outcomes", text=outs(outcomes.secondaryOutcomes) or ""),
     ]
     interventions = [
-        {"type": i.get("type"), "name": clean(i.get("name")), "description": clean(i.get("description")),
-         "other_names": i.get("otherNames") or [], "arm_labels": i.get("armGroupLabels") or []}
-        for i in arms_mod.get("interventions") or [] if isinstance(i, Mapping)
+        {"type": i.type, "name": clean(i.name), "description": clean(i.description),
+         "other_names": dedupe(clean(n) or "" for n in i.otherNames),
+         "arm_labels": dedupe(clean(n) or "" for n in i.armGroupLabels)}
+        for i in arms_mod.interventions
     ]
     arms = [
-        {"label": clean(a.get("label")), "type": a.get("type"), "description": clean(a.get("description")),
-         "interventions": a.get("interventionNames") or []}
-        for a in arms_mod.get("armGroups") or [] if isinstance(a, Mapping)
+        {"label": clean(a.label), "type": a.type, "description": clean(a.description),
+         "interventions": dedupe(clean(n) or "" for n in a.interventionNames)}
+        for a in arms_mod.armGroups
     ]
-    enroll = design.get("enrollmentInfo") or {}
-    count = enroll.get("count")
-    refs = dedupe(str(r.get("pmid")).strip() for r in (_g(ps, "referencesModule", "references") or [])
-                  if isinstance(r, Mapping) and r.get("pmid"))
+    refs = dedupe((r.pmid or "").strip() for r in ps.referencesModule.references)
+    sponsor = ps.sponsorCollaboratorsModule.leadSponsor
     extra: dict[str, Any] = {
-        "official_title": clean(ident.get("officialTitle")),
-        "study_type": design.get("studyType"),
-        "phase": norm_phase(design.get("phases") or []),
-        "status": norm_status(status.get("overallStatus")),
-        "enrollment": int(count) if isinstance(count, (int, float)) or (isinstance(count, str) and count.isdigit()) else None,
-        "enrollment_type": (enroll.get("type") or "").lower() or None,
-        "conditions": dedupe(clean(c) or "" for c in _g(ps, "conditionsModule", "conditions") or []),
-        "condition_keywords": dedupe(clean(c) or "" for c in _g(ps, "conditionsModule", "keywords") or []),
+        "official_title": clean(ident.officialTitle),
+        "study_type": design.studyType,
+        "phase": norm_phase(design.phases),
+        "status": norm_status(status.overallStatus),
+        "enrollment": _enrollment(enroll.count),
+        "enrollment_type": (enroll.type or "").lower() or None,
+        "conditions": dedupe(clean(c) or "" for c in ps.conditionsModule.conditions),
+        "condition_keywords": dedupe(clean(c) or "" for c in ps.conditionsModule.keywords),
         "interventions": interventions,
         "arms": arms,
-        "has_results": bool(study.get("resultsSection")) or bool(study.get("hasResults")),
-        "allocation": norm_allocation(_g(design, "designInfo", "allocation")),
-        "masking": norm_masking(_g(design, "designInfo", "maskingInfo", "masking")),
-        "intervention_model": _g(design, "designInfo", "interventionModel"),
-        "primary_purpose": _g(design, "designInfo", "primaryPurpose"),
-        "sponsor": clean(_g(ps, "sponsorCollaboratorsModule", "leadSponsor", "name")),
-        "completion_date": parse_loose_date(_g(status, "completionDateStruct", "date")),
-        "first_posted": parse_loose_date(_g(status, "studyFirstPostDateStruct", "date")),
+        "has_results": bool(typed.resultsSection) or bool(typed.hasResults),
+        "allocation": norm_allocation(info.allocation),
+        "masking": norm_masking(info.maskingInfo.masking if info.maskingInfo else None),
+        "intervention_model": info.interventionModel,
+        "primary_purpose": info.primaryPurpose,
+        "sponsor": clean(sponsor.name) if sponsor else None,
+        "completion_date": _date(status.completionDateStruct),
+        "first_posted": _date(status.studyFirstPostDateStruct),
         "references": refs,
         "index_terms": dedupe([i["name"] or "" for i in interventions]
                               + [n for i in interventions for n in i["other_names"]]),
     }
     return _record(
-        nct, title=clean(ident.get("briefTitle")) or clean(ident.get("officialTitle")), sections=sections,
-        start=parse_loose_date(_g(status, "startDateStruct", "date")), first_posted=extra["first_posted"],
+        nct, title=clean(ident.briefTitle) or clean(ident.officialTitle), sections=sections,
+        start=_date(status.startDateStruct), first_posted=extra["first_posted"],
         extra=extra, path=path, fmt=FORMAT_V2, position=pos,
     )
 
@@ -204,18 +209,14 @@ def parse_ctgov_study(study: Any, *, source: str = "") -> Record:
     return r
 
 
-def parse_v2(path: str, **_options: Any) -> Iterator[Record | Skipped]:
-    doc = load_json(path)
-    if isinstance(doc, Mapping) and isinstance(doc.get("studies"), list):
-        studies = doc["studies"]
-    elif isinstance(doc, Mapping) and "protocolSection" in doc:
-        studies = [doc]
-    elif isinstance(doc, list):
-        studies = doc
-    else:
-        raise ParseError('expected a CT.gov v2 study {"protocolSection": ...} or page {"studies": [...]}', path=path)
-    for k, s in enumerate(studies, start=1):
-        yield parse_v2_study(s, path=path, position=k)
+def parse_v2(path: str, *, checkpoints: bool = False, resume: Checkpoint | None = None,
+             **_options: Any) -> Iterator[Record | Skipped | Checkpoint]:
+    """Trial records from a v2 study, a search page ``{"studies": [...]}`` or a list of studies,
+    streamed one study at a time (see :mod:`.jsonstream`); a bad study is skipped with its reason."""
+    yield from records_from_json(
+        path, array_keys=("studies",), noun="study", checkpoints=checkpoints, resume=resume,
+        to_record=lambda v, k: parse_v2_study(v, path=path, position=f"study {k}"),
+    )
 
 
 # ------------------------------------------------------------------ legacy XML
@@ -321,6 +322,6 @@ def sniff_xml(name: str, head: bytes) -> bool:
 
 
 register(SourceFormat(name=FORMAT_V2, description="ClinicalTrials.gov API v2 JSON (study or search page)",
-                      sniff=sniff_v2, parse=parse_v2, priority=25))
+                      sniff=sniff_v2, parse=parse_v2, priority=25, resumable=True))
 register(SourceFormat(name=FORMAT_XML, description="ClinicalTrials.gov legacy XML (clinical_study)",
                       sniff=sniff_xml, parse=parse_xml, priority=25))

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..errors import ParseError
 from ..models import Provenance, Record, Skipped
-from .openfda import load_json, results_of
-from .registry import SourceFormat, register
+from .jsonstream import records_from_json
+from .registry import Checkpoint, SourceFormat, bad_text, register
 from .xmlsafe import clean, dedupe
 
 FORMAT = "drugsfda"
@@ -92,10 +92,17 @@ def _table(z: zipfile.ZipFile, name: str) -> Iterator[dict[str, str]]:
     if member is None:
         return
     with z.open(member) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
         reader = csv.DictReader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
         for row in reader:
-            yield {k.strip(): (v or "").strip() for k, v in row.items() if k}
+            yield {k.strip(): _legacy((v or "").strip()) for k, v in row.items() if k}
+
+
+def _legacy(value: str) -> str:
+    """A cell that is not valid UTF-8 read as Windows-1252 (older FDA tables are: "®" is byte 0xAE)."""
+    if bad_text(value):
+        return value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    return value
 
 
 def parse_zip(path: str, **_options: Any) -> Iterator[Record | Skipped]:
@@ -199,9 +206,13 @@ def drugsfda_result_record(result: Any, *, path: str = "", position: int | None 
     return rec
 
 
-def parse_json(path: str, **_options: Any) -> Iterator[Record | Skipped]:
-    for k, result in enumerate(results_of(load_json(path), path), start=1):
-        yield drugsfda_result_record(result, path=path, position=k)
+def parse_json(path: str, *, checkpoints: bool = False, resume: Checkpoint | None = None,
+               **_options: Any) -> Iterator[Record | Skipped | Checkpoint]:
+    """Approval records from an openFDA drugsfda page or bulk file, streamed one result at a time."""
+    yield from records_from_json(
+        path, array_keys=("results",), noun="result", checkpoints=checkpoints, resume=resume,
+        to_record=lambda v, k: drugsfda_result_record(v, path=path, position=k),
+    )
 
 
 def sniff_zip(name: str, head: bytes) -> bool:
@@ -218,4 +229,4 @@ def sniff_json(name: str, head: bytes) -> bool:
 register(SourceFormat(name=FORMAT, description="Drugs@FDA download (zip of tab-separated tables)",
                       sniff=sniff_zip, parse=parse_zip, priority=30))
 register(SourceFormat(name=FORMAT_JSON, description="openFDA drugsfda JSON (API page or bulk file)",
-                      sniff=sniff_json, parse=parse_json, priority=30))
+                      sniff=sniff_json, parse=parse_json, priority=30, resumable=True))

@@ -91,12 +91,17 @@ class RateLimiter:
         with self._lock:
             self._interval = 1.0 / rate_per_s
 
-    def acquire(self) -> float:
-        """Wait for the next slot; returns the seconds waited."""
+    def _reserve(self) -> tuple[float, float]:
+        """(the next free slot, now), the slot taken: under the lock, so slots are ``1/rate`` apart."""
         with self._lock:
             now = time.monotonic()
             slot = max(now, self._next)
             self._next = slot + self._interval
+        return slot, now
+
+    def acquire(self) -> float:
+        """Wait for the next slot; returns the seconds waited."""
+        slot, now = self._reserve()
         delay = slot - now
         if delay > 0:
             time.sleep(delay)

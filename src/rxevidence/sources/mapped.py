@@ -18,7 +18,7 @@ from typing import Any, get_args
 
 from ..errors import InputError, ParseError
 from ..models import Provenance, Record, RecordKind, Section, Skipped
-from .registry import SourceFormat, open_text, register
+from .registry import SourceFormat, bad_text, open_text, register
 from .xmlsafe import clean, dedupe, read_errors
 
 FORMAT = "mapped"
@@ -200,7 +200,14 @@ def parse_rows(
         if row is None:
             yield Skipped(reason=problem or "unreadable row", path=path, position=f"row {line}")
             continue
-        yield to_record(row, line)
+        bad = bad_text(row)
+        if bad:
+            yield Skipped(reason=bad, path=path, position=f"row {line}")
+            continue
+        try:
+            yield to_record(row, line)
+        except Exception as e:  # this row only
+            yield Skipped(reason=f"unreadable row: {type(e).__name__}: {e}"[:300], path=path, position=f"row {line}")
 
 
 def parse(path: str, *, mapping: Mapping[str, str] | None = None, delimiter: str | None = None,

@@ -10,14 +10,16 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 from lxml import etree
 
 from ..errors import ParseError
 from ..models import Deletion, MeshHeading, Provenance, Record, Section, Skipped
-from .registry import SourceFormat, register
-from .xmlsafe import clean, dedupe, iter_elements, iter_stream, text_of
+from .registry import Checkpoint, SourceFormat, register
+from .xmlsafe import clean, dedupe, open_stream, read_errors, text_of
+from .xmlstream import Broken, stream_records
 
 FORMAT = "medline-xml"
 NCT_RE = re.compile(r"\bNCT\d{8}\b")
@@ -413,24 +415,55 @@ def parse_citation(article: El, *, path: str = "", position: int | None = None) 
 
 
 _TAGS = ("PubmedArticle", "MedlineCitation", "DeleteCitation", "PubmedBookArticle")
+# top-level records of each document kind: their end tags are where a file can be cut and resumed
+_BOUNDARIES = {
+    "PubmedArticleSet": ("PubmedArticle", "PubmedBookArticle", "DeleteCitation"),
+    "MedlineCitationSet": ("MedlineCitation", "DeleteCitation"),
+}
 
 
-def parse(path: str, **_options: Any) -> Iterator[Record | Deletion | Skipped]:
+def parse(path: str, *, checkpoints: bool = False, resume: Checkpoint | None = None,
+          **_options: Any) -> Iterator[Record | Deletion | Skipped | Checkpoint]:
     """Stream records and deletions from a MEDLINE/PubMed XML file (``.gz`` transparently).
 
-    A syntax error raises :class:`ParseError` (file, line, column) after everything before it.
+    A malformed record (bad XML, an invalid UTF-8 byte, a text over 10 MB) is skipped with its
+    position and the rest is read; a file that ends inside a record raises :class:`ParseError`
+    (file, line, byte) after everything before it. ``checkpoints``/``resume``: see
+    :class:`~rxevidence.sources.registry.Checkpoint`.
     """
-    yield from _parse_elements(iter_elements(path, _TAGS), path)
+    with ExitStack() as stack:
+        f = stack.enter_context(open_stream(path))
+        head = stack.enter_context(open_stream(path)) if resume is not None else None
+        stream = stream_records(f, _TAGS, boundaries=_BOUNDARIES, checkpoints=checkpoints, resume=resume,
+                                prolog_source=head)
+        with read_errors(path):
+            yield from _parse_elements(stream, path, k=int(resume.state.get("k", 0)) if resume else 0)
 
 
 def parse_medline_bytes(body: bytes, *, source: str = "<bytes>") -> Iterator[Record | Deletion | Skipped]:
     """The same as :func:`parse` for a document in memory (an efetch response)."""
-    yield from _parse_elements(iter_stream(io.BytesIO(body), _TAGS, source=source), source)
+    stream = stream_records(io.BytesIO(body), _TAGS, boundaries=_BOUNDARIES)
+    for item in _parse_elements(stream, source):
+        if not isinstance(item, Checkpoint):
+            yield item
 
 
-def _parse_elements(elements: Iterator[El], path: str) -> Iterator[Record | Deletion | Skipped]:
-    k = 0
+def _where(b: Broken) -> str:
+    return (f"line {b.line}, " if b.line is not None else "") + f"byte {b.offset:,}"
+
+
+def _parse_elements(elements: Iterator[El | Checkpoint | Broken], path: str, *,
+                    k: int = 0) -> Iterator[Record | Deletion | Skipped | Checkpoint]:
     for el in elements:
+        if isinstance(el, Checkpoint):
+            yield Checkpoint(el.offset, {"k": k})
+            continue
+        if isinstance(el, Broken):
+            if el.ended_early:
+                raise ParseError(el.reason, path=path, position=f"after record {k}, {_where(el)}")
+            k += 1
+            yield Skipped(reason=el.reason, path=path, position=f"record {k}, {_where(el)}")
+            continue
         tag = el.tag
         if tag == "MedlineCitation":
             parent = el.getparent()
@@ -444,12 +477,14 @@ def _parse_elements(elements: Iterator[El], path: str) -> Iterator[Record | Dele
             continue
         k += 1
         if tag == "PubmedBookArticle":
-            yield Skipped(reason="PubMed book article (not supported)", path=path, position=f"record {k}")
+            yield Skipped(reason="PubMed book article (not supported)", path=path, position=f"record {k}",
+                          unsupported=True)
             continue
         try:
             yield parse_citation(el, path=path, position=k)
-        except (ValueError, TypeError) as e:  # a field that does not fit the model
-            yield Skipped(reason=f"unreadable citation: {e}", path=path, position=f"record {k}")
+        except Exception as e:  # a field that does not fit the model: this record only
+            yield Skipped(reason=f"unreadable citation: {type(e).__name__}: {e}"[:300], path=path,
+                          position=f"record {k}")
 
 
 def sniff(name: str, head: bytes) -> bool:
@@ -464,6 +499,7 @@ register(
         sniff=sniff,
         parse=parse,
         priority=10,
+        resumable=True,
     )
 )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..models import MeshHeading, Provenance, Record, Section, Skipped
 from .medline import NCT_RE
-from .registry import SourceFormat, open_text, register
+from .registry import SourceFormat, bad_text, open_text, register
 from .xmlsafe import clean, dedupe, read_errors
 
 FORMAT = "medline-text"
@@ -145,7 +145,15 @@ def fields_to_record(f: Fields, *, path: str, line: int, position: int) -> Recor
 def parse(path: str, **_options: Any) -> Iterator[Record | Skipped]:
     with read_errors(path), open_text(path) as fh:
         for k, (line, fields) in enumerate(iter_blocks(iter(fh)), start=1):
-            yield fields_to_record(fields, path=path, line=line, position=k)
+            bad = bad_text(fields)
+            if bad:
+                yield Skipped(reason=bad, path=path, position=f"record {k}, line {line}")
+                continue
+            try:
+                yield fields_to_record(fields, path=path, line=line, position=k)
+            except Exception as e:  # this record only
+                yield Skipped(reason=f"unreadable record: {type(e).__name__}: {e}"[:300], path=path,
+                              position=f"record {k}, line {line}")
 
 
 def sniff(name: str, head: bytes) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..models import Provenance, Record, Section, Skipped
-from .registry import SourceFormat, open_text, register
+from .registry import Checkpoint, SourceFormat, open_text, register
 from .spl import parse_hl7_date
 from .xmlsafe import clean, dedupe
 
@@ -88,7 +88,9 @@ def parse_label_result(result: Any, *, path: str = "", position: int | None = No
     if not isinstance(result, Mapping):
         return Skipped(reason="result is not a JSON object", path=path or None, position=pos)
     of = parse_openfda(result)
-    set_id = clean(str(result.get("set_id") or "")) or next(iter(_texts((result.get("openfda") or {}).get("spl_set_id"))), None)
+    raw_of = result.get("openfda")
+    set_id = clean(str(result.get("set_id") or "")) or next(
+        iter(_texts(raw_of.get("spl_set_id") if isinstance(raw_of, Mapping) else None)), None)
     if not set_id:
         return Skipped(reason="label without set_id", path=path or None, position=pos)
     date = parse_hl7_date(clean(str(result.get("effective_time") or "")))
@@ -156,9 +158,15 @@ def results_of(doc: Any, path: str) -> list[Any]:
     raise ParseError('expected an openFDA page {"meta": ..., "results": [...]}', path=path)
 
 
-def parse(path: str, **_options: Any) -> Iterator[Record | Skipped]:
-    for k, result in enumerate(results_of(load_json(path), path), start=1):
-        yield parse_label_result(result, path=path, position=k)
+def parse(path: str, *, checkpoints: bool = False, resume: Checkpoint | None = None,
+          **_options: Any) -> Iterator[Record | Skipped | Checkpoint]:
+    """Label records from an openFDA page or bulk file, streamed one result at a time."""
+    from .jsonstream import records_from_json
+
+    yield from records_from_json(
+        path, array_keys=("results",), noun="result", checkpoints=checkpoints, resume=resume,
+        to_record=lambda v, k: parse_label_result(v, path=path, position=k),
+    )
 
 
 _LABEL_MARKERS = (b'"effective_time"', b'"indications_and_usage"', b'"set_id"', b'"spl_product_data_elements"',
@@ -177,5 +185,5 @@ def sniff(name: str, head: bytes) -> bool:
 
 register(
     SourceFormat(name=FORMAT, description="openFDA drug label JSON (API page or bulk file)", sniff=sniff,
-                 parse=parse, priority=35)
+                 parse=parse, priority=35, resumable=True)
 )

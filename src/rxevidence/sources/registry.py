@@ -10,7 +10,9 @@ from __future__ import annotations
 import gzip
 import importlib
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,22 @@ from typing import IO, Any
 
 from ..errors import InputError
 from ..models import Deletion, Record, Skipped, VocabTerm
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A place a parser can restart from: ``offset`` bytes into the (decompressed) file, just after a
+    whole record, and the parser's own counters there (``state``, JSON-serialisable).
+
+    Parsers of a ``resumable`` format yield one after each record (or group of records) when called
+    with ``checkpoints=True``, and accept ``resume=Checkpoint(...)`` to start from one: a plain file
+    seeks there, a ``.gz`` one is decompressed up to it without parsing anything. ``ingest`` saves the
+    latest checkpoint with each batch, so a resumed run neither re-reads nor re-parses what was done.
+    """
+
+    offset: int
+    state: dict[str, Any]
+
 
 Item = Record | Deletion | Skipped | VocabTerm
 Parser = Callable[..., Iterator[Item]]
@@ -30,6 +48,7 @@ class SourceFormat:
     sniff: Callable[[str, bytes], bool]  # (file name lower-cased, first 8 KB decompressed) -> bool
     parse: Parser  # parse(path, **options) -> records, deletions and skipped items, in file order
     priority: int = 50  # lower wins when several sniff true
+    resumable: bool = False  # parse() takes checkpoints=True and resume=Checkpoint (see Checkpoint)
 
 
 FORMATS: dict[str, SourceFormat] = {}
@@ -79,18 +98,60 @@ def open_binary(path: str | Path) -> IO[bytes]:
 
 
 def open_text(path: str | Path, encoding: str = "utf-8-sig") -> IO[str]:
-    return io.TextIOWrapper(open_binary(path), encoding=encoding, errors="replace", newline="")
+    """A text stream; bytes that are not valid UTF-8 come through as lone surrogates
+    (``surrogateescape``) so parsers can report the record they spoil (:func:`bad_text`) instead of
+    replacing them silently."""
+    return io.TextIOWrapper(open_binary(path), encoding=encoding, errors="surrogateescape", newline="")
+
+
+_BAD_TEXT = re.compile("[\udc80-\udcff]")
+
+
+def bad_text(*values: object) -> str | None:
+    """A reason when any of ``values`` (strings, or lists/dicts of them) holds bytes that were not
+    valid UTF-8 (see :func:`open_text`), else None."""
+    for v in values:
+        if isinstance(v, str):
+            m = _BAD_TEXT.search(v)
+            if m:
+                byte = ord(m.group(0)) - 0xDC00
+                return f"invalid UTF-8 (byte 0x{byte:02X} at character {m.start() + 1} of a value)"
+        elif isinstance(v, (list, tuple)):
+            r = bad_text(*v)
+            if r:
+                return r
+        elif isinstance(v, dict):
+            r = bad_text(*v.keys(), *v.values())
+            if r:
+                return r
+    return None
 
 
 def head_bytes(path: str | Path, n: int = 8192) -> bytes:
+    """The first ``n`` bytes (decompressed: a ``.gz`` cut short still shows its start), without a
+    UTF-8 byte-order mark; FileUnreadable when the file cannot be read (permission denied, I/O error)."""
     p = Path(path)
-    if zipfile.is_zipfile(p):
-        return b"PK\x03\x04"
     try:
-        with open_binary(p) as f:
-            return f.read(n)
-    except (OSError, EOFError) as e:
-        raise InputError(f"{p}: cannot read ({e})") from e
+        if zipfile.is_zipfile(p):
+            return b"PK\x03\x04"
+        with open(p, "rb") as f:
+            raw = f.read(max(n, 65536))
+    except PermissionError as e:
+        raise FileUnreadable(f"{p}: permission denied") from e
+    except IsADirectoryError as e:
+        raise FileUnreadable(f"{p}: is a directory") from e
+    except OSError as e:
+        raise FileUnreadable(f"{p}: cannot read ({e.strerror or e})") from e
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = zlib.decompressobj(wbits=31).decompress(raw, n)
+        except zlib.error as e:
+            raise FileUnreadable(f"{p}: corrupt compressed file ({e})") from e
+    return raw[:n].removeprefix(b"\xef\xbb\xbf")
+
+
+class FileUnreadable(InputError):
+    """A file that exists but cannot be read (permission denied, I/O error)."""
 
 
 def detect(path: str | Path, *, fmt: str | None = None) -> SourceFormat:

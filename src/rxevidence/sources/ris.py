@@ -13,7 +13,7 @@ from typing import Any
 
 from ..models import Provenance, Record, Section, Skipped
 from .medline import NCT_RE
-from .registry import SourceFormat, open_text, register
+from .registry import SourceFormat, bad_text, open_text, register
 from .xmlsafe import clean, dedupe, read_errors
 
 FORMAT = "ris"
@@ -132,7 +132,15 @@ def parse(path: str, **_options: Any) -> Iterator[Record | Skipped]:
                 yield Skipped(reason="truncated RIS entry (file ends before its ER line)", path=path,
                               position=f"entry at line {line}")
                 continue
-            yield entry_to_record(fields, path=path, line=line, closed=end == "ER")
+            bad = bad_text(fields)
+            if bad:
+                yield Skipped(reason=bad, path=path, position=f"entry at line {line}")
+                continue
+            try:
+                yield entry_to_record(fields, path=path, line=line, closed=end == "ER")
+            except Exception as e:  # this entry only
+                yield Skipped(reason=f"unreadable entry: {type(e).__name__}: {e}"[:300], path=path,
+                              position=f"entry at line {line}")
 
 
 def sniff(name: str, head: bytes) -> bool:

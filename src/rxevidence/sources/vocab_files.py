@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..models import Skipped, VocabTerm
-from .registry import SourceFormat, open_text, register
+from .registry import SourceFormat, bad_text, open_text, register
 
 RXNORM_TTY_INGREDIENT = {"IN", "PIN", "MIN"}
 RXNORM_TTY_SYNONYM = {"SY", "TMSY", "PSN"}
@@ -32,6 +32,10 @@ def parse_rxnorm(path: str, **_: object) -> Iterator[VocabTerm | Skipped]:
     with open_text(path) as f:
         for n, line in enumerate(f, 1):
             cols = line.rstrip("\n").split("|")
+            bad = bad_text(line)
+            if bad:
+                yield Skipped(reason=bad, path=path, position=f"line {n}")
+                continue
             if len(cols) < 15:
                 yield Skipped(reason="RXNCONSO line with fewer than 15 fields", path=path, position=f"line {n}")
                 continue
@@ -54,7 +58,7 @@ def parse_rxnorm(path: str, **_: object) -> Iterator[VocabTerm | Skipped]:
         with open_text(rel) as f:
             for line in f:
                 cols = line.split("|")
-                if len(cols) <= 7 or cols[7] not in ("tradename_of", "has_tradename"):
+                if bad_text(line) or len(cols) <= 7 or cols[7] not in ("tradename_of", "has_tradename"):
                     continue
                 a, b = cols[0], cols[4]  # the direction of the relation differs between releases: accept both
                 if a in brands and b in ingredient:
@@ -80,6 +84,10 @@ def parse_drugbank_vocabulary(path: str, **_: object) -> Iterator[VocabTerm | Sk
     delim = ";" if lines[0].count(";") > lines[0].count(",") else ","
     for n, row in enumerate(csv.DictReader(lines, delimiter=delim), 2):
         name = (row.get("Common name") or "").strip()
+        bad = bad_text(row)
+        if bad:
+            yield Skipped(reason=bad, path=path, position=f"row {n}")
+            continue
         if not name:
             yield Skipped(reason="DrugBank vocabulary row without a common name", path=path, position=f"row {n}")
             continue
@@ -103,6 +111,10 @@ def parse_atc(path: str, **_: object) -> Iterator[VocabTerm | Skipped]:
     with open_text(path) as f:
         for n, row in enumerate(csv.DictReader(f), 2):
             code, name = (row.get("atc_code") or "").strip(), (row.get("atc_name") or "").strip()
+            bad = bad_text(row)
+            if bad:
+                yield Skipped(reason=bad, path=path, position=f"row {n}")
+                continue
             if not code or not name:
                 yield Skipped(reason="ATC row without code or name", path=path, position=f"row {n}")
                 continue

@@ -20,8 +20,21 @@ def default_db_path() -> str:
     return str(Path(user_data_dir("rxevidence", appauthor=False)) / "rxevidence.db")
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open a store from a path, ``:memory:``, or a ``postgresql://`` URL (default: :func:`default_db_path`)."""
+def store_exists(url: str) -> bool:
+    """Whether ``url`` names an existing store (a PostgreSQL URL always counts: the server says)."""
+    if url.startswith(("postgresql://", "postgres://")) or url == ":memory:":
+        return True
+    return Path(url.removeprefix("sqlite:///")).exists()
+
+
+def open_store(url: str | None = None, *, must_exist: bool = False, readonly: bool = False) -> Store:
+    """Open a store from a path, ``:memory:``, or a ``postgresql://`` URL (default: :func:`default_db_path`).
+
+    :param must_exist: raise :class:`~rxevidence.errors.StoreMissing` (creating nothing) when the
+        SQLite file does not exist; read commands use it so a mistyped ``--db`` is an error.
+    :param readonly: open read-only (SQLite); a store that cannot be written opens read-only anyway.
+    :raises StoreError: the store cannot be opened (SchemaTooNew, StoreBusy, StoreReadOnly, ...).
+    """
     url = url or default_db_path()
     if url.startswith(("postgresql://", "postgres://")):
         try:
@@ -33,7 +46,7 @@ def open_store(url: str | None = None) -> Store:
         return PostgresStore(url)
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///") :]
-    return SQLiteStore(url)
+    return SQLiteStore(url, create=not must_exist, readonly=readonly)
 
 
-__all__ = ["SQLiteStore", "SearchHit", "Store", "UpsertCounts", "default_db_path", "open_store"]
+__all__ = ["SQLiteStore", "SearchHit", "Store", "UpsertCounts", "default_db_path", "open_store", "store_exists"]

@@ -6,7 +6,7 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +31,14 @@ class UpsertCounts:
     unchanged: int = 0
     skipped: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)  # records stored, with something to say
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    def warn(self, reason: str) -> None:
+        self.warnings[reason] = self.warnings.get(reason, 0) + 1
 
     def merge(self, other: UpsertCounts) -> None:
         self.added += other.added
@@ -44,6 +48,8 @@ class UpsertCounts:
         self.skipped += other.skipped
         for k, v in other.reasons.items():
             self.reasons[k] = self.reasons.get(k, 0) + v
+        for k, v in other.warnings.items():
+            self.warnings[k] = self.warnings.get(k, 0) + v
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +59,7 @@ class UpsertCounts:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "skipped_reasons": dict(sorted(self.reasons.items())),
+            "warnings": dict(sorted(self.warnings.items())),
         }
 
 
@@ -111,8 +118,17 @@ def same_content(stored_hash: str, record: Record, new_hash: str) -> bool:
     return stored_hash == content_hash(record)  # written before v2 hashes
 
 
-def search_text(record: Record) -> tuple[str, str, str]:
-    """(title, body, terms) as indexed for full-text search."""
+# Text indexed for full-text search, per record, in characters (title + terms + body; the body is cut
+# first). Both backends index the same text: PostgreSQL's tsvector holds at most 1 MB, which 100k
+# characters cannot exceed (at most ~5 bytes of tsvector per input byte, 3 bytes per character).
+INDEX_TEXT_MAX = 100_000
+WARN_INDEX_TRUNCATED = f"indexed text cut to {INDEX_TEXT_MAX:,} characters (the record is stored whole)"
+WARN_NUL_REMOVED = "NUL characters removed"
+
+
+def search_text(record: Record, counts: UpsertCounts | None = None) -> tuple[str, str, str]:
+    """(title, body, terms) as indexed for full-text search, at most :data:`INDEX_TEXT_MAX` characters
+    in all (a cut is counted in ``counts.warnings``)."""
     title = record.title or ""
     body = record.abstract
     terms = " ".join(
@@ -122,7 +138,48 @@ def search_text(record: Record) -> tuple[str, str, str]:
         + record.publication_types
         + [str(v) for v in record.extra.get("index_terms", [])]
     )
+    if len(title) + len(body) + len(terms) > INDEX_TEXT_MAX:
+        title = title[:INDEX_TEXT_MAX]
+        terms = terms[: INDEX_TEXT_MAX - len(title)]
+        body = body[: INDEX_TEXT_MAX - len(title) - len(terms)]
+        if counts is not None:
+            counts.warn(WARN_INDEX_TRUNCATED)
     return title, body, terms
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    return value
+
+
+def normalise_record(record: Record, counts: UpsertCounts | None = None, *, data: str | None = None) -> Record:
+    """The record as both backends store it: NUL characters removed (PostgreSQL text and JSONB cannot
+    hold them; SQLite would keep them), counted in ``counts.warnings``. Unchanged records are
+    returned as they are (the check is one search of the serialised JSON, ``data`` when the caller
+    has it already)."""
+    if data is None:
+        data = record.model_dump_json(exclude_defaults=True)
+    if "\\u0000" not in data:
+        return record
+    clean_data = _strip_nul(record.model_dump(exclude_defaults=True))
+    if clean_data == record.model_dump(exclude_defaults=True):
+        return record  # an escaped backslash followed by "u0000", not a NUL
+    if counts is not None:
+        counts.warn(WARN_NUL_REMOVED)
+    return Record.model_validate(clean_data)
+
+
+def appraisal_json(appraisal: Appraisal) -> str:
+    """An appraisal as both backends store it (NUL characters removed, as in :func:`normalise_record`)."""
+    data = appraisal.model_dump_json(exclude_defaults=True)
+    if "\\u0000" in data:
+        data = json.dumps(_strip_nul(json.loads(data)), ensure_ascii=False)
+    return data
 
 
 def _version_key(v: str | None) -> tuple:
@@ -155,6 +212,17 @@ class Store(ABC):
     # -- lifecycle
     @abstractmethod
     def close(self) -> None: ...
+
+    @property
+    def writable(self) -> bool:
+        """False for a read-only store (read-only file, directory, mount, role or transaction):
+        reads work, writes raise :class:`~rxevidence.errors.StoreReadOnly`, nothing is installed."""
+        return True
+
+    def durable(self) -> AbstractContextManager[None]:
+        """Commits inside are flushed to disk before they return (SQLite ``synchronous=FULL``);
+        a no-op where every commit is durable already (PostgreSQL)."""
+        return nullcontext()
 
     def __enter__(self) -> Store:
         return self
@@ -190,6 +258,11 @@ class Store(ABC):
             if batch:
                 self.upsert_many(batch, counts)
         return counts
+
+    def changed_ids(self, records: Sequence[Record]) -> set[str]:
+        """Ids of ``records`` the store does not hold with the same content (new or changed): the
+        ones an upsert would add or update. A read only, so it can run outside a write transaction."""
+        return {r.id for r in records}
 
     @abstractmethod
     def delete_record(self, record_id: str) -> bool: ...

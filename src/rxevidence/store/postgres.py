@@ -6,25 +6,30 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
-from ..errors import StoreError
+from ..errors import RxEvidenceError, StoreError, StoreReadOnly
 from ..models import Appraisal, Record
 from .base import (
     SearchHit,
     Store,
     UpsertCounts,
+    appraisal_json,
     boolean_query,
     content_hash,
     is_older,
+    normalise_record,
     record_json,
     search_text,
 )
+from .failures import error_kind, store_error
+from .schema import check_versions
+from .sqlite import busy_timeout_s
 
 
 def _m001_initial(cur: psycopg.Cursor) -> None:
@@ -69,6 +74,7 @@ def _m001_initial(cur: psycopg.Cursor) -> None:
     )
 
 
+# Append new migrations at the end (see rxevidence.store.schema); the store's version is their count.
 MIGRATIONS: list[tuple[str, Callable[[psycopg.Cursor], None]]] = [("001_initial", _m001_initial)]
 
 _WORD = re.compile(r"[\w][\w'-]*", re.UNICODE)
@@ -89,17 +95,37 @@ def _phrase(text: str) -> str | None:
 
 
 class PostgresStore(Store):
+    """A PostgreSQL database (``postgresql://user:pass@host/db``).
+
+    A server in recovery, a ``default_transaction_read_only`` connection or a role without INSERT on
+    the tables opens read-only (``writable`` is False). A writer waits at most
+    ``$RXEVIDENCE_BUSY_TIMEOUT`` seconds (default 30) for a lock, then raises StoreBusy.
+    """
+
     def __init__(self, url: str) -> None:
         self.url = url
         self._local = threading.local()
+        self._busy_s = busy_timeout_s()
+        self._readonly = False
         try:
             with self.conn.cursor() as cur:
+                self._readonly = self._read_only(cur)
                 self._migrate(cur)
+        except RxEvidenceError:
+            self.close()
+            raise
         except psycopg.Error as e:
+            self.close()
+            if error_kind(e):
+                raise store_error(e, self._safe_url(), busy_wait=self._busy_s) from e
             raise StoreError(f"Cannot open store {self._safe_url()}: {e}") from e
 
     def _safe_url(self) -> str:
         return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.url)
+
+    @property
+    def writable(self) -> bool:
+        return not self._readonly
 
     @property
     def conn(self) -> psycopg.Connection:
@@ -107,20 +133,47 @@ class PostgresStore(Store):
         if c is None or c.closed:
             try:
                 c = psycopg.connect(self.url, autocommit=True)
+                c.execute(f"SET lock_timeout = '{int(self._busy_s * 1000)}ms'")
             except psycopg.Error as e:
                 raise StoreError(f"Cannot connect to {self._safe_url()}: {e}") from e
             self._local.conn = c
             self._local.depth = 0
         return c
 
+    @staticmethod
+    def _read_only(cur: psycopg.Cursor) -> bool:
+        cur.execute("SELECT current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery()")
+        if cur.fetchone()[0]:
+            return True
+        cur.execute("SELECT to_regclass('records') IS NOT NULL")
+        if cur.fetchone()[0]:
+            cur.execute("SELECT NOT has_table_privilege('records', 'INSERT')")
+            return bool(cur.fetchone()[0])
+        return False
+
+    def _applied(self, cur: psycopg.Cursor) -> list[str]:
+        cur.execute("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            return []
+        cur.execute("SELECT name FROM schema_migrations")
+        return [r[0] for r in cur.fetchall()]
+
     def _migrate(self, cur: psycopg.Cursor) -> None:
+        known = [n for n, _ in MIGRATIONS]
+        todo = check_versions(self._safe_url(), known, self._applied(cur))
+        if not todo:
+            return
+        if self._readonly:
+            raise StoreReadOnly(
+                f"The store {self._safe_url()} needs its schema created or upgraded but is read-only; nothing "
+                "was changed. Connect once with a role that can write, or use another --db."
+            )
         cur.execute("SELECT pg_advisory_lock(7342001)")
         try:
             cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at DOUBLE PRECISION)")
-            cur.execute("SELECT name FROM schema_migrations")
-            done = {r[0] for r in cur.fetchall()}
+            todo = check_versions(self._safe_url(), known, self._applied(cur))
             for name, fn in MIGRATIONS:
-                if name in done:
+                if name not in todo:
                     continue
                 with self.conn.transaction():
                     fn(cur)
@@ -141,8 +194,16 @@ class PostgresStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.conn.transaction():
-            yield
+        if self._readonly:
+            raise StoreReadOnly(f"The store {self._safe_url()} is read-only; nothing was changed. Use a writable --db.")
+        nested = self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        try:
+            with self.conn.transaction():
+                yield
+        except psycopg.Error as e:
+            if nested:
+                raise
+            raise store_error(e, self._safe_url(), busy_wait=self._busy_s) from e
 
     def _exec(self, sql: str, args: Any = None) -> psycopg.Cursor:
         cur = self.conn.cursor()
@@ -151,12 +212,16 @@ class PostgresStore(Store):
 
     # ------------------------------------------------------------ records
     def upsert_record(self, record: Record, counts: UpsertCounts | None = None) -> str:
+        data = record_json(record)
+        if "\\u0000" in data:
+            record = normalise_record(record, counts, data=data)
+            data = record_json(record)
         h = content_hash(record)
         row = self._exec("SELECT hash, data FROM records WHERE id = %s FOR UPDATE", (record.id,)).fetchone()
-        t, b, terms = search_text(record)
+        t, b, terms = search_text(record, counts)
         params = {
             "id": record.id, "kind": record.kind, "title": record.title, "year": record.year,
-            "version": record.version, "hash": h, "data": Jsonb(json.loads(record_json(record))),
+            "version": record.version, "hash": h, "data": Jsonb(json.loads(data)),
             "source": record.provenance.source if record.provenance else None, "now": time.time(),
             "t": t, "b": b, "terms": terms,
         }
@@ -186,6 +251,11 @@ class PostgresStore(Store):
         if counts is not None:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
         return outcome
+
+    def changed_ids(self, records: Sequence[Record]) -> set[str]:
+        ids = list(dict.fromkeys(r.id for r in records))
+        stored = dict(self._exec("SELECT id, hash FROM records WHERE id = ANY(%s)", (ids,)).fetchall()) if ids else {}
+        return {r.id for r in records if stored.get(r.id) != content_hash(r)}
 
     def delete_record(self, record_id: str) -> bool:
         cur = self._exec("DELETE FROM records WHERE id = %s", (record_id,))
@@ -266,7 +336,7 @@ class PostgresStore(Store):
             " ON CONFLICT (record_id, appraiser) DO UPDATE SET version = EXCLUDED.version, data = EXCLUDED.data,"
             " updated_at = EXCLUDED.updated_at",
             (appraisal.record_id, appraisal.appraiser, appraisal.appraiser_version,
-             Jsonb(json.loads(appraisal.model_dump_json(exclude_defaults=True))), time.time()),
+             Jsonb(json.loads(appraisal_json(appraisal))), time.time()),
         )
 
     def get_appraisals(self, record_id: str) -> list[Appraisal]:

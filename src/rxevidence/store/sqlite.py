@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -12,18 +13,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
+from ..errors import RxEvidenceError, StoreError, StoreMissing, StoreReadOnly
 from ..models import Appraisal, Record
 from .base import (
     SearchHit,
     Store,
     UpsertCounts,
+    appraisal_json,
     boolean_query,
     is_older,
+    normalise_record,
     record_payload,
     same_content,
     search_text,
 )
+from .failures import _sqlite_kind, store_error
+from .schema import check_versions
 
 # ---------------------------------------------------------------- migrations
 
@@ -84,10 +89,17 @@ def _m002_rank(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO records_fts(records_fts, rank) VALUES('rank', 'bm25(10.0, 1.0, 3.0)')")
 
 
+# Append new migrations at the end (see rxevidence.store.schema); the store's version is their count.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_rank", _m002_rank),
 ]
+
+
+def _can_write(path: Path) -> bool:
+    """Whether SQLite could write ``path``: the file and its directory (WAL and journal files) writable.
+    ``os.access`` also sees read-only mounts (EROFS), also for root."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 _WORD = re.compile(r"[\w][\w'-]*", re.UNICODE)
 
@@ -102,18 +114,58 @@ def fts_phrase(text: str) -> str | None:
     return '"' + " ".join(words) + '"'
 
 
+def busy_timeout_s() -> float:
+    """How long a writer waits for another one (``$RXEVIDENCE_BUSY_TIMEOUT`` seconds, default 30)."""
+    try:
+        return max(0.0, float(os.environ.get("RXEVIDENCE_BUSY_TIMEOUT", "30")))
+    except ValueError:
+        return 30.0
+
+
 class SQLiteStore(Store):
-    def __init__(self, path: str | Path = ":memory:", *, readonly: bool = False) -> None:
+    """One SQLite file (or ``:memory:``).
+
+    :param readonly: open read-only even when the file could be written.
+    :param create: create the file (and its directory) when missing; with ``create=False`` a missing
+        file raises :class:`~rxevidence.errors.StoreMissing` and nothing is created.
+
+    A file, directory or mount that cannot be written opens read-only (``writable`` is False):
+    reads work, writes raise :class:`~rxevidence.errors.StoreReadOnly`. A store in a read-only
+    directory is opened ``immutable`` (SQLite cannot create its WAL index there).
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, readonly: bool = False, create: bool = True) -> None:
         self.url = str(path)
         self._local = threading.local()
-        self._readonly = readonly
-        if self.url != ":memory:":
-            Path(self.url).parent.mkdir(parents=True, exist_ok=True)
         self._memory_conn: sqlite3.Connection | None = None
+        self._busy_s = busy_timeout_s()
+        self._immutable = False
+        memory = self.url == ":memory:"
+        exists = memory or Path(self.url).exists()
+        if not exists and (readonly or not create):
+            raise StoreMissing(
+                f"No store at {self.url}. Create one by ingesting records: rxevidence ingest FILE --db {self.url}"
+            )
+        if not memory and not exists:
+            try:
+                Path(self.url).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise store_error(e, self.url) from e
+        self._readonly = readonly or (not memory and exists and not _can_write(Path(self.url)))
         try:
             self._migrate(self.conn)
-        except sqlite3.DatabaseError as e:
+        except RxEvidenceError:
+            self.close()
+            raise
+        except sqlite3.Error as e:
+            self.close()
+            if _sqlite_kind(e) in ("busy", "full", "readonly", "permission"):
+                raise store_error(e, self.url, busy_wait=self._busy_s) from e
             raise StoreError(f"Cannot open store {self.url}: {e}") from e
+
+    @property
+    def writable(self) -> bool:
+        return not self._readonly
 
     # one connection per thread (the web server runs handlers in threads)
     @property
@@ -129,29 +181,68 @@ class SQLiteStore(Store):
         return c
 
     def _connect(self) -> sqlite3.Connection:
-        c = sqlite3.connect(self.url, isolation_level=None, check_same_thread=False, timeout=30)
+        if self._readonly:
+            return self._connect_readonly()
+        c = sqlite3.connect(self.url, isolation_level=None, check_same_thread=False, timeout=self._busy_s)
         if self.url != ":memory:":
             c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
+        self._pragmas(c)
+        return c
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        uri = Path(self.url).resolve().as_uri()
+        try:
+            c = sqlite3.connect(uri + "?mode=ro" + ("&immutable=1" if self._immutable else ""), uri=True,
+                                isolation_level=None, check_same_thread=False, timeout=self._busy_s)
+            c.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            if self._immutable:
+                raise
+            # a WAL store in a directory that cannot be written: SQLite cannot create the -shm index
+            self._immutable = True
+            return self._connect_readonly()
+        self._pragmas(c)
+        return c
+
+    @staticmethod
+    def _pragmas(c: sqlite3.Connection) -> None:
         c.execute("PRAGMA foreign_keys=ON")
         c.execute("PRAGMA cache_size=-65536")
         c.execute("PRAGMA temp_store=MEMORY")
-        return c
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL)")
-        done = {r[0] for r in db.execute("SELECT name FROM schema_migrations")}
-        for name, fn in MIGRATIONS:
-            if name in done:
-                continue
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                fn(db)
-                db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
-                db.execute("COMMIT")
-            except BaseException:
+        has_table = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
+        applied = [r[0] for r in db.execute("SELECT name FROM schema_migrations")] if has_table else []
+        user_version = db.execute("PRAGMA user_version").fetchone()[0]
+        todo = check_versions(self.url, [n for n, _ in MIGRATIONS], applied, user_version)
+        if not todo:
+            return
+        if self._readonly:
+            what = "is empty" if not applied else f"has schema version {len(applied)} of {len(MIGRATIONS)}"
+            raise StoreReadOnly(
+                f"The store {self.url} {what} and is read-only, so it cannot be "
+                + ("created" if not applied else "upgraded")
+                + "; nothing was changed. Open it once with write access (e.g. rxevidence pack load --db "
+                f"{self.url}) or use another --db."
+            )
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+            # re-read under the write lock: another process may have migrated meanwhile
+            applied = [r[0] for r in db.execute("SELECT name FROM schema_migrations")]
+            todo = check_versions(self.url, [n for n, _ in MIGRATIONS], applied)
+            for name, fn in MIGRATIONS:
+                if name in todo:
+                    fn(db)
+                    db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
                 db.execute("ROLLBACK")
-                raise
+            raise
 
     def migrations_applied(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
@@ -166,7 +257,18 @@ class SQLiteStore(Store):
             self._memory_conn = None
 
     @contextmanager
+    def durable(self) -> Iterator[None]:
+        c = self.conn
+        c.execute("PRAGMA synchronous=FULL")
+        try:
+            yield
+        finally:
+            c.execute("PRAGMA synchronous=NORMAL")
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
+        if self._readonly:
+            raise StoreReadOnly(f"The store {self.url} is read-only; nothing was changed. Use a writable --db.")
         c = self.conn
         if c.in_transaction:
             sp = f"sp{id(object())}"
@@ -175,16 +277,26 @@ class SQLiteStore(Store):
                 yield
                 c.execute(f"RELEASE {sp}")
             except BaseException:
-                c.execute(f"ROLLBACK TO {sp}")
-                c.execute(f"RELEASE {sp}")
+                if c.in_transaction:  # SQLite rolls back on its own after some errors (disk full)
+                    c.execute(f"ROLLBACK TO {sp}")
+                    c.execute(f"RELEASE {sp}")
                 raise
             return
-        c.execute("BEGIN IMMEDIATE")
+        try:
+            c.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise store_error(e, self.url, busy_wait=self._busy_s) from e
         try:
             yield
             c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
+        except BaseException as e:
+            if c.in_transaction:
+                try:
+                    c.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the error that matters is ``e``
+            if isinstance(e, sqlite3.Error):
+                raise store_error(e, self.url, busy_wait=self._busy_s) from e
             raise
 
     # ------------------------------------------------------------ records
@@ -230,6 +342,9 @@ class SQLiteStore(Store):
         next_rowid: int | None = None
         for r in records:
             data, h = record_payload(r)
+            if "\\u0000" in data:
+                r = normalise_record(r, counts, data=data)
+                data, h = record_payload(r)
             source = r.provenance.source if r.provenance else None
             row = stored.get(r.id)
             if row is None:
@@ -240,7 +355,7 @@ class SQLiteStore(Store):
                 rowid = next_rowid
                 next_rowid += 1
                 inserts.append((rowid, r.id, r.kind, r.title, r.year, r.version, h, data, source, now))
-                fts.append((rowid, *search_text(r)))
+                fts.append((rowid, *search_text(r, counts)))
                 outcome = "added"
             elif same_content(row[1], r, h):
                 if row[1] != h:
@@ -255,7 +370,7 @@ class SQLiteStore(Store):
                     outcomes.append("skipped")
                     continue
                 updates.append((r.kind, r.title, r.year, r.version, h, data, source, now, row[0]))
-                fts.append((row[0], *search_text(r)))
+                fts.append((row[0], *search_text(r, counts)))
                 outcome = "updated"
             setattr(counts, outcome, getattr(counts, outcome) + 1)
             outcomes.append(outcome)
@@ -282,6 +397,20 @@ class SQLiteStore(Store):
         if fts:
             c.executemany("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", fts)
         return outcomes
+
+    def changed_ids(self, records: Sequence[Record]) -> set[str]:
+        stored: dict[str, str] = {}
+        ids = [r.id for r in records]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = "SELECT id, hash FROM records WHERE id IN (%s)" % ",".join("?" * len(chunk))
+            stored.update(self.conn.execute(q, chunk).fetchall())
+        out: set[str] = set()
+        for r in records:
+            h = stored.get(r.id)
+            if h is None or not same_content(h, r, record_payload(r)[1]):
+                out.add(r.id)
+        return out
 
     def delete_record(self, record_id: str) -> bool:
         c = self.conn
@@ -388,7 +517,7 @@ class SQLiteStore(Store):
                 appraisal.record_id,
                 appraisal.appraiser,
                 appraisal.appraiser_version,
-                appraisal.model_dump_json(exclude_defaults=True),
+                appraisal_json(appraisal),
                 time.time(),
             ),
         )

@@ -113,10 +113,9 @@ class Services:
             return self.store
         with self._lock:
             if self.store is None:
-                from ..pack import ensure_pack
+                from ..pack import with_pack
 
-                store = open_store(self.store_url)
-                ensure_pack(store)
+                store = with_pack(open_store(self.store_url))
                 self.state = StoreState(store)
                 self.state.current()
                 if self.store_url != ":memory:":
