@@ -30,11 +30,11 @@ def check_versions(url: str, known: Sequence[str], applied: Iterable[str], user_
     unknown = sorted(applied - set(known))
     if unknown or user_version > len(known):
         found = max(user_version, len(applied))
-        what = f"unknown migration(s) {', '.join(unknown)}" if unknown else f"schema version {user_version}"
+        what = f"; it has migration(s) this version does not know: {', '.join(unknown)}" if unknown else ""
         raise SchemaTooNew(
-            f"The store {url} was written by a newer rxevidence ({what}; this version knows schema "
-            f"version {len(known)}, the store has {found}). Upgrade rxevidence (pip install -U rxevidence) "
-            "or use another --db; nothing was changed."
+            f"The store {url} was written by a newer rxevidence (schema version {found}; this version knows "
+            f"up to {len(known)}{what}). Upgrade rxevidence (pip install -U rxevidence) or use another --db; "
+            "nothing was changed."
         )
     return [name for name in known if name not in applied]
 
