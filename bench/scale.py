@@ -247,6 +247,7 @@ class Template:
     """One base record as JSON with its id slots cut out, so a copy costs a join, not a dump."""
 
     def __init__(self, record: Any, appraisal: str | None) -> None:
+        from rxevidence.models import Appraisal
         from rxevidence.store.base import search_text
 
         d = json.loads(record.model_dump_json(exclude_defaults=True))
@@ -258,6 +259,11 @@ class Template:
         self.year = record.year
         self.parts = re.split("(@@ID@@|@@PM@@)", json.dumps(d))
         self.fts = search_text(record)
+        from rxevidence.store.concepts import tag_rows
+
+        # the concept index rows of a copy are its base record's (same content, same tags)
+        self.tags = [row[1:] for row in tag_rows([record], {record.id: Appraisal.model_validate_json(appraisal)}
+                                                  if appraisal else None)]
         self.appraisal = None
         if appraisal:
             a = json.loads(appraisal)
@@ -293,7 +299,7 @@ def load_sqlite(path: str, templates: list[Template], start: int, stop: int) -> 
     now = time.time()
     step = 20_000
     for lo in range(start, stop, step):
-        rows, fts, apps = [], [], []
+        rows, fts, apps, tags = [], [], [], []
         for k in range(lo, min(stop, lo + step)):
             t = templates[k % len(templates)]
             pmid = FIRST_ID + k
@@ -302,6 +308,7 @@ def load_sqlite(path: str, templates: list[Template], start: int, stop: int) -> 
             rows.append((rowid, f"pmid:{pmid}", t.kind, t.title, t.year, None,
                          hashlib.sha1(data.encode()).hexdigest(), data, "bench:scale", now))
             fts.append((rowid, *t.fts))
+            tags.extend((f"pmid:{pmid}", *row) for row in t.tags)
             a = t.app(pmid)
             if a:
                 apps.append((f"pmid:{pmid}", "automatic", t.app_version, a, now))
@@ -310,6 +317,7 @@ def load_sqlite(path: str, templates: list[Template], start: int, stop: int) -> 
         c.executemany("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", fts)
         c.executemany("INSERT INTO appraisals (record_id, appraiser, version, data, updated_at) VALUES (?,?,?,?,?)",
                       apps)
+        c.executemany("INSERT INTO concept_tags VALUES (?,?,?,?,?)", tags)
     c.execute("COMMIT")
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c.close()
@@ -346,7 +354,7 @@ def load_postgres(url: str, templates: list[Template], start: int, stop: int) ->
         now = time.time()
         step = 20_000
         for lo in range(start, stop, step):
-            rec_buf, app_buf = io.StringIO(), io.StringIO()
+            rec_buf, app_buf, tag_buf = io.StringIO(), io.StringIO(), io.StringIO()
             for k in range(lo, min(stop, lo + step)):
                 t = templates[k % len(templates)]
                 pmid = FIRST_ID + k
@@ -354,6 +362,8 @@ def load_postgres(url: str, templates: list[Template], start: int, stop: int) ->
                 rec_buf.write("\t".join(_copy_text(v) for v in (
                     f"pmid:{pmid}", t.kind, t.title, t.year, None, hashlib.sha1(data.encode()).hexdigest(),
                     data, "bench:scale", now, t.tsv)) + "\n")
+                for row in t.tags:
+                    tag_buf.write("\t".join(_copy_text(v) for v in (f"pmid:{pmid}", *row)) + "\n")
                 a = t.app(pmid)
                 if a:
                     app_buf.write("\t".join(_copy_text(v) for v in (
@@ -364,9 +374,12 @@ def load_postgres(url: str, templates: list[Template], start: int, stop: int) ->
                     cp.write(rec_buf.getvalue())
                 with cur.copy("COPY appraisals (record_id, appraiser, version, data, updated_at) FROM STDIN") as cp:
                     cp.write(app_buf.getvalue())
+                with cur.copy("COPY concept_tags (record_id, kind, concept, source, role) FROM STDIN") as cp:
+                    cp.write(tag_buf.getvalue())
         cur.execute("CREATE INDEX records_tsv ON records USING GIN (tsv)")
         cur.execute("VACUUM ANALYZE records")
         cur.execute("VACUUM ANALYZE appraisals")
+        cur.execute("VACUUM ANALYZE concept_tags")
     return time.perf_counter() - t0
 
 
