@@ -99,3 +99,31 @@ def test_both_stores_have_the_same_index(anystore):
     got = anystore.concept_records(["lisinopril"], [load_vocabulary().concept_for_mesh("D008881")])
     assert set(got) == {"pmid:11136931"}
     assert anystore.tagged_ids(["pmid:2", "pmid:9"]) == {"pmid:2"}
+
+
+def test_passing_mention_in_an_abstract_is_no_match(tmp_path):
+    s = SQLiteStore(str(tmp_path / "p.db"))
+    s.upsert_many([_article("4", "Knee osteoarthritis: a randomized trial of exercise",
+                            "Patients with knee osteoarthritis did exercise; those taking ibuprofen were excluded. "
+                            "Exercise reduced osteoarthritis pain.")])
+    tags = s.tags_of(["pmid:4"])["pmid:4"]
+    assert ("drug", "ibuprofen", "passing") in tags
+    ev = retrieve(s, parse("Does ibuprofen help knee osteoarthritis?"), vocab=load_vocabulary())
+    assert "pmid:4" not in ev.scores
+    s.close()
+
+
+def test_only_records_that_can_be_evidence_are_picked_for_full_appraisal():
+    from rxevidence.vocab.tagging import can_be_evidence
+
+    rct = _article("5", "Drug X for pain", mesh=[("Humans", "D006801"), ("Pain", "D010146")])
+    rct.publication_types = ["Journal Article", "Randomized Controlled Trial"]
+    mice = _article("6", "Drug X in mice", mesh=[("Animals", "D000818"), ("Mice", "D051379")])
+    mice.publication_types = ["Journal Article"]
+    letter = _article("7", "Drug X for pain: a reply", "We thank the patients and the authors.")
+    letter.publication_types = ["Letter", "Comment"]
+    unindexed = _article("8", "Drug X versus placebo in adults with chronic pain", "A randomized trial.")
+    assert can_be_evidence(rct) and can_be_evidence(unindexed)
+    assert not can_be_evidence(mice) and not can_be_evidence(letter)
+    assert can_be_evidence(Record(id="nct:NCT01234567", kind="trial", title="A trial"))
+    assert not can_be_evidence(Record(id="spl:x", kind="label", title="Drug X tablets"))

@@ -277,8 +277,8 @@ class Store(ABC):
         """Which of ``ids`` the concept index has tagged."""
         return set()
 
-    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str]]]:
-        """(kind, concept) tags of each tagged one of ``ids`` (the marker is ("tagged", ""))."""
+    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
+        """(kind, concept, source) tags of each tagged one of ``ids`` (the marker is ("tagged", "", ""))."""
         return {}
 
     @abstractmethod

@@ -102,7 +102,7 @@ def _in(conn: Any, ph: str, sql: str, values: list[str], extra: tuple[Any, ...] 
     return out
 
 
-_RANK = "CASE {t}.source WHEN 'abstract' THEN 1 WHEN 'title' THEN 2 ELSE 3 END"
+_RANK = "CASE {t}.source WHEN 'passing' THEN 0 WHEN 'abstract' THEN 1 WHEN 'title' THEN 2 ELSE 3 END"
 
 
 def concept_records(conn: Any, ph: str, drugs: list[str], conditions: list[str], *,
@@ -116,25 +116,26 @@ def concept_records(conn: Any, ph: str, drugs: list[str], conditions: list[str],
     d_in = ",".join([ph] * len(drugs))
     if not conditions:
         sql = (f"SELECT d.record_id, MAX({_RANK.format(t='d')}) AS s FROM concept_tags d"
-               f" WHERE d.kind = 'drug' AND d.concept IN ({d_in}) GROUP BY d.record_id"
+               f" WHERE d.kind = 'drug' AND d.concept IN ({d_in}) AND d.source <> 'passing' GROUP BY d.record_id"
                f" ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
         return {r[0]: float(r[1]) for r in conn.execute(sql, drugs).fetchall()}
     c_in = ",".join([ph] * len(conditions))
     a, b = f"MAX({_RANK.format(t='d')})", f"MAX({_RANK.format(t='c')})"
     sql = (f"SELECT d.record_id, CASE WHEN {a} < {b} THEN {a} ELSE {b} END AS s"
            f" FROM concept_tags d JOIN concept_tags c ON c.record_id = d.record_id AND c.kind = 'condition'"
-           f" AND c.concept IN ({c_in}) WHERE d.kind = 'drug' AND d.concept IN ({d_in})"
+           f" AND c.concept IN ({c_in}) AND c.source <> 'passing' WHERE d.kind = 'drug' AND d.concept IN ({d_in})"
+           f" AND d.source <> 'passing'"
            f" GROUP BY d.record_id ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
     return {r[0]: float(r[1]) for r in conn.execute(sql, [*conditions, *drugs]).fetchall()}
 
 
-def tags_of(conn: Any, ph: str, ids: list[str]) -> dict[str, set[tuple[str, str]]]:
-    """(kind, concept) tags of each of ``ids`` the index has tagged (untagged ids are absent); the marker
-    is ("tagged", "")."""
-    out: dict[str, set[tuple[str, str]]] = {}
-    for rid, kind, concept in _in(conn, ph, "SELECT record_id, kind, concept FROM concept_tags WHERE record_id IN ({IN})",
-                                  sorted(set(ids))):
-        out.setdefault(rid, set()).add((kind, concept))
+def tags_of(conn: Any, ph: str, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
+    """(kind, concept, source) tags of each of ``ids`` the index has tagged (untagged ids are absent); the
+    marker is ("tagged", "", "")."""
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    sql = "SELECT record_id, kind, concept, source FROM concept_tags WHERE record_id IN ({IN})"
+    for rid, kind, concept, source in _in(conn, ph, sql, sorted(set(ids))):
+        out.setdefault(rid, set()).add((kind, concept, source))
     return out
 
 

@@ -351,7 +351,7 @@ class PostgresStore(Store):
     def tagged_ids(self, ids: list[str]) -> set[str]:
         return concepts.tagged_ids(self.conn.cursor(), "%s", ids)
 
-    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str]]]:
+    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
         return concepts.tags_of(self.conn.cursor(), "%s", ids)
 
     # ------------------------------------------------------------ appraisals

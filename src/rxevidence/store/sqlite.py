@@ -527,7 +527,7 @@ class SQLiteStore(Store):
     def tagged_ids(self, ids: list[str]) -> set[str]:
         return concepts.tagged_ids(self.conn, "?", ids)
 
-    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str]]]:
+    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
         return concepts.tags_of(self.conn, "?", ids)
 
     # ------------------------------------------------------------ appraisals

@@ -15,12 +15,15 @@ them and widens a condition to its narrower concepts through the hierarchy.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any, Literal, NamedTuple
 
 from ..models import Appraisal, Record
 
 TagKind = Literal["drug", "condition"]
-TagSource = Literal["mesh", "registry", "title", "abstract"]
+TagSource = Literal["mesh", "registry", "title", "abstract", "passing"]
+PASSING = "passing"  # named once in the abstract only
 TAGGED_KINDS = ("article", "trial")  # labels and approvals are found by ingredient, not by concept
 # the marker row every tagged record has, so "tagged with nothing" differs from "not tagged yet"
 MARKER = ("tagged", "", "")
@@ -66,15 +69,57 @@ def tag_record(record: Record, vocab: Any, appraisal: Appraisal | None = None) -
     for source, text in texts:
         if not text:
             continue
-        for hit in vocab.find_conditions(text):
-            add("condition", hit.id, source)
-        for name, _s, _e in vocab.find_ingredients(text):
-            add("drug", name, source)
-        for hit in vocab.find_drugs(text, fuzzy=False):
-            if hit.is_class:
-                add("drug", hit.name.lower(), source)  # "ACE inhibitors reduce mortality": the class itself
+        found: list[tuple[str, str]] = [("condition", h.id) for h in vocab.find_conditions(text)]
+        found += [("drug", name) for name, _s, _e in vocab.find_ingredients(text)]
+        # "ACE inhibitors reduce mortality": the class itself
+        found += [("drug", h.name.lower()) for h in vocab.find_drugs(text, fuzzy=False) if h.is_class]
+        seen = Counter(found)
+        for kind, concept in found:
+            # a concept named once in an abstract is a passing mention ("patients on aspirin were excluded")
+            add(kind, concept, PASSING if source == "abstract" and seen[(kind, concept)] < 2 else source)
     out = [ConceptTag(*MARKER)] + [t._replace(role=_role(t, appraisal)) for t in tags.values()]
     return out
+
+
+# publication types of human clinical studies and reviews (MEDLINE PublicationType)
+_EVIDENCE_TYPES = re.compile(
+    r"\b(clinical trial|clinical study|randomized controlled trial|controlled clinical trial|pragmatic clinical trial|"
+    r"equivalence trial|adaptive clinical trial|multicenter study|comparative study|observational study|"
+    r"meta-analysis|systematic review|review|practice guideline|guideline|evaluation study|twin study)\b", re.I)
+# MeSH study-design headings of an untyped journal article that is a clinical study
+_EVIDENCE_MESH = {"cohort studies", "prospective studies", "retrospective studies", "case-control studies",
+                  "cross-sectional studies", "treatment outcome", "double-blind method", "single-blind method",
+                  "random allocation", "cross-over studies", "follow-up studies", "placebos", "drug therapy, combination"}
+# no publication type or MeSH yet (in-process citations, other sources): the words of a study of people
+_STUDY_WORDS = re.compile(r"\b(randomi[sz]ed|placebo|trial|meta-analys[ie]s|systematic review|cohort|case-control|"
+                          r"patients|participants|volunteers|subjects|women|men|children|adults)\b", re.I)
+_NOT_STUDIES = {"comment", "letter", "editorial", "news", "newspaper article", "published erratum", "biography",
+                "historical article", "interview", "portrait", "lecture", "congress", "retraction of publication"}
+_NON_HUMAN = re.compile(r"\b(mice|mouse|rats?|murine|rabbits?|dogs|in vitro|cell lines?|cultured cells|zebrafish)\b",
+                        re.I)
+
+
+def can_be_evidence(record: Record) -> bool:
+    """Whether a record can be evidence on a treatment (and so is worth a full appraisal at ingest): a
+    registered trial, or a citation of a human clinical study or review, read from its publication types,
+    its MeSH (Humans; study-design headings) and, without either, a word classifier on the title and
+    abstract. Cheap: no model. Records it rejects are still stored and tagged, and appraised on demand
+    when a question retrieves them."""
+    if record.kind == "trial":
+        return True
+    if record.kind != "article":
+        return False
+    mesh = {h.descriptor.lower() for h in record.mesh}
+    if "animals" in mesh and "humans" not in mesh:
+        return False
+    if any(_EVIDENCE_TYPES.search(pt) for pt in record.publication_types):
+        return True
+    if {pt.lower() for pt in record.publication_types} & _NOT_STUDIES:
+        return False  # a comment, letter, editorial, news item, erratum
+    if mesh:
+        return "humans" in mesh and bool(mesh & _EVIDENCE_MESH)
+    text = f"{record.title or ''} {record.abstract}"
+    return bool(_STUDY_WORDS.search(text)) and not _NON_HUMAN.search(text)
 
 
 def drug_roles(appraisal: Appraisal) -> dict[str, str]:
@@ -127,4 +172,4 @@ def _intervention_names(value: Any) -> list[str]:
     return out
 
 
-__all__ = ["MARKER", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]
+__all__ = ["MARKER", "PASSING", "can_be_evidence", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]
