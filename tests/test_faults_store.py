@@ -421,3 +421,71 @@ def test_ingest_commits_with_synchronous_full(tmp_path):
     assert modes == [2, 2, 2]
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1
     store.close()
+
+
+# ------------------------------------------------------------------ kill -9 with two writers
+
+
+def _progress_done(store, key: str) -> int:
+    p = store.progress_get(key)
+    return int(p["done"]) if p else 0
+
+
+def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path):
+    """Two ``rxevidence ingest`` processes write overlapping files (half the ids the same) into one store;
+    one of them is killed with SIGKILL mid-file (after it committed a batch since it started) four times
+    and restarted. Afterwards every record is there once, with its index entry, and both files are done.
+    (``bench/faults.py`` does the same with 20 kills.)"""
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    from rxevidence.ingest import file_key
+
+    url = store_url(backend, tmp_path)
+    open_store(url).close()
+    n = 2000
+    files = []
+    for w in range(2):
+        f = tmp_path / f"w{w}.xml"
+        f.write_bytes(medline_xml(list(range(1 + w * n // 2, 1 + w * n // 2 + n))))
+        files.append(f)
+    keys = [file_key(f, {"format": "medline-xml"}) for f in files]
+    cmds = [[sys.executable, "-c", "from rxevidence.cli import main; main()", "ingest", str(f), "--db", url,
+             "--batch-size", "50", "--no-appraise", "--json"] for f in files]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    def done_of(i: int) -> int:
+        s = open_store(url)
+        try:
+            return _progress_done(s, keys[i])
+        finally:
+            s.close()
+
+    def start(i: int):
+        return subprocess.Popen(cmds[i], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), done_of(i)
+
+    rng = random.Random(19)
+    procs = [start(0), start(1)]
+    kills, deadline = 0, time.monotonic() + 240
+    while any(p.poll() is None for p, _ in procs) and time.monotonic() < deadline:
+        time.sleep(rng.uniform(0.05, 0.3))
+        ripe = [i for i, (p, d0) in enumerate(procs) if p.poll() is None and done_of(i) > d0]
+        if kills < 4 and ripe:
+            i = rng.choice(ripe)
+            os.kill(procs[i][0].pid, signal.SIGKILL)
+            procs[i][0].wait()
+            kills += 1
+            procs[i] = start(i)
+    for p, _ in procs:
+        p.wait(timeout=120)
+    assert kills == 4, f"only {kills} kills landed mid-file"
+    for i, (p, _) in enumerate(procs):
+        assert p.returncode == 0, p.stderr.read().decode()[-1500:]
+        assert done_of(i) == n
+    s = open_store(url)
+    got = [r.id for r in s.iter_records()]
+    assert len(got) == len(set(got)) == n + n // 2  # nothing lost, nothing twice
+    assert {h.id for h in s.search("Diazepam", limit=10_000)} == set(got)  # every record indexed once
+    s.close()
