@@ -54,6 +54,7 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     conditions = v.find_conditions(text, fuzzy=True)
     drugs = v.find_drugs(text)
     drugs, conditions = _resolve_overlaps(drugs, conditions)
+    drugs = _drop_appositive_classes(drugs, low)
 
     query = Query(text=text)
     query.drugs = _expand(drugs, v)
@@ -108,6 +109,25 @@ def _resolve_overlaps(
         else:
             keep_d.append(d)
     return keep_d, [c for i, c in enumerate(conditions) if i not in drop_c]
+
+
+_CONTRAST = re.compile(r"\b(than|vs\.?|versus|or|other|others|instead|compared|rather|against|like|such)\b")
+
+
+def _drop_appositive_classes(drugs: list[DrugHit], low: str) -> list[DrugHit]:
+    """A class named right beside one of its own members describes it ("Lasix, the only diuretic", "Plavix
+    and Xarelto blood thinners"): the member is the drug asked about. Kept when a contrast word links
+    them ("ibuprofen or other NSAIDs", "better than other NSAIDs")."""
+    out = []
+    for c in drugs:
+        if c.is_class and c.members:
+            members = [d for d in drugs if not d.is_class and (d.name in c.members or c.name in d.classes)]
+            near = [d for d in members if len(re.findall(r"\w+", low[min(d.end, c.end):max(d.start, c.start)])) <= 3
+                    and not _CONTRAST.search(low[min(d.end, c.end):max(d.start, c.start)])]
+            if near:
+                continue
+        out.append(c)
+    return out
 
 
 def _expand(hits: list[DrugHit], v: Vocabulary) -> list[DrugMention]:
