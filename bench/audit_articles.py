@@ -1,14 +1,16 @@
 """Audit real health articles the way a fact-checker would, against a pharmacist's annotations.
 
-    python bench/audit_articles.py                 # the dev part (8 articles)
-    python bench/audit_articles.py --part heldout  # the held-out part: final figures only
+    python bench/audit_articles.py                 # the dev part (25 articles)
+    python bench/audit_articles.py --part heldout  # the held-out part: final figures only (totals, no misses)
     python bench/audit_articles.py --part all      # both, reported per part
 
 Data: bench/data/audit_articles/{dev,heldout}/*.yaml — real consumer pages, AI answer pages, blogs and news
 (evaluation material, not shipped), each with its key claims annotated before the tool was run: the claim as
 it appears, the verdict a careful clinical pharmacist would give, the reason and the primary evidence URL,
-plus the article's real internal contradictions. The held-out part (10 articles) was never used while
-developing the audit code: run it only for the final figures.
+plus the article's real internal contradictions. A held-out part is run only for final figures and never
+tuned on; once its misses are read it moves to dev. Two held-out parts have been used that way (articles
+11-20, then 21-27; their single runs are recorded in docs/benchmarks.md), so heldout/ is empty until fresh
+articles are annotated there before any run.
 
 Store: the bundled starter pack plus the Cohen 2006 drug-class review records
 (../shared/data/cohen2006_drug_class_reviews, read in place) ingested with the same column mapping as
@@ -75,7 +77,8 @@ def load_articles(parts: list[str]) -> list[Article]:
             d = yaml.safe_load(path.read_text(encoding="utf-8"))
             out.append(Article(part, path.stem, d["source_url"], d["text"], d["claims"], d.get("contradictions") or []))
     if not out:
-        sys.exit(f"no articles under {DATA}")
+        sys.exit(f"no articles under {DATA} for {', '.join(parts)} (a used held-out part moves to dev: annotate "
+                 "fresh articles in heldout/ before running it)")
     return out
 
 
@@ -287,6 +290,8 @@ def main() -> None:
     ap.add_argument("--store", type=Path, default=CACHE / "audit-articles.sqlite")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached store")
     ap.add_argument("--article", help="only articles whose file name contains this")
+    ap.add_argument("--show-misses", action="store_true",
+                    help="also print held-out articles one by one with their misses (the held-out part then becomes dev)")
     args = ap.parse_args()
 
     from rxevidence.audit import audit
@@ -301,6 +306,8 @@ def main() -> None:
         report = audit(art.text, store=store, kind="text")
         s = score_article(art, report, store)
         totals[art.part].add(s)
+        if art.part == "heldout" and not args.show_misses:
+            continue  # the held-out part reports its totals only: nobody reads its misses while developing
         print_score(f"[{art.part}] {art.name}", s)
         for m in s.misses:
             print(m)

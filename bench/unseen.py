@@ -370,6 +370,8 @@ def predicted_fields(a: Any) -> dict[str, Any]:
     roles: dict[str, str] = {}
     for drug, role in (getattr(a, "drug_roles", None) or {}).items():
         roles[drug.lower()] = str(role)
+    for r in getattr(a, "roles", None) or []:  # the appraisal's list of DrugRole (drug, role)
+        roles.setdefault(r.drug.lower(), str(r.role))
     if not roles:
         for arm in getattr(a, "arms", []) or []:
             for d in arm.drugs:

@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from faults import PG_URL, require_postgres
 
 from rxevidence.store import SQLiteStore
 
@@ -54,21 +55,13 @@ def store():
     s.close()
 
 
-PG_URL = os.environ.get("RXEVIDENCE_TEST_PG", "postgresql://rxevidence:rxevidence@127.0.0.1:5432/rxevidence_test")
 
 
 def postgres_store():
     """A fresh PostgreSQL store, or skip when no server is reachable (.ci/run starts one)."""
-    try:
-        import psycopg
+    psycopg = require_postgres()
+    from rxevidence.store.postgres import PostgresStore
 
-        from rxevidence.store.postgres import PostgresStore
-    except ImportError:
-        pytest.skip("psycopg is not installed (pip install 'rxevidence[server]')")
-    try:
-        psycopg.connect(PG_URL, connect_timeout=3).close()
-    except psycopg.Error as e:
-        pytest.skip(f"no PostgreSQL server at {PG_URL} ({str(e).strip()[:80]}); .ci/run starts one")
     url, schema = _pg_url_for_this_run(psycopg)
     with psycopg.connect(PG_URL, autocommit=True) as c:  # raw SQL: a store left by a test may refuse to open
         c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # every table, whichever migrations made it

@@ -18,19 +18,24 @@ from rxevidence.models import Record, Section
 PG_URL = os.environ.get("RXEVIDENCE_TEST_PG", "postgresql://rxevidence:rxevidence@127.0.0.1:5432/rxevidence_test")
 
 
-def fresh_pg() -> str:
-    """The test PostgreSQL database, emptied; skip when no server is reachable."""
+def require_postgres():  # noqa: ANN201 - the psycopg module, imported lazily
+    """psycopg, once the test PostgreSQL server answers; skip with the reason otherwise."""
     try:
         import psycopg
 
-        from rxevidence.store.postgres import PostgresStore
+        import rxevidence.store.postgres  # noqa: F401 - the server extra is installed
     except ImportError:
         pytest.skip("psycopg is not installed (pip install 'rxevidence[server]')")
     try:
         psycopg.connect(PG_URL, connect_timeout=3).close()
     except psycopg.Error as e:
         pytest.skip(f"no PostgreSQL server at {PG_URL} ({str(e).strip()[:80]}); .ci/run starts one")
-    del PostgresStore
+    return psycopg
+
+
+def fresh_pg() -> str:
+    """The test PostgreSQL database, emptied; skip when no server is reachable."""
+    psycopg = require_postgres()
     with psycopg.connect(PG_URL, autocommit=True) as c:  # raw SQL: the store may refuse to open (tests)
         c.execute("DROP SCHEMA IF EXISTS public CASCADE")  # every table, whichever migrations made it
         c.execute("CREATE SCHEMA public")

@@ -122,6 +122,8 @@ def test_contradictions_need_opposite_assertions(store):
     cs = audit("Naproxen relieves acute low back pain. Naproxen may not help everyone with acute low back pain. "
                "Naproxen is an NSAID used for acute low back pain.", store=store)
     assert cs.contradictions == []  # a hedged caveat and a description do not contradict a benefit claim
+    other = audit("Codeine will help relieve pain but will not treat the cause of the pain.", store=store)
+    assert other.contradictions == []  # relief of symptoms and treating the cause are different outcomes
     real = audit("Pregabalin relieves sciatica. Pregabalin does not help sciatica.", store=store)
     assert len(real.contradictions) == 1
 
@@ -130,3 +132,27 @@ def test_unknown_drug_name_is_an_unknown_agent(store):
     cs = claims_of(store, "Diclofenac combined with zorblaxin is more effective for back pain.")
     c = one(cs, "zorblaxin")
     assert "zorblaxin" in c.unknown_agents and c.verdict == "unverifiable"
+
+
+def test_neither_nor_denies_approval(store):
+    cs = claims_of(store, "Neither gabapentin nor diazepam is FDA-approved for sciatica.")
+    reg = one(cs, "Neither")
+    assert reg.kind == "regulatory" and reg.polarity == "negative"
+    assert set(reg.drugs) == {"gabapentin", "diazepam"} and reg.verdict == "supported"
+
+
+def test_weak_evidence_and_study_reports_are_no_contradiction(store):
+    weak = audit("A systematic review found only fair evidence that gabapentin is effective for sciatica. "
+                 "Gabapentin has minimal to no proven efficacy for sciatica.", store=store)
+    assert one(weak.claims, "only fair evidence").evidence_quality == "weak"
+    assert weak.contradictions == []  # both say the evidence is thin
+    trials = audit("A head-to-head trial comparing gabapentin versus pregabalin in chronic sciatica found both drugs "
+                   "reduced pain modestly. A placebo-controlled trial found that pregabalin did not reduce leg pain "
+                   "intensity in sciatica.", store=store)
+    assert trials.contradictions == []  # two reported studies may find different things
+
+
+def test_risk_of_bias_is_not_a_harm(store):
+    cs = claims_of(store, "A guideline notes gabapentin was effective in postherpetic neuralgia, but this represents "
+                          "second-tier evidence with some risk of bias.")
+    assert one(cs, "postherpetic neuralgia").kind != "safety"

@@ -241,6 +241,19 @@ def test_read_only_directory_reads_work_and_nothing_is_written(tmp_path, shared)
     assert _sha(db) == before
 
 
+def _read_only_store_with_one_record(backend: str, url: str):
+    """The store at ``url`` holding pmid:7, reopened read-only: SQLite ``mode=ro``, or a PostgreSQL
+    session whose transactions are read-only (``default_transaction_read_only``, as on a standby)."""
+    w = open_store(url)
+    w.upsert_record(article(7))
+    w.close()
+    if backend == "sqlite":
+        return SQLiteStore(url, readonly=True)
+    from rxevidence.store.postgres import PostgresStore
+
+    return PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+
+
 def test_read_only_store_in_process(backend, tmp_path):
     """Without mounts: SQLite opened read-only (``mode=ro``) and a PostgreSQL session whose transactions
     are read-only (``default_transaction_read_only``, as on a standby). Reads work, the pack is layered
@@ -248,15 +261,7 @@ def test_read_only_store_in_process(backend, tmp_path):
     from rxevidence.ask import ask
 
     url = store_url(backend, tmp_path)
-    w = open_store(url)
-    w.upsert_record(article(7))
-    w.close()
-    if backend == "sqlite":
-        ro = SQLiteStore(url, readonly=True)
-    else:
-        from rxevidence.store.postgres import PostgresStore
-
-        ro = PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+    ro = _read_only_store_with_one_record(backend, url)
     assert not ro.writable
     assert ro.get_record("pmid:7") is not None and ro.search("diazepam")
     brief = ask("How effective is diazepam for low back pain?", store=ro)
@@ -283,15 +288,7 @@ def test_ask_on_a_read_only_store_does_not_fetch_what_it_cannot_keep(backend, tm
     monkeypatch.setattr(rxevidence.live, "fetch_for_query", no_network)
     monkeypatch.delenv("RXEVIDENCE_OFFLINE", raising=False)
     url = store_url(backend, tmp_path)
-    w = open_store(url)
-    w.upsert_record(article(7))
-    w.close()
-    if backend == "sqlite":
-        ro = SQLiteStore(url, readonly=True)
-    else:
-        from rxevidence.store.postgres import PostgresStore
-
-        ro = PostgresStore(url + "?options=-c%20default_transaction_read_only%3Don")
+    ro = _read_only_store_with_one_record(backend, url)
     for online in ("auto", True):
         brief = ask("How effective is metformin for type 2 diabetes?", store=ro, install_pack=False, online=online)
         assert not brief.studies
@@ -436,7 +433,6 @@ def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path
     one of them is killed with SIGKILL mid-file (after it committed a batch since it started) four times
     and restarted. Afterwards every record is there once, with its index entry, and both files are done.
     (``bench/faults.py`` does the same with 20 kills.)"""
-    import random
     import signal
     import subprocess
     import sys
@@ -466,18 +462,23 @@ def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path
     def start(i: int):
         return subprocess.Popen(cmds[i], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), done_of(i)
 
-    rng = random.Random(19)
+    # Each writer is killed twice, when its committed progress first passes a fifth and then half of its
+    # file: the kills land mid-file however fast the machine is (a random timer could miss on a fast one).
+    marks = {0: [n // 5, n // 2], 1: [n // 5, n // 2]}
     procs = [start(0), start(1)]
     kills, deadline = 0, time.monotonic() + 240
     while any(p.poll() is None for p, _ in procs) and time.monotonic() < deadline:
-        time.sleep(rng.uniform(0.05, 0.3))
-        ripe = [i for i, (p, d0) in enumerate(procs) if p.poll() is None and done_of(i) > d0]
-        if kills < 4 and ripe:
-            i = rng.choice(ripe)
-            os.kill(procs[i][0].pid, signal.SIGKILL)
-            procs[i][0].wait()
-            kills += 1
-            procs[i] = start(i)
+        time.sleep(0.01)
+        for i, (p, d0) in enumerate(procs):
+            if p.poll() is not None or not marks[i]:
+                continue
+            done = done_of(i)
+            if marks[i][0] <= done < n and done > d0:
+                os.kill(p.pid, signal.SIGKILL)
+                p.wait()
+                kills += 1
+                marks[i].pop(0)
+                procs[i] = start(i)
     for p, _ in procs:
         p.wait(timeout=120)
     assert kills == 4, f"only {kills} kills landed mid-file"
@@ -489,3 +490,9 @@ def test_kill_minus_9_during_a_two_writer_ingest_loses_nothing(backend, tmp_path
     assert len(got) == len(set(got)) == n + n // 2  # nothing lost, nothing twice
     assert {h.id for h in s.search("Diazepam", limit=10_000)} == set(got)  # every record indexed once
     s.close()
+
+
+def test_a_directory_as_the_store_is_one_clear_line(tmp_path):
+    r = run_cli("search", "diazepam", "--db", str(tmp_path))
+    assert r.returncode == 1
+    assert_one_clean_line(r.stderr, "it is a directory")

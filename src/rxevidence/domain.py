@@ -247,6 +247,26 @@ def dimension_label(dim: str | None) -> str:
     return info.label if info else dim
 
 
+# ---------------------------------------------------------------------------- study kinds, roles, comparators
+
+#: What a record is, as evidence about a drug (see appraise.kind). Only "efficacy" (and secondary analyses and
+#: extensions of efficacy trials) answer "does it work".
+StudyKind = Literal[
+    "efficacy", "safety", "pharmacokinetics", "mechanism", "methods", "diagnosis", "economics",
+    "narrative review", "guideline", "protocol", "secondary analysis", "extension", "other", "unclear",
+]
+STUDY_KINDS: tuple[str, ...] = get_args(StudyKind)
+#: Who was studied.
+PopulationKind = Literal["patients", "healthy volunteers", "animals", "in vitro", "unclear"]
+#: The part a drug plays in a study: what is tested, what it is tested against, what every arm gets anyway,
+#: what may be taken when the treatment fails.
+DrugRoleName = Literal["studied", "comparator", "background", "rescue"]
+#: What the studied drug is compared with: placebo (or sham, vehicle), no treatment (usual care, waiting list,
+#: open control), another active drug, another dose or formulation of the same drug, the same background therapy
+#: without the drug (add-on), nothing (single-arm, before-after).
+ComparatorType = Literal["placebo", "no treatment", "active", "dose", "add-on", "uncontrolled", "unclear"]
+COMPARATOR_TYPES: tuple[str, ...] = get_args(ComparatorType)
+
 # ---------------------------------------------------------------------------- records and appraisers
 
 RecordKind = Literal["article", "label", "approval", "trial"]

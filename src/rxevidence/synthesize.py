@@ -184,6 +184,9 @@ def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     therapy, not what the study tested.
     """
     drugs = set(drugs)
+    studied = {r.drug for r in v.appraisal.roles if r.role == "studied"}
+    if studied:  # the appraisal read each drug's role: only what the study tested counts
+        return bool(studied & drugs)
     if not v.appraisal.drugs:
         return True
     comparator = (v.appraisal.comparator or "").lower()
@@ -201,6 +204,10 @@ _HARM_OUTCOME = re.compile(r"\b(adverse|safety|side[- ]effects?|tolerab\w*|cost\
 def comparator_kind(v: StudyView) -> str:
     """'placebo' (placebo, sham, usual care, no treatment), 'active' (another drug) or 'unknown'."""
     a = v.appraisal
+    if a.comparator_type in ("active", "dose"):
+        return "active"  # another drug, or another dose of the same drug: a comparison, not "does it work"
+    if a.comparator_type in ("placebo", "no treatment", "add-on"):
+        return "placebo"
     if a.comparator and _PLACEBO.search(a.comparator):
         return "placebo"
     if any(arm.role == "placebo" for arm in a.arms):
@@ -357,15 +364,27 @@ def grade(
     level = max(1, min(4, level))
     certainty = CERTAINTY_BY_LEVEL[level]
 
-    if weight < 1.0:
-        verdict = "insufficient evidence"
-    elif share >= 0.65:
-        verdict = "effective" if level >= 3 else "probably effective"
-    elif share <= 0.3:
-        verdict = "ineffective" if level >= 3 else "probably ineffective"
-    else:
-        verdict = "mixed/uncertain"
-    return Grade(verdict, certainty, reasons, better, against, weight)
+    return Grade(verdict_word(weight, share, level), certainty, reasons, better, against, weight)
+
+
+#: The verdict table (docs/appraisal.md, "From certainty to the verdict word"): the share of the usable
+#: evidence weight that favours the drug picks the direction, the GRADE level picks how firmly it is said.
+MIN_WEIGHT = 1.0  # less usable evidence than one automatic small RCT: no verdict
+FAVOURS = 0.65  # at least this share of the weight favours the drug: it works
+AGAINST = 0.30  # at most this share favours it: it does not
+FIRM_LEVEL = 3  # moderate or high certainty says it plainly; low or very low says "probably"
+
+
+def verdict_word(weight: float, share: float, level: int) -> str:
+    """The verdict word for ``weight`` of usable evidence, ``share`` of it favouring the drug, at GRADE
+    ``level`` (1 very low .. 4 high). The same evidence always gets the same word."""
+    if weight < MIN_WEIGHT:
+        return "insufficient evidence"
+    if share >= FAVOURS:
+        return "effective" if level >= FIRM_LEVEL else "probably effective"
+    if share <= AGAINST:
+        return "ineffective" if level >= FIRM_LEVEL else "probably ineffective"
+    return "mixed/uncertain"
 
 
 # ------------------------------------------------------------------ sections

@@ -16,16 +16,26 @@ from __future__ import annotations
 import re
 
 from ..domain import is_comparative, is_review
-from ..models import Appraisal, Arm, Population, Record
+from ..models import Appraisal, Arm, DrugRole, FieldSource, Population, Record
 from .design import DesignResult, classify_design, rct_score
+from .effect import DirectionResult, read_direction
 from .flags import appraise_flags
+from .kind import read_kind
 from .outcomes import extract_outcomes
 from .population import appraise_population
-from .size import extract_arms, extract_n
-from .text import Part, record_parts, split_sentences
+from .roles import RolesResult, read_roles
+from .size import dose_after, extract_n
+from .structure import AbstractView, view
+from .text import record_parts
 
 #: Bump when the rules change; ``rxevidence appraise --stale-only`` recomputes older appraisals.
-APPRAISER_VERSION = "auto-1.0"
+#: 2.0: study kind, population kind, drug roles, comparator type, direction from conclusions and results,
+#: per-field sources and confidences.
+APPRAISER_VERSION = "auto-2.0"
+#: Kinds whose direction answers "does it work" (the others keep their reading in ``sources`` only).
+EFFICACY_KINDS = ("efficacy", "secondary analysis", "extension", "mechanism")
+# kinds whose abstract reports no comparison of treatments to read outcomes from
+_NO_RESULTS_KINDS = ("narrative review", "guideline", "protocol", "methods")
 
 
 def appraiser_version() -> str:
@@ -100,11 +110,75 @@ def _trial_arms(record: Record) -> tuple[list[Arm], list[str]]:
     return arms, drugs_all
 
 
-def _method_sentences(parts: list[Part]) -> list[str]:
-    labelled = [p for p in parts if p.label in ("METHODS", "RESULTS")]
-    if labelled:
-        return [s for p in labelled for s in split_sentences(p.text)]
-    return [s for p in parts for s in split_sentences(p.text)]
+def _trial_roles(record: Record, arms: list[Arm]) -> RolesResult:
+    """Roles and comparator type from a registration's arms: drugs of every arm are background."""
+    res = RolesResult()
+    drug_arms = [a for a in arms if a.drugs or a.role == "placebo"]
+    everywhere = set.intersection(*(set(a.drugs) for a in drug_arms)) if len(drug_arms) > 1 else set()
+    order: list[tuple[str, str]] = []
+    for a in arms:
+        for d in a.drugs:
+            role = "background" if d in everywhere else (
+                "comparator" if a.role in ("comparator", "placebo") else "studied")
+            if all(d != x for x, _ in order):
+                order.append((d, role))
+    res.roles = [DrugRole(drug=d, role=r, confidence=0.9) for d, r in order]  # type: ignore[arg-type]
+    res.studied = [d for d, r in order if r == "studied"]
+    res.background = [d for d, r in order if r == "background"]
+    res.comparators = [d for d, r in order if r == "comparator"]
+    model = str(record.extra.get("intervention_model") or record.extra.get("model") or "").lower()
+    if any(a.role == "placebo" for a in arms):
+        kind = "add-on" if res.background else "placebo"
+    elif any(re.search(r"no\s+intervention|usual|standard\s+of\s+care", a.name, re.I) for a in arms):
+        kind = "no treatment"
+    elif res.comparators:
+        kind = "active"
+    elif "single" in model or len(arms) == 1:
+        kind = "uncontrolled"
+    else:
+        kind = "unclear"
+    res.comparator_type = kind
+    res.type_source = FieldSource(value=kind, sentence=None, confidence=0.9 if kind != "unclear" else 0.0)
+    return res
+
+
+def _arms_from_roles(roles: RolesResult, v: AbstractView) -> list[Arm]:
+    """Arms as the roles describe them, with doses copied as stated (never computed)."""
+    text = v.title + "\n" + "\n".join(s.text for s in v.sentences)
+    doses: dict[str, str] = {}
+    for h in roles.hits:
+        if h.name not in doses:
+            d = dose_after(text, h.end) if h.end <= len(text) else None
+            if d:
+                doses[h.name] = d
+    arms: list[Arm] = []
+    tested = roles.studied + [d for d in roles.background if d not in roles.studied]
+    if tested:
+        dose = (doses.get(tested[0]) if len(tested) == 1 else
+                "; ".join(f"{d} {doses[d]}" for d in tested if d in doses) or None)
+        arms.append(Arm(name=" + ".join(tested), role="combination" if len(tested) > 1 else "intervention",
+                        drugs=tested, dose=dose))
+    for c in roles.comparators:
+        drugs = [c, *roles.background]
+        arms.append(Arm(name=" + ".join(drugs), role="comparator", drugs=drugs, dose=doses.get(c)))
+    if roles.placebo:
+        arms.append(Arm(name=" + ".join([*roles.background, "placebo"]), role="placebo", drugs=list(roles.background)))
+    elif roles.comparator_type in ("no treatment", "add-on") and roles.comparator:
+        arms.append(Arm(name=roles.comparator, role="comparator", drugs=list(roles.background)))
+    return arms
+
+
+def _population_kind(a: Appraisal, design: str) -> tuple[str, float]:
+    p = a.population
+    if design == "in vitro":
+        return "in vitro", 0.85
+    if p.humans is False or design == "animal":
+        return "animals", 0.85
+    if p.healthy_volunteers:
+        return "healthy volunteers", 0.8
+    if p.humans:
+        return "patients", 0.75 if p.healthy_volunteers is False or p.condition else 0.6
+    return "unclear", 0.0
 
 
 def appraise_record(record: Record) -> Appraisal | None:
@@ -127,30 +201,32 @@ def appraise_record(record: Record) -> Appraisal | None:
         design_source=d.source,  # type: ignore[arg-type]
         design_confidence=d.confidence,
     )
+    v = view(record, parts)
     a.population = appraise_population(record, text, d.design) if text.strip() else Population()
-    all_sentences = [s for p in parts for s in split_sentences(p.text)]
-    size = extract_n(all_sentences, review=is_review(d.design))
+    size = extract_n([s.text for s in v.sentences], review=is_review(d.design))
     a.n, a.n_studies = size.n, size.n_studies
     if record.kind == "trial":
         a.n = _trial_n(record) or a.n
-    arms = extract_arms(title, _method_sentences(parts) if not is_review(d.design) else all_sentences[:6])
-    a.drugs = arms.drugs
-    a.arms = arms.arms
-    a.comparator = arms.comparator
+    roles = read_roles(v, design=d.design)
     if record.kind == "trial":
         t_arms, t_drugs = _trial_arms(record)
         if t_arms:
+            roles = _trial_roles(record, t_arms)
             a.arms = t_arms
             comps = [x for x in t_arms if x.role in ("placebo", "comparator")]
             if comps:
                 a.comparator = "placebo" if comps[0].role == "placebo" else (
                     comps[0].drugs[0] if comps[0].drugs else comps[0].name)
-        if t_drugs:
-            a.drugs = t_drugs
-    res = extract_outcomes(parts, intervention=a.drugs[0] if a.drugs else None, comparator=a.comparator)
-    a.outcomes = res.outcomes
-    a.direction = res.direction  # type: ignore[assignment]
-    a.finding = res.finding
+        elif t_drugs:
+            roles.studied = t_drugs
+    else:
+        a.arms = _arms_from_roles(roles, v)
+        a.comparator = roles.comparator
+    a.roles = roles.roles
+    tested = set(roles.studied) | set(roles.background)
+    a.drugs = [r.drug for r in roles.roles if r.drug in tested] or list(roles.studied)
+    a.comparator_type = roles.comparator_type  # type: ignore[assignment]
+    _read_kind_and_direction(record, a, v, roles, size.evidence)
     if not is_comparative(d.design):  # compares nothing itself: no N, no overall direction (finding kept)
         a.direction = "unclear"
         a.n = None if d.design != "case report" else a.n
@@ -164,4 +240,41 @@ def appraise_record(record: Record) -> Appraisal | None:
     return a
 
 
-__all__ = ["APPRAISER_VERSION", "appraise_record", "appraiser_version", "classify_design", "rct_score"]
+def _read_kind_and_direction(record: Record, a: Appraisal, v: AbstractView, roles: RolesResult,
+                             n_sentence: str | None) -> None:
+    """Study kind, population kind, outcomes, the direction and where each was read."""
+    k = read_kind(v, design=a.design, n_drugs=len(roles.studied), publication_types=record.publication_types,
+                  healthy_volunteers=bool(a.population.healthy_volunteers),
+                  title_drug_spans=[(h.start, h.end) for h in roles.hits if h.end <= len(v.title)])
+    a.kind = k.kind  # type: ignore[assignment]
+    a.parent = k.parent
+    a.trial_ids = [f"nct:{n}" for n in record.nct_ids] + k.trial_names[:3]
+    pk, pconf = _population_kind(a, a.design)
+    a.population.kind = pk  # type: ignore[assignment]
+    if a.kind not in _NO_RESULTS_KINDS:
+        res = extract_outcomes(v.parts, intervention=roles.studied[0] if roles.studied else None,
+                               comparator=a.comparator, overall=False)
+        a.outcomes = res.outcomes
+    dres = DirectionResult()
+    if a.kind in EFFICACY_KINDS or a.kind == "unclear":
+        # only where it answers "does it work": the other kinds keep direction "unclear"
+        dres = read_direction(v, studied=roles.studied, comparators=roles.comparators,
+                              comparator_type=roles.comparator_type)
+        a.direction = dres.direction if a.kind != "unclear" else "unclear"  # type: ignore[assignment]
+    a.primary_outcome = dres.primary_outcome
+    conclusions = v.conclusions
+    a.finding = dres.finding or (conclusions[0].text if conclusions else None)
+    a.sources = {
+        "design": FieldSource(value=a.design, sentence=None, confidence=a.design_confidence or 0.0),
+        "kind": k.source,
+        "population": FieldSource(value=pk, sentence=None, confidence=pconf),
+        "comparator_type": roles.type_source,
+        "direction": dres.source,
+        "n": FieldSource(value=a.n, sentence=n_sentence, confidence=0.8 if a.n is not None else 0.0),
+    }
+    if dres.primary_outcome:
+        a.sources["primary_outcome"] = FieldSource(value=dres.primary_outcome, sentence=dres.primary_sentence,
+                                                   confidence=0.8)
+
+
+__all__ = ["APPRAISER_VERSION", "EFFICACY_KINDS", "appraise_record", "appraiser_version", "classify_design", "rct_score"]

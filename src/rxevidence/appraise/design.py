@@ -21,6 +21,7 @@ from typing import Any
 from ..domain import is_secondary
 from ..models import Record
 from .text import Gated
+from .text import rx as _rx
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,6 @@ class DesignResult:
     detail: str | None = None  # "parallel", "crossover", "network meta-analysis", ...
     source: str | None = None  # "publication-type", "mesh", "text", "registry"
     confidence: float | None = None
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 # ------------------------------------------------------------------ metadata
@@ -124,11 +121,32 @@ PHARMACOLOGY_RE = Gated(_rx(
 ), "healthy", "placebo", "cross", "pharmacokinetic", "bioavailab", "interaction", "single", "received")
 NRT_RE = Gated(_rx(r"\bopen-?label\b|\bsingle-?arm\b|\bphase\s+(?:i|ii|1|2|i/ii)\b(?!i)|\buncontrolled\b|\bpilot\s+study\b|\bnon-?comparative\b|\bpatients\s+(?:were|received)\s+treated\b|\bwere\s+treated\s+with\b|\bopen\s+(?:study|trial)\b"), 'open', 'single', 'phase', 'uncontrolled', 'pilot', 'comparative', 'treated')
 TRIAL_WORDS_RE = Gated(_rx(r"\btrial\b|\befficacy\b|\bpatients\s+received\b|\btreated\s+with\b|\badministered\b"), 'trial', 'efficacy', 'received', 'treated', 'administered')
-ANIMAL_RE = _rx(
-    r"\b(?:rats?|mice|mouse|murine|rodents?|dogs?|canine|cats?|feline|rabbits?|guinea\s+pigs?|hamsters?|monkeys?|"
-    r"primates?|macaques?|pigs?|piglets?|swine|porcine|sheep|ovine|horses?|equine|cattle|bovine|calves|"
-    r"zebrafish|drosophila|c\.\s*elegans|sprague[-\s]dawley|wistar|knockout)\b"
-)
+class _AnimalWords:
+    """Animal words that name the studied subjects, not a drug's source ("conjugated equine estrogens",
+    "porcine insulin"); a cheap keyword check first (bulk appraisal reads every abstract)."""
+
+    pattern = _rx(
+        r"\b(?:rats?|mice|mouse|murine|rodents?|dogs?|canine|cats?|feline|rabbits?|guinea\s+pigs?|hamsters?|monkeys?|"
+        r"primates?|macaques?|pigs?|piglets?|swine|porcine|sheep|ovine|horses?|equine|cattle|bovine|calves|"
+        r"zebrafish|drosophila|c\.\s*elegans|sprague[-\s]dawley|wistar|knockout)\b"
+    )
+    _source = _rx(r"\s+(?:estrogens?|oestrogens?|insulin|surfactant|collagen|serum|albumin|thrombin|heparin|"
+                  r"pericardi\w+|valves?|lung|growth|gelatin|calcitonin|derived)\b")
+    keys = (" rat", "rats", "mice", "mouse", "murine", "rodent", " dog", "canine", " cat ", " cats", "feline", "rabbit",
+            "guinea", "hamster", "monkey", "primate", "macaque", " pig", "swine", "porcine", "sheep", "ovine", "horse",
+            "equine", "cattle", "calves", "zebrafish", "drosophila", "elegans", "sprague", "wistar", "knockout")
+
+    def search(self, text: str) -> re.Match[str] | None:
+        low = " " + text.lower()
+        if not any(k in low for k in self.keys):
+            return None
+        for m in self.pattern.finditer(text):
+            if not self._source.match(text, m.end()):
+                return m
+        return None
+
+
+ANIMAL_RE = _AnimalWords()
 HUMAN_RE = _rx(r"\b(?:patients?|participants?|volunteers?|subjects|women|men|children|adults?|adolescents?|infants?|persons|people|outpatients|inpatients|healthy\s+individuals)\b")
 IN_VITRO_RE = Gated(_rx(r"\bin\s+vitro\b|\bcell\s+lines?\b|\bcultured\s+(?:\w+\s+)?cells\b|\bcell\s+cultures?\b|\bhek\s*293\b|\bxenopus\s+oocytes\b"), 'vitro', 'cell', 'hek', 'oocyte')
 HEALTHY_RE = Gated(_rx(r"\bhealthy\s+(?:\w+\s+){0,2}(?:volunteers?|subjects|participants|individuals|adults|men|women|males|females)\b|\bnormal\s+volunteers\b|\bpain-?free\s+(?:volunteers|subjects)\b"), 'healthy', 'normal', 'free')

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
+from sklearn.utils import murmurhash3_32
 
 from rxevidence.errors import RxEvidenceError
 
@@ -395,8 +396,39 @@ class LinearModel:
             self.__dict__["_coef_t"] = coef_t
         return np.asarray(x @ coef_t) + self.intercept
 
+    def proba_of(self, docs: Iterable[Iterable[tuple[str, float]]]) -> np.ndarray:
+        """:meth:`predict_proba` of :func:`hash_features` ``(docs, self.idf)`` without building sparse matrices.
+
+        The same numbers (hash, log-scaled counts, idf, l2 norm, linear map) computed with small numpy
+        arrays: several times faster for the few sentences of one record (the bulk appraisal path).
+        """
+        coef_t = self.__dict__.get("_coef_t")
+        if coef_t is None or coef_t.shape[0] != self.coef.shape[1]:
+            coef_t = np.ascontiguousarray(self.coef.T)
+            self.__dict__["_coef_t"] = coef_t
+        rows = []
+        for doc in docs:
+            acc: dict[int, float] = {}
+            for name, value in doc:
+                j = _hash_index(name)
+                acc[j] = acc.get(j, 0.0) + value
+            if not acc:
+                rows.append(self.intercept.astype(np.float64))
+                continue
+            idx = np.fromiter(acc.keys(), dtype=np.int64, count=len(acc))
+            val = np.log1p(np.fromiter(acc.values(), dtype=np.float64, count=len(acc)))
+            if self.idf is not None:
+                val = val * self.idf[idx]
+            norm = math.sqrt(float(val @ val)) or 1.0
+            rows.append((val / norm) @ coef_t[idx] + self.intercept)
+        d = np.vstack(rows) if rows else np.zeros((0, coef_t.shape[1]))
+        return self._softmax(d)
+
     def predict_proba(self, x: sparse.csr_matrix) -> np.ndarray:
-        d = self.decision(x)
+        return self._softmax(self.decision(x))
+
+    @staticmethod
+    def _softmax(d: np.ndarray) -> np.ndarray:
         if d.shape[1] == 1:
             p = 1.0 / (1.0 + np.exp(-d[:, 0]))
             return np.column_stack([1 - p, p])
@@ -406,6 +438,12 @@ class LinearModel:
 
 
 _HASHER = FeatureHasher(n_features=N_HASH, input_type="pair", alternate_sign=False)
+
+
+@lru_cache(maxsize=262_144)
+def _hash_index(name: str) -> int:
+    """The column :data:`_HASHER` puts feature ``name`` in (signed murmurhash3, absolute value, modulo)."""
+    return abs(murmurhash3_32(name, seed=0)) % N_HASH
 
 
 def hash_features(
@@ -502,10 +540,7 @@ def classify_directions(
         best = p.argmax(axis=1)
         return [(DIRECTION_LABELS[int(j)], float(p[i, j])) for i, j in enumerate(best)]
     model = _model("direction.npz")
-    x = hash_features(
-        (direction_features(s, intervention, comparator, outcome) for s in sentences), model.idf
-    )
-    proba = model.predict_proba(x)
+    proba = model.proba_of(direction_features(s, intervention, comparator, outcome) for s in sentences)
     best = proba.argmax(axis=1)
     return [(model.classes[int(j)], float(proba[i, j])) for i, j in enumerate(best)]
 
@@ -530,10 +565,7 @@ def direction_proba(
     model = _model("direction.npz")
     if not sentences:
         return np.zeros((0, len(model.classes)))
-    x = hash_features(
-        (direction_features(s, intervention, comparator, outcome) for s in sentences), model.idf
-    )
-    p = model.predict_proba(x)
+    p = model.proba_of(direction_features(s, intervention, comparator, outcome) for s in sentences)
     order = [model.classes.index(c) for c in DIRECTION_LABELS]
     return p[:, order]
 

@@ -384,8 +384,14 @@ def _phase(sentence: str, text: str) -> str | None:
 
 def extract_outcomes(
     parts: list[Part], *, intervention: str | None = None, comparator: str | None = None, max_outcomes: int = 6,
+    overall: bool = True,
 ) -> OutcomesResult:
-    """Outcomes with directions from the result sentences, the overall direction and the finding."""
+    """Outcomes with directions from the result sentences, the overall direction and the finding.
+
+    ``overall=False`` skips the overall direction and finding (the appraiser reads those with
+    :mod:`rxevidence.appraise.effect`); the learned classifier then reads only the sentences the rules
+    leave without a direction.
+    """
     text = " ".join(p.text for p in parts)
     results = [p for p in parts if p.label == "RESULTS"]
     if results:
@@ -405,8 +411,9 @@ def extract_outcomes(
         picked.append((s, *oc))
         if len(picked) >= max_outcomes + 2:
             break
-    concl = conclusion_sentences(parts)
-    learned = learned_directions([p[0] for p in picked] + concl, intervention=intervention, comparator=comparator)
+    concl = conclusion_sentences(parts) if overall else []
+    to_learn = [p[0] for p in picked] if overall else [p[0] for p in picked if rule_direction(p[0])[:2] == (None, None)]
+    learned = learned_directions(to_learn + concl, intervention=intervention, comparator=comparator)
     outcomes: list[OutcomeResult] = []
     primary_idx: int | None = None
     for s, name, dim, pol in picked:

@@ -43,6 +43,9 @@ _N_PATTERNS: tuple[tuple[re.Pattern[str], int, re.Pattern[str]], ...] = tuple(
         (r"\b(?:in|of|among|on)\s+" + _NUM + r"\s+" + _PEOPLE, 4, r"\b(?:in|of|among|on)\s+[\dA-Za-z]"),
     )
 )
+_HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                         r"ninety|hundred|thousand)", re.I)
 _N_EQ_RE = re.compile(r"\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)")
 _STUDIES_RE = re.compile(
     _NUM + r"\s+(?:(?:randomi[sz]ed|controlled|clinical|double-blind|placebo-controlled|eligible|relevant|primary|"
@@ -107,6 +110,8 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
         return res
     best: tuple[int, int, int, str] | None = None  # (priority, sentence index, n, sentence)
     for i, s in enumerate(sentences):
+        if not _HAS_NUMBER.search(s):
+            continue  # every pattern needs a number (in figures or in words)
         for rx, prio, gate in _N_PATTERNS:
             if not gate.search(s):
                 continue
@@ -172,11 +177,10 @@ _FALLBACK_DRUGS = (
     "sumatriptan", "rizatriptan", "zolmitriptan", "eletriptan", "lorazepam", "clonazepam", "hydrocodone",
 )
 _FALLBACK_RE = re.compile(r"\b(" + "|".join(_FALLBACK_DRUGS) + r")\b", re.I)
-_NOT_DRUGS = {"prostaglandins", "prostaglandin", "cyclooxygenase", "oxygen", "water", "placebo", "saline", "sodium chloride", "glucose", "alcohol", "ethanol", "air",
-              "calcium", "sodium", "potassium", "iron", "zinc", "magnesium", "nitrogen", "carbon dioxide", "light",
-              "protein", "insulin resistance", "vitamin", "heparin lock", "cholesterol", "dopamine", "serotonin",
-              "histamine", "norepinephrine", "epinephrine", "adrenaline", "acetylcholine", "melatonin", "cortisol",
-              "testosterone", "estradiol", "progesterone", "creatinine", "urea", "lactate", "nitric oxide"}
+_NOT_DRUGS = {"prostaglandins", "prostaglandin", "cyclooxygenase", "oxygen", "water", "placebo", "saline", "sodium chloride",
+              "glucose", "alcohol", "ethanol", "air", "sodium", "nitrogen", "carbon dioxide", "light", "protein",
+              "insulin resistance", "vitamin", "heparin lock", "cholesterol", "serotonin", "histamine", "acetylcholine",
+              "cortisol", "creatinine", "urea", "lactate", "nitric oxide"}
 
 
 @dataclass
@@ -258,18 +262,88 @@ def find_drugs(text: str) -> list[DrugHit]:
             found = dner([t.group(0) for t in toks])
         except (KeyError, ValueError, TypeError, IndexError):
             found = []
+        covered: set[int] = set()
         for info, a, b in found:
             if a >= len(toks):
                 continue
+            covered.update(range(a, min(b, len(toks))))
             name = canonical_drug(str(info.get("name", "")))
             if name:
                 hits.append(DrugHit(name, toks[a].start(), toks[min(b, len(toks)) - 1].end()))
+        hits.extend(_vocabulary_hits(toks, covered))
     else:
         for m in _FALLBACK_RE.finditer(text):
             name = m.group(1).lower()
             hits.append(DrugHit("acetaminophen" if name == "paracetamol" else name, m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+_PART_RE = re.compile(r"[A-Za-z][A-Za-z0-9']*")
+
+
+@lru_cache(maxsize=65536)
+def vocabulary_drug(word: str) -> str | None:
+    """The canonical drug a single word names in the project vocabulary (exact, not a class, not an English word).
+
+    Fills the gaps of the drug dictionary ("estradiol") and reads the parts of joined names
+    ("loratadine-pseudoephedrine", "glyburide/metformin").
+    """
+    if len(word) < 4 or not word.isalpha():
+        return None
+    voc = _vocabulary()
+    if voc is None or not hasattr(voc, "resolve_drug"):
+        return None
+    looks = getattr(voc, "looks_like_word", None)
+    try:
+        if looks is not None and looks(word.lower(), frequent_only=True):
+            return None
+        m = voc.resolve_drug(word, fuzzy=False)
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if m is None or getattr(m, "is_class", False) or " + " in str(getattr(m, "name", "")):
+        return None
+    return canonical_drug(str(m.name))
+
+
+@lru_cache(maxsize=1)
+def _single_word_drugs() -> frozenset[str]:
+    """Lower-case single-word ingredient names of the project vocabulary (a cheap gate before the lookup)."""
+    voc = _vocabulary()
+    names = getattr(voc, "drug_names", None) if voc is not None else None
+    if not names:
+        return frozenset()
+    return frozenset(n for n in names if " " not in n and n.isalpha() and len(n) >= 4)
+
+
+def _vocabulary_hits(toks: list[re.Match[str]], covered: set[int]) -> list[DrugHit]:
+    """Drugs in the tokens the dictionary left (whole words, and the parts of hyphen- or slash-joined names)."""
+    out: list[DrugHit] = []
+    known = _single_word_drugs()
+    if not known:
+        return out
+    for i, t in enumerate(toks):
+        if i in covered:
+            continue
+        word = t.group(0)
+        if "-" not in word and "/" not in word and word.lower() not in known:
+            continue
+        if word.isupper() and len(word) > 1:
+            continue  # an acronym (a trial's or a scale's name), not a drug name
+        if "-" not in word and "/" not in word:
+            name = vocabulary_drug(word)
+            if name:
+                out.append(DrugHit(name, t.start(), t.end()))
+            continue
+        # a joined name: only when every part is a drug ("loratadine-pseudoephedrine"), not a modifier
+        # ("angiotensin-converting", "insulin-dependent")
+        parts = [(m.group(0), t.start() + m.start()) for m in _PART_RE.finditer(word)]
+        if len(parts) < 2 or any(p.lower() not in known for p, _ in parts):
+            continue
+        names = [vocabulary_drug(p) for p, _ in parts]
+        if len(parts) >= 2 and all(names):
+            out.extend(DrugHit(n, st, st + len(p)) for n, (p, st) in zip(names, parts, strict=True) if n)
+    return out
 
 
 def dose_after(text: str, end: int, window: int = 45) -> str | None:

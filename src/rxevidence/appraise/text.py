@@ -12,6 +12,16 @@ from functools import lru_cache
 
 from ..models import Record
 
+#: The confidence below which a field the appraiser reads (kind, drug role, comparator type, direction) says
+#: "unclear" instead of a guess; the reading itself is kept in ``Appraisal.sources``.
+MIN_CONFIDENCE = 0.5
+
+
+def rx(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern, compiled once at import (the appraiser's rule tables)."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = (
     "e.g", "i.e", "vs", "etc", "et al", "Fig", "Figs", "approx", "No", "no", "Dr", "Mr", "Mrs", "Ms", "St",

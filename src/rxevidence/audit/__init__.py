@@ -12,6 +12,8 @@ claim), :mod:`.judges` (a table of judges by claim kind), :mod:`.contradictions`
 
 from __future__ import annotations
 
+import re
+
 from ..store.base import Store
 from .article import MAX_ARTICLE_CHARS, article_text, segments, split_sentences
 from .briefs import BriefPath, gather
@@ -36,11 +38,19 @@ __all__ = [
 ]
 
 
+# who a sentence is about, never a drug name (a vocabulary synonym can collide with them)
+_POPULATION_WORDS = {"women", "woman", "men", "man", "children", "child", "adults", "adult", "patients", "people",
+                     "girls", "boys", "infants", "elderly", "seniors", "teens", "mothers"}
+
+
+_FUNCTION = re.compile(r"\b(that|it['’]s|this|the|and|for|with|from|which)\b", re.I)  # not part of a drug name
+
+
 def _known(vocab, pack):  # noqa: ANN001, ANN202 - a closure over the vocabulary and the pack
     def known(hit) -> bool:  # noqa: ANN001
-        if hit.is_class or len(hit.text) < 4:
+        if hit.is_class or len(hit.text) < 4 or hit.text.lower() in _POPULATION_WORDS or _FUNCTION.search(hit.text):
             return False
-        if pack.drug(hit.name) is not None:
+        if pack.drug(hit.name) is not None or hit.drugbank_id or hit.rxcui:
             return True
         try:
             return bool(vocab.drug_classes(hit.name))

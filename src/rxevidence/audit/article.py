@@ -31,6 +31,7 @@ class Segment:
     block: int  # index of the paragraph or list it belongs to
     lead: str | None = None  # the lead-in line a list item belongs to ("Side effects include:")
     section: str | None = None  # the heading above it
+    line: int = -1  # offset of the line (list item) it comes from
 
 
 def article_text(raw: str, *, kind: str | None = None) -> tuple[str | None, str]:
@@ -124,7 +125,7 @@ _SOURCE_LINE = re.compile(r"\bdoi:\s*10\.|\bdoi\.org/|\bPMID:?\s*\d|\bet al\.?,?
 
 def clean_citations(text: str) -> str:
     """Claim text without citation markers: trailing "1, 2", glued "significant1–3:", "[4]", "(Smith et al. 2017)"."""
-    t = _BRACKET_MARK.sub("", text)
+    t = re.sub(r"^\d{1,2}(?:\s*,\s*\d{1,2})*\s+(?=[A-Z])", "", _BRACKET_MARK.sub("", text))
     t = _PAREN_CITE.sub("", t)
     t = _AFTER_STOP_MARK.sub("", t)
     t = _GLUED_MARK.sub("", t)
@@ -251,7 +252,7 @@ def segments(text: str) -> list[Segment]:
             _sentences(text, lines[i].start, lines[j].end, "sentence", block, None, section, out)
             i = j + 1
             continue
-        _sentences(text, ln.start, ln.end, "item", block, None, section, out)
+        _sentences_line(ln, "item", block, None, section, out)
         i += 1
     return out
 
@@ -300,7 +301,7 @@ def _lead(lines: list[_Line | None], i: int, out: list[Segment], block: int, sec
 def _sentences_line(ln: _Line, role: Role, block: int, lead: str | None, section: str | None,
                     out: list[Segment]) -> None:
     for sent, s, e in split_sentences(ln.text):
-        _add(sent, ln.start + s, ln.start + e, role, block, lead, section, out)
+        _add(sent, ln.start + s, ln.start + e, role, block, lead, section, out, line=ln.start)
 
 
 def _sentences(text: str, start: int, end: int, role: Role, block: int, lead: str | None, section: str | None,
@@ -311,10 +312,10 @@ def _sentences(text: str, start: int, end: int, role: Role, block: int, lead: st
 
 
 def _add(sent: str, start: int, end: int, role: Role, block: int, lead: str | None, section: str | None,
-         out: list[Segment]) -> None:
+         out: list[Segment], line: int = -1) -> None:
     clean = clean_citations(" ".join(sent.split()))
     if not re.search(r"[A-Za-z]{2}", clean):
         return  # a lone citation number or stray punctuation
     if is_source_line(clean):
         role = "source"
-    out.append(Segment(clean, start, end, role, block, lead, section))
+    out.append(Segment(clean, start, end, role, block, lead, section, line))

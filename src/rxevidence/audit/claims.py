@@ -61,7 +61,7 @@ _LEADING_CONCESSIVE = re.compile(r"^((?:[\w ]{1,25}:\s*)?(?:while|although|thoug
 def split_propositions(text: str) -> list[Proposition]:
     """The propositions of one sentence (see the module docstring); short or verbless pieces stay attached."""
     m = _LEADING_CONCESSIVE.match(text)
-    if m and has_verb(m.group(2)) and has_verb(text[m.end():]):  # "While X, Y": two propositions
+    if m and has_verb(text[m.end():]):  # "While X, Y" / "Although approved for X, Y": two propositions
         rest = split_propositions(text[m.end():])
         for r in rest:
             r.offset += m.end()
@@ -118,6 +118,12 @@ _EXPLETIVE = re.compile(r"\bit['’]?s?\s*(is\s+)?(important|essential|crucial|w
                         r"necessary|vital|wise|best|not known|likely|true)\b", re.I)
 _COMBO_REF = re.compile(r"\b(this|the|that) combination\b|\bthe (pair|combo)\b", re.I)
 _UNKNOWN_AGENT = re.compile(r"\b(vitamin [A-Z]\d*|[a-z]+ (?:supplements?|extract|oil))\b", re.I)
+
+
+# substances the body makes: named in claims as what a drug acts on, not as a second drug
+_ENDOGENOUS = {"serotonin", "norepinephrine", "noradrenaline", "epinephrine", "adrenaline", "dopamine", "histamine",
+               "acetylcholine", "insulin", "glucose", "gamma-aminobutyric acid", "endorphin", "beta-endorphin",
+               "cortisol", "melatonin", "prostaglandin", "nitric oxide", "bradykinin", "immunoglobulins"}
 
 
 def _named_plainly(name: str, text: str) -> bool:
@@ -221,13 +227,18 @@ def _qualify(text: str, found: list[ConditionMention], vocab: Any) -> list[Condi
     return out
 
 
+# words a MeSH lookup can read as a condition but that never name the condition a claim is about
+_NOT_CONDITIONS = {"combination", "combined", "treatment", "therapy", "medication", "placebo", "relief", "effect",
+                   "effects", "response", "outcome", "outcomes", "quality of life", "pain relief", "side effects",
+                   "adverse events", "infection", "infections", "drug interactions"}
 _PRESUPPOSED = re.compile(r"^(in addition to|besides|apart from|as well as|beyond)\b[^,]{0,120},\s*", re.I)
 
 
 def _own_conditions(text: str, vocab: Any) -> tuple[list[ConditionMention], list[ConditionMention]]:
     """(conditions the claim is about, conditions it names only as outcomes: "less anxiety about the task")."""
     text = _PRESUPPOSED.sub("", text)  # "In addition to its use in treating X, it treats Y": the claim is about Y
-    found = [c for c in vocab.find_conditions(text) if not c.id.startswith("mesh:") or len(c.text) > 5]
+    found = [c for c in vocab.find_conditions(text) if (not c.id.startswith("mesh:") or len(c.text) > 5)
+             and c.text.lower() not in _NOT_CONDITIONS]
     found = _qualify(text, found, vocab)
     about, outcomes = [], []
     for c in found:
@@ -290,6 +301,9 @@ class _Context:
     main: list[str] = field(default_factory=list)  # the article's drug (the title's, else the first one named)
     main_all: list[str] = field(default_factory=list)  # every drug the title names
     lead_drugs: list[str] = field(default_factory=list)
+    item_drugs: list[str] = field(default_factory=list)  # drugs a list item's "Label:" names
+    item_line: int = -1
+    line: int = -1
     study_drugs: list[str] = field(default_factory=list)
 
 
@@ -312,6 +326,12 @@ class Reader:
         return about[0] if about else None
 
     def _enter(self, seg: Segment) -> None:
+        self.ctx.line = seg.line
+        label = re.match(r"^([^:]{2,40}):\s", seg.text)
+        if label and seg.role == "item":
+            names = [d.name for d in self.vocab.find_drugs(label.group(1)) if not d.is_class and self.known(d)]
+            if names:
+                self.ctx.item_drugs, self.ctx.item_line = names, seg.line
         if seg.block != self.ctx.block:
             self.ctx.block, self.ctx.condition, self.ctx.uses = seg.block, None, []
         if seg.role != "item":
@@ -357,6 +377,8 @@ class Reader:
 
     def _drugs_for(self, text: str, prop: Proposition, prev: list[str]) -> tuple[list[str], list[str], list[str]]:
         hits = [h for h in self.vocab.find_drugs(text) if _named_plainly(h.text, text)]
+        if any(h.name not in _ENDOGENOUS and not h.is_class for h in hits):
+            hits = [h for h in hits if h.name not in _ENDOGENOUS]  # "raises serotonin": a target, not a drug
         drugs, classes = _drug_names(hits, self.known, self.vocab)
         examples = _examples_of_class(text, classes, drugs, self.vocab)
         drugs = [d for d in drugs if d not in examples]
@@ -378,11 +400,16 @@ class Reader:
                 drugs = list(prev)
             elif anaphora and self.ctx.drugs:
                 drugs = list(self.ctx.drugs)
+            elif not classes and self.ctx.item_drugs and self.ctx.item_line == self.ctx.line:
+                drugs = list(self.ctx.item_drugs)  # "Ibuprofen & Naproxen: … . Effective for mild pain."
             elif not classes and self.ctx.lead_drugs:
                 drugs = list(self.ctx.lead_drugs)  # an item under "Cyclobenzaprine versus placebo:"
-            elif not classes and _STUDY_CHAIN.search(text) and self.ctx.study_drugs:
+            elif not classes and _STUDY_CHAIN.search(text) and self.ctx.study_drugs and \
+                    self.ctx.study_block >= self.ctx.block - 1:
                 drugs = list(self.ctx.study_drugs)  # "This randomized study involved 114 patients"
-            elif not classes and self.ctx.main and (M.is_safety(text) or re.search(r"\b\d+(\.\d+)? ?mg\b", text)):
+            elif not classes and self.ctx.main and (M.is_safety(text) or re.search(
+                    r"\b\d+(\.\d+)? ?mg\b|\b(administration|route|routes|subcutaneous(ly)?|intranasal|oral|SC|"
+                    r"injection|taking (the |this )?medication|dose|doses|dosing)\b", text, re.I)):
                 drugs = list(self.ctx.main)  # "Adverse events include somnolence": the article's drug
         return drugs, classes, examples
 
@@ -395,7 +422,7 @@ class Reader:
         if not subjects:
             return None
         conds, outcomes = _own_conditions(text, self.vocab)
-        chained = bool(_STUDY_CHAIN.search(text)) and self.ctx.study_block == seg.block
+        chained = bool(_STUDY_CHAIN.search(text)) and seg.block - 1 <= self.ctx.study_block <= seg.block
         if not chained and _STUDY_INTRO.search(text) and (conds or drugs):
             self.ctx.study, self.ctx.study_block = (conds[0] if conds else None), seg.block
             self.ctx.study_drugs = [d for d in drugs if d not in classes]
@@ -408,6 +435,8 @@ class Reader:
         mean = M.read(text, n_drugs=len(drugs) + len(classes) + len(unknown), has_condition=cond is not None)
         if chained and not mean.attribution:
             mean.attribution = "study"
+        if chained and mean.kind == "none" and mean.numbers:
+            mean.kind = "study"  # "This randomized study involved 114 patients"
         if mean.kind == "none":
             return None
         aff, sen = bool(_AFFECTIVE.search(text)), bool(_SENSORY.search(text))
@@ -416,12 +445,28 @@ class Reader:
         parts = classes
         if both:  # "the pain reliever ibuprofen": a class naming a drug of the claim describes it
             parts = [k for k in classes if not set(drugs) & set(_call(self.vocab, "class_members", k, default=[]) or [])]
+        if both:  # the first-named side is the subject: "NSAIDs are superior to acetaminophen"
+            low = text.lower()
+
+            def order(n: str) -> int:
+                hit = [h.start for h in self.vocab.find_drugs(text) if h.name == n and hasattr(h, "start")]
+                pos = hit[0] if hit else low.find(n.lower())
+                return pos if pos >= 0 else 10_000
+            merged = sorted(drugs + [k for k in parts if k not in drugs], key=order)
+            drugs, parts = [d for d in merged if d in drugs], [k for k in merged if k not in drugs]
+        product = M.slash_product(text, vocab=self.vocab)
+        if product and mean.kind in ("comparison", "effect"):
+            mean.kind = "combination"  # "paracetamol/ibuprofen 500/200 mg": a combination product
+            if re.search(r"\b(than|versus|vs\.?|compared)\b", text, re.I):
+                mean.combination = M.Combination(vs="each alone")
         c = Claim(text=text, start=start, end=end, kind=mean.kind, polarity="negative" if mean.denies else "positive",
-                  drugs=(drugs + [k for k in parts if k not in drugs]) if both else (drugs or classes), classes=classes, alternatives=examples, condition=cond.text if cond else None,
+                  drugs=(merged if both else (drugs or classes)), classes=classes, alternatives=examples, condition=cond.text if cond else None,
                   condition_id=cond.id if cond else None, dimension=dimension, hedge=mean.hedge,
                   attribution=mean.attribution, strength=mean.strength, evidence_quality=mean.evidence,
                   relation=mean.relation, comparator=mean.comparator, numbers=[n.text for n in mean.numbers], link=prop.link,
                   unknown_agents=unknown)
+        if c.unknown_agents and mean.kind in ("effect", "comparison") and M.combination_of(text):
+            c.kind = "combination"  # "X combined with vitamin K": a combination, whatever the vocabulary knows
         if dimension is not None and mean.kind == "effect" and (cond is None or cond.id in ("pain", "experimental-pain")):
             c.condition, c.condition_id = "experimental pain", "experimental-pain"
         self._meaning_details(c, mean, text, conds)

@@ -6,7 +6,7 @@ same drug in different words):
 - effect: one claim says a drug works for a condition, another that it does not (same drug, same or nested
   condition, neither hedged, not two reports of different studies);
 - pain perception: a claim that a drug relieves pain against one that it does not change the sensory
-  experience of pain (relieving pain is changing how much it hurts);
+  experience of pain (relieving pain is changing how much it hurts; not two reports of different studies);
 - combination: "A + B works better than either alone" (or "A is more effective combined with B") against
   "B gives no relief" for the same condition: a part that does nothing cannot be what makes the pair better;
 - safety: one claim denies a harm (unhedged, not limited to a time span) that another asserts for that drug;
@@ -25,6 +25,9 @@ from .report import Claim, Contradiction
 _RELIEF = re.compile(r"\b(relie\w*|reduc\w* (the )?pain|effective (for|at|in)|pain reliever|even more effective|"
                      r"more effective at reducing pain|effective in some cases|successful in relieving)\b", re.I)
 _CAUSE_SPECIFIC = re.compile(r"\b(if the pain arises|resulting from|caused by|due to|from certain causes)\b", re.I)
+_OTHER_OUTCOME = re.compile(r"\b(treat|cure|address|fix|reverse)\w* the (underlying )?(cause|disease|condition)|"
+                            r"\bspeed (up )?(the )?recovery|\bcure\w*\b|\bprogression\b|\bcourse of the\b|"
+                            r"\bprevent\w* (it|them|recurrence|relapse)", re.I)
 _SCOPED = re.compile(r"\b(up to|for up to|over|within|less than)\s+\w+\s+(weeks?|months?|years?|days?)\b", re.I)
 _STRONG_HEDGE = {"may", "might", "could", "possibly", "potentially", "perhaps", "seems to", "appears to",
                  "does not seem", "do not seem", "suggests", "suggested", "in some", "sometimes"}
@@ -64,6 +67,8 @@ def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
             if _doses(a) != _doses(b):
                 continue  # results for particular doses are not results for the drug
             pos, neg = (a, b) if a.polarity == "positive" else (b, a)
+            if _OTHER_OUTCOME.search(neg.text) and not _OTHER_OUTCOME.search(pos.text):
+                continue  # "relieves symptoms" and "does not treat the cause" are about different outcomes
             drug = sorted(_drugs(a))[0]
             yield Contradiction(a=pos.text, b=neg.text, reason=(
                 f"One sentence says {drug} works for {pos.condition or 'this'}; the other says it does not."))
@@ -78,6 +83,8 @@ def _perception(claims: list[Claim]) -> Iterator[Contradiction]:
                 continue
             if a.kind not in ("effect", "combination") or a.dimension is not None or a.condition_id == "experimental-pain":
                 continue
+            if a.attribution == "study" and b.attribution == "study":
+                continue  # two reported studies may well have found different things
             if not _RELIEF.search(a.text) or _CAUSE_SPECIFIC.search(a.text):
                 continue
             drug = sorted(_drugs(a) & _drugs(b))[0]

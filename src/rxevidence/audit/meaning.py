@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 # ------------------------------------------------------------------ stance (does the claim assert or deny it?)
 
@@ -42,7 +43,7 @@ _HEDGE = re.compile(r"\b(may|might|could|possibly|potentially|perhaps|likely|app
                     r"sometimes|tends? to|thought to|believed to|uncertain|in some|some (patients|people|individuals)|"
                     r"can (also )?(help|reduce|relieve|prevent|improve|ease|alleviate))\b", re.I)
 _SINGLE_STUDY = re.compile(
-    r"\b(a|one|another|the|this|that|an?|our|their|in (?:a|one|this|the))\s+(?:[\w-]+\s+){0,5}?"
+    r"\b(a|one|another|the|this|that|an?|our|their|in (?:a|one|this|the))\s+(?:[\w-]+,?\s+){0,5}?"
     r"(study|trial|rct|meta-analysis|systematic review|review|analysis|experiment)\b|"
     r"\b(researchers|investigators|authors)\b|\bet al\b", re.I)
 _BODY_OF_EVIDENCE = re.compile(r"\b(studies|trials|research|evidence|data|reviews|the literature|clinical studies)\b"
@@ -79,11 +80,12 @@ _EVIDENCE_WEAK = re.compile(
     r"lacking|unclear|uncertain)\b(?:\s+\w+){0,3}\s+(evidence|data|support|proof)\b|"
     r"\b(evidence|data)\b(?:\s+[\w'’]+){0,8}\s+(is|was|are|remains?)\s+(?:\w+\s+)?(mixed|limited|weak|sparse|"
     r"insufficient|inconsistent|conflicting|uncertain|lacking|unclear)\b|"
-    r"\bnot (?:been )?(?:well[- ])?(supported|established)\b|\bunproven\b|\bno good evidence\b", re.I)
+    r"\bnot (?:been )?(?:well[- ])?(supported|established)\b|\bunproven\b|\bno good evidence\b|"
+    r"\bonly (fair|moderate|modest|some)\b(?:\s+\w+){0,2}\s+(evidence|data|support|proof)\b", re.I)
 _EVIDENCE_NONE = re.compile(r"\bno (studies|trials|research|study|trial)\b.{0,30}\b(investigated|examined|studied|tested|"
                             r"evaluated|looked at|assessed|compared)\b|\bhas never been (studied|tested)\b", re.I)
 _EVIDENCE_STRONG = re.compile(r"\b(better|well|firmly) established\b|\b(strong|good|robust|solid|high[- ]quality|"
-                              r"convincing) evidence\b|\bevidence supports\b", re.I)
+                              r"convincing) evidence\b", re.I)
 
 
 def evidence_quality(text: str) -> str | None:
@@ -108,7 +110,8 @@ _SAME = re.compile(r"\b((just |about |equally )?as (effective|good|useful|helpfu
 _BETTER_OR_SAME = re.compile(r"\b(equal or superior|as good or better|at least as (effective|good))\b", re.I)
 _BETTER = re.compile(r"\b(better than|more effective than|more efficacious than|superior to|outperform\w*|beats?|"
                      r"stronger than|works? better|preferred (over|to)|the most effective|more potent than|"
-                     r"higher potency than|superiority over|favou?r(ing|s)?)\b", re.I)
+                     r"higher potency than|superiority over|favou?r(ing|s)?|superior (efficacy|effectiveness) "
+                     r"(compared (to|with)|over|to))\b", re.I)
 _WORSE = re.compile(r"\b(less effective than|worse than|inferior to|not as (effective|good) as|weaker than|"
                     r"less potent than)\b", re.I)
 
@@ -170,10 +173,16 @@ _REG = re.compile(r"\b(FDA|Food and Drug Administration|EMA|European Medicines A
 _RECOMMEND = re.compile(r"\b(recommend\w*|advises? against|first[- ]line|second[- ]line|guidelines?)\b", re.I)
 _REG_NEG = re.compile(r"\b(not|never|n['’]t|no longer|neither)\s+(?:\w+[\s-]+){0,3}?(approv\w*|authori[sz]\w*|"
                       r"licen[sc]ed|indicated|recommended)|\b(off[- ]label|unapproved|without (FDA )?approval)\b|"
-                      r"\badvises? against\b|\bnot\s+(?:been\s+)?(?:FDA|EMA)[- ]approved\b", re.I)
+                      r"\badvises? against\b|\bnot\s+(?:been\s+)?(?:FDA|EMA)[- ]approved\b|"
+                      r"\bneither\b[^.;]{0,80}?\bnor\b[^.;]{0,60}?\b(approv|authori[sz]|licen[sc]|indicated|recommended)",
+                      re.I)  # "neither A nor B is FDA-approved for ..."
+
+
+_DEFINITION = re.compile(r"\bmeaning (that )?[^,]*,|[“\"]?off-label,?[”\"]?,? meaning\b[^,]*,?", re.I)
 
 
 def is_regulatory(text: str) -> bool:
+    text = _DEFINITION.sub(" ", text)
     return bool(_REG.search(text)) or bool(re.search(r"\brecommend\w*\b", text, re.I) and
                                               re.search(r"\b(NICE|NHS|guideline|FDA|EMA)\b", text, re.I))
 
@@ -191,7 +200,7 @@ def regulatory_claim(text: str) -> tuple[str, bool]:
 
 SAFETY = re.compile(
     r"\b(safe|safer|safest|safety|unsafe|side[- ]effects?|adverse (events?|effects?|reactions?)|unwanted effects|"
-    r"risks?|addict\w*|habit[- ]forming|dependen\w*|abus\w*|misuse|withdrawal|tolerance|drows\w*|dizz\w*|"
+    r"risks?(?! of bias)|addict\w*|habit[- ]forming|dependen\w*|abus\w*|misuse|withdrawal|tolerance|drows\w*|dizz\w*|"
     r"sedat\w*|somnolen\w*|sleepiness|dry mouth|constipation|nausea|vomiting|headaches?|stomach ?aches?|"
     r"weight gain|appetite|insomnia|sleep(ing)? problems|hallucinations?|tics?|confusion|coma|death|overdose|"
     r"bleed\w*|ulcers?|liver (damage|injury|toxicity)|toxicity|contraindicat\w*|interactions?|dangerous|"
@@ -209,7 +218,8 @@ _DESCRIPTION = re.compile(r"\b(member of|class of|family of|belongs? to|(is|are)
                           r"medicine|antidepressant|analgesic|opioid|antihistamine|stimulant|benzodiazepine|"
                           r"antipsychotic|inhibitor|agent|relaxant|triptan)|is one of|classified as|"
                           r"(prescribed|used) (for|to treat)|used in treating|mainly used|indicated for|"
-                          r"abortive medication|mental health medication|not a sleep aid|(take|use|taking|using) the "
+                          r"abortive medication|mental health medication|not a sleep aid|not an? \w+ aid|"
+                          r"(lacks?|no|not|minimal|without)\b.{0,40}\banti-?inflammatory|(take|use|taking|using) the "
                           r"(drug|medication|medicine)|most (commonly|often|widely|frequently) (used|prescribed))\b",
                           re.I)
 
@@ -248,8 +258,13 @@ _ADVICE = re.compile(r"^(consider|avoid|always|never|talk|ask|consult|take|try|s
 _DOSING = re.compile(r"\b(standard|usual|typical|recommended|starting|initial|maximum) (adult )?(dose|dosage)\b|"
                      r"^dosage\b|\b(dose|dosing) (is|of|range)\b", re.I)
 _EFFICACY = re.compile(r"\b(effective|effectiveness|efficacy|efficacious|relie(?:f|ve|ved|ves|ving)|reduc\w* "
-                       r"(pain|symptoms|the|hot|urge|micturition|blood|a1c)|improv\w*|help(?:s|ed|ful)?|work(?:s|ed)?|"
+                       r"(pain|symptoms|the|hot|urge|micturition|blood|a1c|your risk|risk)|improv\w*|help(?:s|ed|ful)?|work(?:s|ed)?|"
                        r"benefit\w*|alleviat\w*|better|superior)\b", re.I)
+# "… relieves pain, with a moderate side effect profile": the harm is an aside to an efficacy claim
+_ADJUNCT = re.compile(r",?\s+with (a |an )?(\w+ ){0,2}(side[- ]effect profile|side effects|tolerability)\b.*$", re.I)
+_ANTI_INFLAMMATORY = re.compile(r"\b(lacks?|no|not|minimal|little|without|doesn['’]t|does not)\b.{0,40}"
+                                r"\b(anti-?inflammatory|(combat|reduce|effect on)\b.{0,25}\b(swelling|inflammation))",
+                                re.I)
 _DESIGN_ONLY = re.compile(r"\b(compared|comparing|compares|tested|randomi[sz]ed|enrolled|involved|included|"
                           r"assigned)\b", re.I)
 _TIMING = re.compile(r"\b(when|if) taken\b|\btaken (with|before|after|within|at)\b|\bwithin an hour of\b|"
@@ -343,6 +358,9 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
                 strength=strength_of(text), evidence=evidence_quality(text), numbers=numbers_in(text))
     relation = comparison_relation(text) if n_drugs >= 2 or _SAME.search(text) else None
     combo = combination_of(text) if n_drugs >= 2 else None
+    if _ANTI_INFLAMMATORY.search(text):
+        m.kind = "description"  # a drug property ("lacks anti-inflammatory properties"), read from its classes
+        return m
     if _ADVICE.search(text.strip()) or (_DOSING.search(text) and not _EFFICACY.search(text)):
         return m  # advice to the reader or a dose (rxevidence never judges doses), not a claim
     doctors = _PRACTICE_DOCTORS.search(text) and not re.search(r"\b(effective|relie\w*|reduc\w*|works?)\b", text, re.I)
@@ -361,8 +379,9 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
         m.kind, m.combination = "combination", combo
     elif is_mechanism(text) and not (m.evidence and has_effect_words(text)):
         m.kind = "mechanism"
-    elif is_safety(text) and not (m.evidence or (_EFFICACY.search(text) and not re.search(
-            r"side[- ]effects?|adverse|unwanted|risk|somnolen|drows|sedat", text, re.I))):
+    elif is_safety(_ADJUNCT.sub("", text)) and not (m.evidence or (_EFFICACY.search(text) and not re.search(
+            r"side[- ]effects?|adverse|unwanted|(?<!reduces your )(?<!reduces the )risks?\b|somnolen|drows|sedat",
+            _ADJUNCT.sub("", text), re.I))) and not re.search(r"\breduc\w* (your |the )?risk", text, re.I):
         m.kind = "safety"
     elif has_effect_words(text) or m.evidence:
         m.kind = "effect"
@@ -386,3 +405,13 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
         m.kind, m.evidence = "comparison", "strong"
         m.relation = "worse" if ev.group(1).lower() == "less" else "better"
     return m
+
+
+def slash_product(text: str, vocab: Any) -> list[str]:
+    """Two drugs written as one product ("oxycodone/acetaminophen", "paracetamol/ibuprofen")."""
+    for m in re.finditer(r"\b([A-Za-z][\w-]{3,})\s*/\s*([A-Za-z][\w-]{3,})\b", text):
+        a = [d.name for d in vocab.find_drugs(m.group(1)) if not d.is_class]
+        b = [d.name for d in vocab.find_drugs(m.group(2)) if not d.is_class]
+        if a and b:
+            return [a[0], b[0]]
+    return []

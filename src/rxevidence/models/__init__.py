@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..domain import DESIGNS, DIRECTIONS, Direction, PainDimension, RecordKind
 from ..ids import record_url
-from .appraisal import Appraisal, Arm, OutcomeResult, Population
+from .appraisal import Appraisal, Arm, DrugRole, FieldSource, OutcomeResult, Population
 from .audit import AuditReport, Claim, ClaimEvidence, Contradiction, ReportingCheck
 from .brief import (
     Brief,
@@ -46,10 +46,12 @@ __all__ = [
     "ConditionMention",
     "Contradiction",
     "Deletion",
+    "DrugRole",
     "Direction",
     "DrugMention",
     "DrugPanel",
     "Evidence",
+    "FieldSource",
     "Harm",
     "MatrixRow",
     "MeshHeading",

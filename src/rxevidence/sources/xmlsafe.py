@@ -112,6 +112,17 @@ def open_stream(path: str | Path) -> Iterator[IO[bytes]]:
             yield g
 
 
+def release(el: etree._Element, tags: tuple[str, ...]) -> None:
+    """Clear a handled element and drop its handled siblings so the tree does not grow."""
+    parent = el.getparent()
+    if parent is not None and parent.tag in tags:
+        return  # nested in a streamed element: cleared with its container
+    el.clear(keep_tail=False)
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
 def iter_stream(f: IO[bytes], tags: Iterable[str], *, source: str) -> Iterator[etree._Element]:
     """:func:`iter_elements` over an open binary stream (``source`` names it in errors)."""
     tags = tuple(tags)
@@ -119,14 +130,7 @@ def iter_stream(f: IO[bytes], tags: Iterable[str], *, source: str) -> Iterator[e
     try:
         for _event, el in context:
             yield el
-            parent = el.getparent()
-            if parent is not None and parent.tag in tags:
-                continue  # nested in a streamed element: cleared with its container
-            el.clear(keep_tail=False)
-            if parent is not None:
-                # drop siblings already handled (including el) so the root does not grow
-                while el.getprevious() is not None:
-                    del parent[0]
+            release(el, tags)
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed XML: {e.msg}", path=source, position=_pos(e)) from e
     except _GZ_ERRORS as e:

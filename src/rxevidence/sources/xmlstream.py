@@ -25,6 +25,7 @@ from lxml import etree
 
 from .registry import Checkpoint
 from .xmlsafe import _GZ_ERRORS, _HARDENED, open_stream
+from .xmlsafe import release as _release
 
 BLOCK = 1 << 18  # 256 KB: a restart point every ~60 MEDLINE records, as fast as 1 MB
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)(?=[\s/>])[^>]*>")
@@ -87,17 +88,6 @@ class _Feeder:
     def close(self) -> Iterator[etree._Element]:
         self.parser.close()
         return (el for _e, el in self.parser.read_events())
-
-
-def _release(el: etree._Element, tags: tuple[str, ...]) -> None:
-    """Clear a handled element and drop its handled siblings so the tree does not grow."""
-    parent = el.getparent()
-    if parent is not None and parent.tag in tags:
-        return  # nested in a streamed element: cleared with its container
-    el.clear(keep_tail=False)
-    if parent is not None:
-        while el.getprevious() is not None:
-            del parent[0]
 
 
 def _is_top(el: etree._Element) -> bool:

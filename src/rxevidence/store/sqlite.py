@@ -152,6 +152,9 @@ class SQLiteStore(Store):
         self._immutable = False
         memory = self.url == ":memory:"
         exists = memory or Path(self.url).exists()
+        if not memory and Path(self.url).is_dir():
+            raise StoreError(f"Cannot open store {self.url}: it is a directory; give the store's file, e.g. "
+                             f"--db {Path(self.url) / 'rxevidence.db'}")
         if not exists and (readonly or not create):
             raise StoreMissing(
                 f"No store at {self.url}. Create one by ingesting records: rxevidence ingest FILE --db {self.url}"

@@ -25,23 +25,31 @@ _WANT = {"same": {"no difference"}, "better": {"better"}, "worse": {"worse"},
          "better-or-same": {"better", "no difference"}, "same-or-worse": {"no difference", "worse"}}
 
 
-def _head_to_head(studies: list[StudySummary], a: str, b: str) -> list[tuple[StudySummary, str]]:
+def _head_to_head(studies: list[StudySummary], a: str, b: str, names_a: set[str] | None = None,
+                  names_b: set[str] | None = None) -> list[tuple[StudySummary, str]]:
+    """Studies of A alone against B (or of B alone against A, read from A's side); a class stands for its
+    members. An automatic appraisal may list the comparator among the drugs: it counts when the comparator
+    names it and the first drug is the other side."""
+    na, nb = names_a or {a}, names_b or {b}
     out = []
     for st in studies:
         tested_, comp = set(st.drugs), (st.comparator or "").lower()
-        if not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
+        if not tested_ or not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
             continue
-        if tested_ and tested_ <= {a} and re.search(rf"\b{re.escape(b)}\b", comp):
+        in_comp_a = any(re.search(rf"\b{re.escape(x)}\b", comp) for x in na)
+        in_comp_b = any(re.search(rf"\b{re.escape(x)}\b", comp) for x in nb)
+        first = st.drugs[0]
+        if in_comp_b and (tested_ <= na or (first in na and tested_ <= na | nb and not in_comp_a)):
             out.append((st, st.direction))
-        elif tested_ and tested_ <= {b} and re.search(rf"\b{re.escape(a)}\b", comp):
+        elif in_comp_a and (tested_ <= nb or (first in nb and tested_ <= na | nb and not in_comp_b)):
             out.append((st, FLIPPED_DIRECTION.get(st.direction, st.direction)))
     return out
 
 
 def _in_scope(studies: list[StudySummary], facts: Facts, claim: Claim) -> list[StudySummary]:
     """Studies of the claim's condition (or a narrower one) when the claim names a condition."""
-    if not claim.condition_id:
-        return studies
+    if not claim.condition_id or claim.condition_id.startswith("mesh:"):
+        return studies  # no curated hierarchy to place a MeSH-only condition's studies in
     wanted = {claim.condition_id}
     for b in facts.briefs():
         if b.query.condition is not None and b.query.condition.id == claim.condition_id:
@@ -104,6 +112,18 @@ def _peers(claim: Claim, studies: list[StudySummary], a: str) -> list[str]:
     return out
 
 
+def _within_class(studies: list[StudySummary], names: set[str]) -> list[tuple[StudySummary, str]]:
+    """"No member of the class is better than another": head-to-head studies between two members."""
+    out = []
+    for s in studies:
+        if not s.drugs or s.drugs[0] not in names or not is_randomised(s.design) or s.direction in ("unclear", "mixed"):
+            continue
+        others = [d for d in names if d != s.drugs[0] and re.search(rf"\b{re.escape(d)}\b", s.comparator or "", re.I)]
+        if others:
+            out.append((s, s.direction))
+    return out
+
+
 def _against_words(claim: Claim, studies: list[StudySummary], names: set[str]) -> list[tuple[StudySummary, str]]:
     """Studies of A whose comparator matches the claim's comparator words ("non-opioid medications")."""
     words = [w for w in re.findall(r"[a-z]{4,}", (claim.comparator or "").lower()) if w not in ("than", "with")]
@@ -126,6 +146,8 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
         h2h = _against_words(claim, studies, names) if claim.comparator else []
         if not h2h and a:
             h2h = [(st, d) for b in _peers(claim, studies, a) for st, d in _head_to_head(studies, a, b)]
+        if not h2h and a in claim.classes:
+            h2h = _within_class(studies, names)
         if h2h:
             _verdict(claim, a, [claim.comparator or "its peers"], h2h)
             return
@@ -142,7 +164,8 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
     for br in facts.briefs():
         studies += [s for s in br.studies if s.id not in {x.id for x in studies}]
     studies = _in_scope(studies, facts, claim)
-    h2h = [(st, d) for b in others for st, d in _head_to_head(studies, a, b)]
+    nm = {d: set().union(*(names_of(br, d) for br in facts.briefs())) for d in [a, *others]}
+    h2h = [(st, d) for b in others for st, d in _head_to_head(studies, a, b, nm[a], nm[b])]
     if not h2h:
         claim.verdict = "unverifiable"
         claim.reason = f"No head-to-head study of {a} against {', '.join(others)} was found in the store."
@@ -150,7 +173,36 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
     _verdict(claim, a, others, h2h)
 
 
+_HARM_OUTCOME = re.compile(r"adverse|tolerab|side[- ]effect|dry mouth|somnolen|drows|withdraw\w* (due|because)|"
+                           r"dose reduction|cns", re.I)
+
+
+def _tolerability(claim: Claim, h2h: list[tuple[StudySummary, str]]) -> bool:
+    """"A is better tolerated than B" / "fewer side effects": the head-to-head studies' harm outcomes."""
+    if not re.search(r"tolera|side[- ]effects?|adverse|dry mouth|cns (side )?effects", claim.text, re.I):
+        return False
+    a = claim.drugs[0]
+    seen: list[tuple[StudySummary, str]] = []
+    for st, _ in h2h:
+        flip = a not in st.drugs[:1]
+        for o in st.outcomes:
+            if _HARM_OUTCOME.search(o.name) and o.direction in ("better", "worse", "no difference"):
+                seen.append((st, FLIPPED_DIRECTION.get(o.direction, o.direction) if flip else o.direction))
+                break
+    if not seen:
+        return False
+    better = sum(d == "better" for _, d in seen)
+    claim.verdict = "supported" if better and better >= len(seen) / 2 else ("partly supported" if better else
+                                                                          "contradicted")
+    claim.evidence = [ClaimEvidence(id=st.id, note=st.finding) for st, _ in seen[:5]]
+    claim.reason = (f"Harm outcomes of head-to-head studies, from {a}'s side: "
+                    + ", ".join(f"{st.id}: {d}" for st, d in seen[:5]) + ".")
+    return True
+
+
 def _verdict(claim: Claim, a: str, others: list[str], h2h: list[tuple[StudySummary, str]]) -> None:
+    if _tolerability(claim, h2h):
+        return
     want = _WANT[_asserted(claim)]
     agree = sum(d in want for _, d in h2h)
     if claim.hedge and agree:

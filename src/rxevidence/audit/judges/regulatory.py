@@ -106,6 +106,20 @@ def judge_description(claim: Claim, facts: Facts) -> None:
         claim.reason = "How many people use a drug is not in the label facts or the studies here."
         return
     known = " ".join(panel.classes + panel.indications).lower()
+    if re.search(r"anti-?inflammatory|swelling|inflammation", text) and re.search(
+            r"\b(lacks?|no|not|minimal|little|without|does not|doesn['’]t)\b", text):
+        has = bool(re.search(r"anti-?inflammatory|nsaid|cyclooxygenase|cox-2", known))
+        claim.verdict = "contradicted" if has else "supported"
+        claim.reason = f"{panel.name}: {', '.join(panel.classes) or 'no class'}" + (
+            " — an anti-inflammatory drug." if has else " — not an anti-inflammatory class.")
+        return
+    aid = re.search(r"\bnot an? (\w+) (aid|medicine|medication|drug)\b", text)
+    if aid and aid.group(1) not in ("pain",):
+        word = {"sleep": "insomnia|sleep", "diet": "obesity|weight"}.get(aid.group(1), aid.group(1))
+        has = bool(re.search(word, known))
+        claim.verdict = "contradicted" if has else "supported"
+        claim.reason = f"{panel.name}: labelled uses: {'; '.join(panel.indications)[:160]}"
+        return
     if re.search(r"\bnot (considered )?an? (\w+ )?(pain reliever|analgesic|painkiller)", text):
         has = bool(re.search(r"analges|pain", known))
         claim.verdict = "contradicted" if has else "supported"
@@ -120,6 +134,12 @@ def judge_description(claim: Claim, facts: Facts) -> None:
             if w in text]
     ok_uses = [u for u in uses if u[:6] in known or (u == "seizure" and "convuls" in known) or
                (u == "panic" and "anxiety" in known)]
+    kids = re.search(r"\b(child(ren)?|p(a)?ediatric|adolescents?|teen\w*|\d{1,2} years (or|and) older)\b", text)
+    adults_only = re.search(r"\badults?\b", known) and not re.search(r"child|p(a)?ediatric|adolescent", known)
+    if uses and len(ok_uses) == len(uses) and kids and adults_only:
+        claim.verdict = "partly supported"  # the labelled uses are for adults only
+        claim.reason = f"{panel.name} is labelled for adults only: {'; '.join(panel.indications)[:160]}"
+        return
     if uses and len(ok_uses) == len(uses):
         claim.verdict = "supported"
     elif ok_uses or (hits and not uses):

@@ -171,11 +171,11 @@ def judge_safety(claim: Claim, facts: Facts) -> None:
 
 # ------------------------------------------------------------------ mechanism
 
-_MECH_WORDS = re.compile(r"receptor|pump|enzyme|atpase|inhibit|reuptake|serotonin|norepinephrine|noradrenalin|"
-                         r"dopamine|gaba|histamine|acetylcholine|muscarinic|prostaglandin|cyclooxygenase|\bcox\b|opioid|"
-                         r"insulin|glucose|hepatic|liver|acid|secretion|parietal|endorphin|gene|inflammat|bladder|"
-                         r"detrusor|salivary|selectiv|adrenaline|adrenergic|beta|calcium|sodium|channel|neurotransmitter|"
-                         r"transporter|absorption|sensitivity|synthesis", re.I)
+_MECH_WORDS = re.compile(r"^(receptor|pump|enzyme|atpase|inhibit|reuptake|serotonin|norepinephrine|noradrenalin|"
+                         r"epinephrine|adrenaline|dopamine|gaba|histamine|acetylcholine|muscarinic|antimuscarinic|"
+                         r"prostaglandin|cyclooxygenase|cox|opioid|opiate|narcotic|analgesic|insulin|glucose|hepatic|"
+                         r"acid|secretion|parietal|endorphin|genes?$|inflammat|detrusor|salivary|selectiv|adrenergic|"
+                         r"beta|calcium|sodium|channel|neurotransmitter|transporter|absorption|synthesis|nervous)", re.I)
 _STOP = {"effective", "effectiveness", "taken", "within", "response", "active", "patients", "treatment", "symptoms",
          "relief", "works", "work", "which", "their", "these", "those", "helps", "amount", "action", "making", "about",
          "while", "there", "would", "could", "other", "system", "effect", "effects", "levels", "level", "body",

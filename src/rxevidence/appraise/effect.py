@@ -1,0 +1,477 @@
+"""Which way the studied drug did on the primary efficacy outcome, read from the conclusions and the results.
+
+A reader of an abstract looks at the conclusion first ("X is effective", "X was not superior to placebo",
+"X was as effective as Y"), then, when the conclusion does not judge, at the result of the primary outcome.
+This module does the same, clause by clause:
+
+- a clause about tolerability or harms ("and was well tolerated", "with fewer adverse events") is skipped:
+  it says nothing about whether the drug works;
+- "no significant difference", "as effective as", "did not differ", "failed to", "not superior",
+  "neither ... outperformed placebo" read as *no difference*; negated praise ("was not effective") too;
+- "effective", "superior", "significantly better / more / greater / reduced / improved", "benefit" read as
+  *better*; "less effective", "inferior", "worse" as *worse*;
+- when the comparator (placebo, or the comparator drug) is the subject of a comparison ("placebo was superior
+  to X"), the reading flips; a change with no judgement word ("X reduced mortality") takes the outcome's
+  polarity (less mortality, fewer attacks, lower blood pressure are better; more responders, healing,
+  survival, exercise time are better).
+
+Conclusion sentences that disagree (a benefit on one outcome, none on another) make *mixed*. Every reading
+keeps its sentence and a confidence; below :data:`MIN_CONFIDENCE` the direction is "unclear".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import FieldSource
+from .structure import AbstractView
+from .text import MIN_CONFIDENCE
+from .text import rx as _rx
+
+SAFETY_CLAUSE = _rx(
+    r"\b(?:well[-\s]tolerated|tolerab\w+|tolerated|adverse|side[-\s]effects?|safety|safe\b|safely|toxicit\w+|dry\s+mouth|"
+    r"withdrawals?\s+(?:due|because)|discontinu\w+\s+(?:due|because)|dropouts?|somnolence|sedation|dizziness|"
+    r"nausea\s+and\s+vomiting|headache\s+was\s+the\s+most|extrapyramidal|weight\s+gain|hypoglyc\w+\s+(?:episodes?|"
+    r"events?)|laboratory|abnormalit\w+|complications|bleeding|ulcers?\s+(?:rates?|incidence)|insomnia\s+was|"
+    r"less\s+insomnia|compliance|convenien\w+|cost\w*|expensive|preferred|preference|irritation|reporting|"
+    r"adverse\s+event\s+profile|event\s+frequency)"
+)
+_EFFICACY_NEAR = _rx(r"\b(?:effective\w*|efficac\w+|superior|improv\w+|relie\w+|respon\w+|remission|healing|mortality|"
+                     r"symptom\w*|pain|analges\w+|relapse|blood\s+pressure|control|decreas\w+|reduc\w+|lower\w*|"
+                     r"prevent\w*|episodes|attacks|healed)\b")
+NO_DIFF = _rx(
+    r"\bno\s+(?:statistically\s+)?significant\w*\s+(?:\w+\s+)?(?:difference|differences|change|changes|effect|effects|"
+    r"benefit|improvement|reduction|advantage|superiority|treatment\s+effects?)\b|\bnot\s+(?:statistically\s+)?"
+    r"significant(?:ly)?\b|\bnon-?significant\w*|\binsignificant\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
+    r"improve|reduce|decrease|increase|affect|alter|show|demonstrate|reach|result|outperform|prevent|influence|modify|"
+    r"lower|prolong|provide|produce|enhance|benefit|protect|confer)\b|\bdo(?:es)?\s+not\s+(?:\w+\s+)?(?:improve|reduce|"
+    r"affect|alter|prevent|appear|seem|influence|offer|provide|enhance|protect|differ)\b|\bno\s+(?:difference|differences|"
+    r"change|effect|benefit|advantage|improvement|evidence\s+(?:of|for|that)|clinically\s+(?:relevant|significant|"
+    r"important)\s+\w+)\b|\b(?:were|was|are|is)\s+(?:similar|comparable|equivalent|equally\s+effective|not\s+"
+    r"different)\b|\bsimilar\s+(?:efficacy|effects?|improvements?|results|reductions?|response|decreases?|"
+    r"increases?|to|in|between)\b|\bcomparable\s+(?:efficacy|effects?|improvements?|results|reductions?|clinical|to|"
+    r"with|in|between)\b|\bclinically\s+comparable\b|\bequivalen\w+|\bas\s+(?:effective|efficacious|good|well)\s+as\b|"
+    r"\bequally\s+(?:effective|efficacious)\b|(?<!who\s)(?<!that\s)\bfailed\s+to\s+(?!respond\b)|\bnot\s+(?:superior|"
+    r"better|more\s+effective|different)\b|\bno\s+(?:better|more\s+effective)\s+than\b|\bneither\b.{0,80}\bnor\b|"
+    r"\bneither\s+(?:form|drug|treatment|regimen|group|agent|formulation|preparation|dose|of\s+the)\b|\bineffective\b|"
+    r"\bnot\s+(?:an?\s+)?(?:effective|efficacious|useful|beneficial)\b|\bno\s+(?:overall\s+)?(?:effect|benefit)\b|"
+    r"\bnon-?inferior\w*|\bwithout\s+(?:a\s+)?(?:significant|any)\s+(?:effect|difference|benefit)\b|\bunaffected\b|"
+    r"\bunchanged\b|\b(?:was|were)\s+not\s+(?:demonstrated|shown|observed|found|detected)\b|\bcould\s+not\s+be\s+"
+    r"(?:demonstrated|shown)\b|\bno\s+(?:anti-?\w+|\w+-lowering|\w+-reducing)\s+effect\b|\babsence\s+of\s+"
+    r"(?:any\s+)?(?:significant\s+)?(?:differences?|effects?|benefits?)\b|\b(?:useful|suitable|valuable|reasonable|"
+    r"effective)\s+alternative\s+to\b|\bno\s+advantage\b|\boffered\s+no\b|\bdid\s+not\s+offer\b|^\s*not\s+"
+)
+BETTER = _rx(
+    r"\b(?:is|was|are|were|be|being|proved|proven|remains?|appears?\s+to\s+be|seems?\s+to\s+be)\s+(?:an?\s+|as\s+)?"
+    r"(?:(?:safe|well[-\s]tolerated|rapid|highly|very|more|also|clinically|statistically|both)\s*(?:,|and)?\s+){0,3}"
+    r"(?:effective|efficacious|useful|beneficial|superior|successful|of\s+benefit|valuable)\b|"
+    r"\b(?:effective|efficacious|useful|beneficial|successful)\s+(?:and\s+[\w-]+\s+)?(?:treatment|therapy|drug|agent|"
+    r"option|analgesic|in\s+(?:the\s+)?(?:treatment|management|reducing|relieving|preventing|improving|controlling)|"
+    r"for\b)|\bsuperior\s+(?:efficacy|over)\b|\b(?:significantly|statistically\s+significantly|markedly|"
+    r"substantially|consistently|clearly)\s+(?:more\s+)?(?:better|superior|greater|more|improv\w+|reduc\w+|"
+    r"decreas\w+|lower\w*|increas\w+|higher|prolong\w+|shorter|fewer|less|prevent\w*|enhanc\w+|attenuat\w+|"
+    r"alleviat\w+|reliev\w+|effective|efficacious|impeded|slowed)|\bbenefit(?:ed|s|ted)?\b(?!\s+of\s+"
+    r"(?:adding|the\s+addition))|\bbeneficial\s+effects?\b|\bimproved\b|\bimproves\b|\bimprovement\s+(?:in|of)\b|"
+    r"\breduced\b|\breduces\b|\breduction\s+(?:in|of)\b|\bprevent(?:ed|s)\b|\brelie(?:ved|ves|f\s+of)\b|"
+    r"\bcan\s+(?:significantly\s+)?(?:reduce|improve|prevent|relieve|control|lower|decrease|save|be\s+used\s+\w+\s+to)\b|"
+    r"\bprovid\w+\s+(?:\w+\s+){0,3}(?:relief|benefit|improvement|efficacy|protection)\b|\boutperform\w*\b|"
+    r"\beffectively\s+(?:reduc|lower|improv|relie|control|prevent|treat)\w*|\b(?:positive|favou?rable|"
+    r"therapeutic|anti-?\w+)\s+(?:effects?|impact|results?|outcomes?|responses?)\b|\bconfirm\w*\s+(?:the\s+)?"
+    r"(?:\w+[-\s]?){0,2}(?:efficacy|effectiveness|benefit)\b|\bdemonstrat\w+\s+(?:the\s+|its\s+)?(?:\w+\s+)?"
+    r"(?:efficacy|effectiveness|benefit)\b|\b(?:relief|improvement|benefit|response|remission)\s+(?:was|were)\s+"
+    r"(?:obtained|achieved|observed|seen|noted|reported|found)\b|\bsignificantly\s+(?:impeded|slowed|delayed)\b|"
+    r"\bhelps?\s+(?:to\s+)?(?:reduce|improve|relieve|prevent)\b|\bsaved?\s+\d*\s*lives\b"
+)
+WORSE = _rx(
+    r"\bless\s+effective\b|\bless\s+efficacious\b|\binferior\b|\bworse\b|\bworsen\w*|\bdeteriorat\w+|\bincreased\s+"
+    r"(?:the\s+)?(?:risk|mortality|rates?\s+of\s+(?:death|events|relapse)|incidence\s+of\s+(?:death|events))\b|"
+    r"\bharmful\b|\bdetrimental\b|\bhigher\s+(?:mortality|relapse|risk\s+of\s+(?:death|relapse|events))\b"
+)
+NEGATED_BETTER = _rx(r"\b(?:not|no|nor|neither|never|without|failed\s+to|unlikely\s+to)\s+(?:\w+\s+){0,3}?"
+                     r"(?:effective|efficacious|superior|better|beneficial|improv\w+|reduc\w+|benefit\w*)")
+# "A was superior to B", "similar to that of B", "more effective than B": a comparison with its target
+_TARGETED = _rx(
+    r"(?P<cmp>superior|inferior|more\s+effective|less\s+effective|more\s+efficacious|less\s+efficacious|better|worse|"
+    r"similar|comparable|equivalent|equal|as\s+(?:effective|efficacious|good)|non-?inferior|different|"
+    r"(?:useful|suitable|valuable|effective)\s+alternative|outperform(?:ed|s)?|advantage|"
+    r"(?:significant\s+)?(?:improvement|reduction|relief|benefit)s?|"
+    r"(?:greater|larger|bigger|smaller|lower|higher|fewer|more|less|shorter|longer)\b(?:\s+(?:[\w/-]+|@S\d+@)){0,8}?)"
+    r"(?:\s*,?\s*(?:[\w-]+,?\s+){0,5}?)?\s*,?\s*(?:to|than|over|versus|vs\.?|with|compared\s+(?:with|to)|relative\s+to|"
+    r"from|as)\s+(?:(?:if|when)\s+(?:they|patients)\s+(?:are|were)\s+(?:treated|given)\s+with\s+|that\s+(?:of|with|"
+    r"seen\s+with|observed\s+with|in)\s+|those\s+(?:of|with|in|receiving|on|taking)\s+|the\s+|patients\s+(?:on|"
+    r"receiving|given|treated\s+with|in\s+the)\s+|in\s+the\s+)?(?P<target>(?:[\w.-]+\s+){0,3}?(?:placebo|control|"
+    r"vehicle|sham|untreated|@S\d+@|@C\d+@)|the\s+other\b|(?:their\s+|its\s+)?monotherap\w+|(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)|"
+    r"(?:conventional|immediate-release|standard|usual|individual)\s+[\w-]+)",
+)
+_NEG_BEFORE = _rx(r"\b(?:not|no|nor|neither)\s+(?:\w+\s+){0,5}$|\bwas\s+not\s+(?:significantly\s+)?$|\bnot\s+significantly\s+$")
+LOWER_IS_BETTER = _rx(
+    r"\b(?:pain|symptoms?|mortality|deaths?|events?|risk|relapses?|recurrences?|attacks?|frequency|severity|blood\s+"
+    r"pressure|glucose|hba1c|glycosylated|cholesterol|ldl|triglycerides?|albuminuria|proteinuria|albumin\s+excretion|"
+    r"hospitali[sz]ations?|admissions?|incontinence|episodes?|ulcers?|progression|infarct\s+size|hot\s+flush\w*|"
+    r"hot\s+flash\w*|nausea|vomiting|spasticity|tone|seizures?|ischemi\w+|ischaemi\w+|angina|heartburn|itch\w*|"
+    r"sneez\w+|congestion|rhinorrh\w+|disability|depressi\w+|anxiety|psychopathology|scores?|index|weight|micturitions?|"
+    r"urgency|nocturia|reinfarction|stroke|myocardial\s+infarction|heart\s+failure|exacerbations?|rates?\s+of\s+"
+    r"(?:death|relapse|recurrence)|tic\s+severity|hyperactivity|inattention|mania|psychosis|insomnia|sleep\s+latency|"
+    r"edema|oedema|bleeding|fractures?|migraine|headache\w*|dysmenorrh\w+|stiffness|tenderness|somnolence|"
+    r"sleepiness|fatigue|wetting|enuresis|st[-\s]segment\s+depression|infarct\w*|reflux|acid|rebound|sbp|dbp|"
+    r"sidbp|sisbp|diastolic|systolic)\b"
+)
+HIGHER_IS_BETTER = _rx(
+    r"\b(?:survival|response|responders?|remission|healing|healed|relief|improvement|eradication|cure|quality\s+of\s+"
+    r"life|function\w*|exercise\s+(?:time|tolerance|capacity|duration)|walking\s+distance|ejection\s+fraction|"
+    r"continence|pain[-\s]free|sleep\s+(?:duration|quality|efficiency)|bone\s+(?:mineral\s+)?density|hdl|success|"
+    r"time\s+to\s+(?:\w+\s+){0,3}(?:angina|st|depression|onset\s+of\s+angina)|event-free|volume\s+voided|"
+    r"(?:pain|symptom)\s+relief|global\s+(?:improvement|assessment)|analgesia|duration\s+of\s+analgesia|vigor|"
+    r"energy|well-being|wellbeing|mood|performance|remission\s+rates?|response\s+rates?|therapeutic\s+response|"
+    r"free\s+of\s+symptoms|symptom-free|normal\s+function|exercise\s+time|workload|abstinence|adherence|effective\w*|"
+    r"efficacy|benefit\w*|continent|dry)\b"
+)
+_DOWN = _rx(r"\b(?:reduc\w+|decreas\w+|lower\w*|less(?:er)?|fewer|declin\w+|diminish\w+|attenuat\w+|alleviat\w+|"
+            r"fell|fall|falls|shorter|suppress\w+|inhibit\w+|prevent\w*|lessen\w*|drop\w*|smaller|impeded|slowed)\b")
+_UP = _rx(r"\b(?:increas\w+|higher|greater|more|elevat\w+|ris(?:e|es|ing)|rose|longer|prolong\w+|enhanc\w+|"
+          r"rais\w+|augment\w+|doubl\w+|larger|bigger)\b")
+_CHANGE_NOUN_DOWN = _rx(r"^\s*(?:[\w-]+\s+){0,2}?(?:fall|falls|reduction|reductions|decrease|decreases|decline|drop|"
+                        r"lowering|suppression)\b")
+_CHANGE_NOUN_UP = _rx(r"^\s*(?:[\w-]+\s+){0,2}?(?:increase|increases|rise|elevation|gain)\b")
+_CLAUSE_SPLIT = re.compile(r";|,?\s+\b(?:but|whereas|while|although|though|however|yet)\b,?\s+|\.\s+|\bexcept\b|"
+                           r",\s+and\s+(?=(?:had|has|was|were|is|produced|showed|caused|resulted|led)\b)", re.I)
+_HEDGE = _rx(r"\b(?:may|might|could|possibly|possibility|appears?|seems?|suggest\w*|tend\w*|trend\w*|probabl\w+|"
+             r"preliminary)\b")
+_BOTH = _rx(r"\b(?:both|all\s+(?:three|four|\d)|each|either)\s+(?:[\w-]+\s+){0,4}?(?:drugs|treatments|groups|regimens|"
+            r"arms|agents|formulations|preparations|doses|active\s+treatments|therapies)\b|\bin\s+both\s+groups\b|"
+            r"\bin\s+each\s+group\b")
+_BASELINE = _rx(r"\b(?:similar|comparable|matched|balanced|no\s+(?:significant\s+)?differences?)\s+(?:\w+\s+){0,3}?"
+                r"(?:at|in)\s+baseline\b|\bat\s+baseline\b|\bbaseline\s+(?:characteristics|values|levels|demographic\w*|"
+                r"variables)\b|\bdemographic\s+variables?\b|\bwell\s+matched\b")
+_INTERNAL = _rx(r"\b(?:doses|dosages|one\s+another|each\s+other|formulations|regimens|the\s+(?:two|three|four)\s+"
+                r"(?:active|drugs|treatments|doses))\b")
+_ARMS_WORDS = _rx(r"\b(?:groups?|arms?|treatments?|therap\w+|regimens?|drugs?|formulations?|doses?|dosages?|"
+                  r"versus|vs\.?|between|compared|either|neither|both|medication|agents?|preparations?|receiving)\b")
+_PLACEBO_T = _rx(r"\b(?:placebo|control|vehicle|sham|untreated)\b")
+
+
+@dataclass
+class DirectionResult:
+    direction: str = "unclear"
+    source: FieldSource = field(default_factory=FieldSource)
+    finding: str | None = None  # the sentence the direction was read in
+    primary_outcome: str | None = None
+    primary_sentence: str | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    direction: str
+    confidence: float
+    target: str | None  # "placebo", "active" (a comparator drug), None (no comparison named)
+    sentence: str
+
+
+def _flip(d: str) -> str:
+    return {"better": "worse", "worse": "better"}.get(d, d)
+
+
+def _mark(text: str, studied: list[str], comparators: list[str]) -> str:
+    """Studied drugs as ``@S<k>@``, comparator drugs as ``@C<k>@`` (lower-case names matched as words)."""
+    out = text
+    for tag, names in (("S", studied), ("C", comparators)):
+        for k, d in enumerate(names):
+            if d:
+                out = re.sub(rf"\b{re.escape(d)}\b", f"@{tag}{k}@", out, flags=re.I)
+    return out
+
+
+_NP_END = re.compile(r"\b(?:than|versus|vs\.?|compared|relative|when|if|after|during|from|at|by|among|with|was|were|"
+                     r"is|are|had|has)\b|[;,(]|\band\s+(?=\w+(?:s|ed)\b)", re.I)
+
+
+def _polarity(text: str, at: int, span: int = 90) -> int:
+    """+1 when more of what follows ``at`` is better, -1 when less is, 0 unknown.
+
+    The outcome is the head of the noun phrase after the change word ("greater 2-h headache *response*",
+    "reduction in *albuminuria*"): the last outcome word before the phrase ends."""
+    window = text[at:at + span]
+    end = _NP_END.search(window, 1)
+    np_ = window[:end.start()] if end else window
+    terms = [(m.start(), +1) for m in HIGHER_IS_BETTER.finditer(np_)] + [
+        (m.start(), -1) for m in LOWER_IS_BETTER.finditer(np_)]
+    if terms:
+        # an evaluative word ("response", "relief", "effective") rules its modifiers ("headache response")
+        return +1 if any(t[1] > 0 for t in terms) else -1
+    lo = LOWER_IS_BETTER.search(window)
+    hi = HIGHER_IS_BETTER.search(window)
+    if hi and (not lo or hi.start() < lo.start()):
+        return +1
+    if lo:
+        return -1
+    before = text[max(0, at - 60):at]
+    if HIGHER_IS_BETTER.search(before):
+        return +1
+    if LOWER_IS_BETTER.search(before):
+        return -1
+    return 0
+
+
+def _change_direction(word: str, rest: str, text: str, at: int) -> str | None:
+    """better/worse for a change word ("reduced", "greater fall", "higher") by the polarity of what changed."""
+    up = bool(_UP.match(word))
+    noun = _CHANGE_NOUN_DOWN.match(rest) or _CHANGE_NOUN_UP.match(rest)
+    if _CHANGE_NOUN_DOWN.match(rest):
+        up = False
+    elif _CHANGE_NOUN_UP.match(rest):
+        up = True
+    if noun:
+        # "greater reduction in albuminuria": the outcome follows the change noun
+        after = rest[noun.end():]
+        obj = re.match(r"\s*(?:in|of)\s+", after)
+        at = at + noun.end() + (obj.end() if obj else 0)
+    pol = _polarity(text, at)
+    if pol == 0:
+        return None if up else "better"
+    return "better" if (up and pol > 0) or (not up and pol < 0) else "worse"
+
+
+_TARGET_KEYS = ("placebo", "control", "vehicle", "sham", "untreated", "@", "other", "monotherap", "conventional",
+                "immediate", "standard", "usual", "individual")
+
+
+def _targeted(clause: str) -> list[tuple[str, str, float, int]]:
+    """(direction, target, confidence, position) of each comparison with a named target in a marked clause."""
+    out: list[tuple[str, str, float, int]] = []
+    low = clause.lower()
+    if not any(k in low for k in _TARGET_KEYS) and not any(w[:1].isupper() for w in clause.split()[1:]):
+        return out
+    for m in _TARGETED.finditer(clause):
+        cmp = m.group("cmp").lower()
+        tgt = m.group("target").lower()
+        target = "placebo" if _PLACEBO_T.search(tgt) else ("studied" if "@s" in tgt else "active")
+        if _BASELINE.search(clause):
+            continue
+        neg = bool(_NEG_BEFORE.search(clause[max(0, m.start() - 45):m.start()]))
+        if re.match(r"superior|more\s+eff|better|outperform|advantage", cmp):
+            d = "no difference" if neg else "better"
+        elif re.match(r"inferior|less\s+eff|worse", cmp):
+            d = "no difference" if neg else "worse"
+        elif re.match(r"similar|comparable|equivalent|equal|as\s+|non-?inferior|useful|suitable|valuable|effective", cmp):
+            d = "no difference"
+        elif cmp.startswith("different"):
+            d = "no difference" if neg else "unclear"
+        elif re.match(r"(?:significant\s+)?(?:improvement|relief|benefit)", cmp):
+            d = "no difference" if neg else "better"
+        else:
+            first = cmp.split()[0]
+            if first == "significant":
+                first = cmp.split()[1]
+            at = m.start() + cmp.find(first) + len(first)
+            d0 = _change_direction(first, clause[at:], clause, at)
+            if d0 is None:
+                continue
+            d = "no difference" if neg else d0
+        if d == "unclear":
+            continue
+        # who is compared with the target: the subject before the comparison word
+        head = clause[:m.start()]
+        subj = list(re.finditer(r"@([SC])\d+@|\b(placebo|control\s+group|controls)\b", head, re.I))
+        if subj:
+            last = subj[-1]
+            if (last.group(1) or "").upper() == "C" or last.group(2):
+                if target in ("studied",):
+                    d, target = _flip(d), ("placebo" if last.group(2) else "active")
+                elif target == "placebo" and (last.group(1) or "").upper() == "C":
+                    continue  # the comparator against placebo: not the studied drug's result
+        elif target == "studied":
+            continue
+        out.append((d, target, 0.85, m.start()))
+    return out
+
+
+def _blank_safety(low: str) -> str:
+    """The clause with its harm words and the words just before them ("improved compliance") blanked out."""
+    out = low
+    for m in SAFETY_CLAUSE.finditer(low):
+        prev = re.search(r"(?:improv\w*|better|reduc\w*|fewer|less|lower|decreas\w*|increas\w*|higher|more)\s+$",
+                         low[max(0, m.start() - 15):m.start()])
+        a = m.start() - (len(prev.group(0)) if prev else 0)
+        out = out[:a] + " " * (m.end() - a) + out[m.end():]
+    return out
+
+
+def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> list[Reading]:
+    """The readings of one clause about efficacy (none when it is about harms or judges nothing)."""
+    low = clause.lower()
+    if SAFETY_CLAUSE.search(low) and not _EFFICACY_NEAR.search(_blank_safety(low)):
+        return []
+    hedge = 0.1 if _HEDGE.search(low) else 0.0
+    # "significant and comparable relief versus placebo": both arms beat placebo, alike
+    clause = re.sub(r"\b(significant\w*)\s+and\s+(?:similar|comparable)\b", r"\1", clause, flags=re.I)
+    marked = _mark(clause, studied, comparators)
+    readings: list[Reading] = []
+    for d, target, conf, at in _targeted(marked):
+        # a comparison of harms inside an efficacy sentence ("a tolerability profile comparable to that of Y")
+        window = marked[max(0, at - 60):at].lower()
+        sm = list(SAFETY_CLAUSE.finditer(window))
+        em = list(_EFFICACY_NEAR.finditer(window))
+        if sm and (not em or sm[-1].start() > em[-1].start()):
+            continue
+        readings.append(Reading(d, conf - hedge, target, clause))
+    if readings:
+        return readings
+    both = bool(_BOTH.search(low))
+    nd = NO_DIFF.search(clause)
+    worse = WORSE.search(clause)
+    better = BETTER.search(clause)
+    target = "placebo" if _PLACEBO_T.search(low) else None
+    if nd and better and better.start() < nd.start() and re.search(
+            r"\bsignificant\w*\s+(?:\w+\s+){0,3}(?:reduc|improv|better|greater|lower|decreas)", clause[:nd.start()], re.I):
+        return [Reading("mixed", 0.55, target, clause)]
+    if nd and _BASELINE.search(clause):
+        return []
+    if nd:
+        about_arms = "@" in marked or target or _ARMS_WORDS.search(clause)
+        if target is None and _INTERNAL.search(clause):
+            target = "active"  # "the three doses were similar to one another": not a comparison with placebo
+        return [Reading("no difference", (0.8 if about_arms else 0.55) - hedge, target, clause)]
+    if NEGATED_BETTER.search(clause):
+        return [Reading("no difference", 0.65 - hedge, target, clause)]
+    if worse and not better:
+        # "prevent worsening", "attenuated the deterioration": the drug stopped a bad change
+        if _DOWN.search(clause[max(0, worse.start() - 40):worse.start()]) or re.search(
+                r"\b(?:without|no|prevent\w*|avoid\w*)\s+(?:\w+\s+){0,2}$", clause[max(0, worse.start() - 30):worse.start()],
+                re.I) or _DOWN.search(clause[worse.end():worse.end() + 40]):
+            return [Reading("better", 0.6 - hedge, target, clause)]
+        d, at = "worse", worse.start()
+    elif better:
+        at = better.start()
+        word = better.group(0)
+        d = "better"
+        change = re.search(r"(?:reduc|decreas|lower|less|fewer|prevent|increas|higher|greater|more|prolong|longer|"
+                           r"shorter|rais|enhanc|attenuat)\w*", word, re.I)
+        if change and not re.search(r"effective|efficac|superior|better|benefi|improv|relie|outperform|useful|impeded|"
+                                    r"slowed", word, re.I):
+            d0 = _change_direction(change.group(0), clause[better.end():], clause, better.end())
+            if d0 is None:
+                return []
+            d = d0
+            conf = 0.65 if re.search(r"significan", word, re.I) else 0.6
+            return [Reading(d, conf - hedge, target, clause)]
+    else:
+        return []
+    if re.match(r"^\s*(?:the\s+)?(?:placebo|control)\b", clause, re.I) and not re.search(
+            r"\b(?:than|versus|vs\.?|compared)\b", clause[:at], re.I):
+        d = _flip(d)
+    if both and target is None:
+        # "both drugs were effective" in a comparison of two drugs: each worked, neither beat the other
+        return [Reading("no difference", 0.55 - hedge, "active", clause)]
+    return [Reading(d, 0.8 - hedge, target, clause)]
+
+
+def sentence_readings(sentence: str, studied: list[str], comparators: list[str]) -> list[Reading]:
+    """The efficacy readings of a sentence, clause by clause."""
+    out: list[Reading] = []
+    for c in _CLAUSE_SPLIT.split(sentence):
+        if c and _NOT_SIGNIFICANTLY_SO.match(c) and out:
+            # "X was better than placebo, but not significantly so": the difference was not shown
+            out = [Reading("no difference", r.confidence, r.target, sentence) for r in out]
+            continue
+        if c and c.strip():
+            out.extend(r if r.sentence == sentence else Reading(r.direction, r.confidence, r.target, sentence)
+                       for r in clause_readings(c, studied, comparators))
+    return out
+
+
+_NOT_SIGNIFICANTLY_SO = _rx(r"^\s*(?:(?:although|though|but)\s+)?not\s+(?:statistically\s+)?significant(?:ly)?(?:\s+so)?"
+                            r"\s*[.,]?\s*$")
+_PRIMARY_RE = _rx(r"\bprimary\s+(?:efficacy\s+)?(?:end[-\s]?points?|outcomes?|efficacy\s+(?:variable|measure|"
+                  r"criterion|parameter|assessment)|measures?|variables?|criterion)\b|\bmain\s+(?:outcome|end[-\s]?point)s?"
+                  r"\b|\bprimary\s+(?:efficacy\s+)?analysis\b")
+_PRIMARY_NAME = _rx(r"\bprimary\s+(?:efficacy\s+)?(?:end[-\s]?points?|outcomes?(?:\s+measures?)?|efficacy\s+(?:variable|"
+                    r"measure|criterion|parameter|assessment)|measures?|variables?)\s+(?:was|were|is|:)\s+"
+                    r"(?:the\s+)?([^.;]{3,120}?)(?:[.;]|,\s+(?:and|analy[sz]ed|defined|measured)|\s+\(|$)")
+_PREFERRED_TARGET = {"placebo": "placebo", "no treatment": "placebo", "add-on": "placebo", "active": "active",
+                     "dose": "active"}
+
+
+def read_direction(view: AbstractView, *, studied: list[str], comparators: list[str],
+                   comparator_type: str = "unclear") -> DirectionResult:
+    """The direction on the primary efficacy outcome (see the module docstring)."""
+    res = DirectionResult()
+    for s in view.sentences:
+        m = _PRIMARY_NAME.search(s.text)
+        if m:
+            res.primary_outcome = m.group(1).strip()
+            res.primary_sentence = s.text
+            break
+    studied_l = [d.lower() for d in studied]
+    comps_l = [d.lower() for d in comparators if d.lower() not in studied_l]
+    prefer = _PREFERRED_TARGET.get(comparator_type)
+    conclusions = [r for s in view.conclusions for r in sentence_readings(s.text, studied_l, comps_l)]
+    if conclusions and not (prefer and not any(r.target == prefer for r in conclusions) and (
+            len({r.direction for r in conclusions if r.target is None}) > 1
+            or any(r.target not in (None, prefer) for r in conclusions))):
+        chosen = _choose(conclusions, prefer)
+        if chosen is not None and chosen[1] >= MIN_CONFIDENCE:
+            return _done(res, *chosen)  # the conclusion judges the comparison the trial is about
+    results = view.results or [s for s in view.sentences if s.role == "methods"]
+    primary = [r for s in results if _PRIMARY_RE.search(s.text) for r in sentence_readings(s.text, studied_l, comps_l)]
+    others = [r for s in results[:12] if not _PRIMARY_RE.search(s.text)
+              for r in sentence_readings(s.text, studied_l, comps_l)]
+    if prefer and not any(r.target == prefer for r in conclusions):
+        # a conclusion that does not name the comparator the trial is about (a placebo-controlled trial concluding
+        # on its active arms, a head-to-head trial concluding "provided efficacy"): the result against it
+        for group, penalty in ((primary, 0.05), (others, 0.1)):
+            targeted = [r for r in group if r.target == prefer and r.confidence >= 0.75]
+            chosen = _choose(targeted, prefer)
+            untargeted_conflict = len({r.direction for r in conclusions if r.target is None}) > 1
+            other_target = any(r.target not in (None, prefer) for r in conclusions)
+            if chosen is not None and (not conclusions or untargeted_conflict or other_target):
+                return _done(res, chosen[0], chosen[1] - penalty, chosen[2])
+    for group, penalty in ((conclusions, 0.0), (primary, 0.05), (others[:6], 0.1)):
+        chosen = _choose(group, prefer)
+        if chosen is not None and chosen[1] - penalty >= MIN_CONFIDENCE:
+            return _done(res, chosen[0], chosen[1] - penalty, chosen[2])
+    for group in (conclusions, primary, others):
+        chosen = _choose(group, prefer)
+        if chosen is not None:
+            return _done(res, chosen[0], chosen[1] - 0.15, chosen[2])
+    return res
+
+
+def _choose(readings: list[Reading], prefer: str | None) -> tuple[str, float, str] | None:
+    """One direction from a group of readings: those against the preferred comparator first, then those that
+    name no comparator; agreement keeps the direction, a benefit next to no benefit is mixed."""
+    if not readings:
+        return None
+    if prefer == "placebo":
+        # against placebo, "X is effective" (no comparator named) speaks of the same comparison
+        pools = [r for r in readings if r.target in ("placebo", None)] or readings
+    else:
+        pools = ([r for r in readings if r.target == prefer] if prefer else []) or [
+            r for r in readings if r.target is None] or readings
+    if prefer == "active" and all(r.target is None for r in pools) and any(r.target == "placebo" for r in readings):
+        pools = [r for r in readings if r.target == "placebo"]
+    weight: dict[str, float] = {}
+    for r in pools:
+        weight[r.direction] = weight.get(r.direction, 0.0) + r.confidence
+    if len(weight) == 1:
+        d = next(iter(weight))
+        return d, max(r.confidence for r in pools), next(r.sentence for r in pools if r.direction == d)
+    ranked = sorted(weight.items(), key=lambda kv: -kv[1])
+    (d1, w1), (d2, w2) = ranked[0], ranked[1]
+    if {d1, d2} <= {"better", "mixed"}:
+        return "better", 0.6, next(r.sentence for r in pools if r.direction == "better")
+    if w1 >= 1.6 * w2:
+        return d1, 0.6, next(r.sentence for r in pools if r.direction == d1)
+    if "better" in (d1, d2) and ({"no difference", "worse"} & {d1, d2}):
+        return "mixed", 0.6, pools[0].sentence
+    return d1, 0.55, next(r.sentence for r in pools if r.direction == d1)
+
+
+def _done(res: DirectionResult, d: str, conf: float, sentence: str) -> DirectionResult:
+    res.source = FieldSource(value=d, sentence=sentence, confidence=round(max(0.0, conf), 2))
+    res.direction = d if conf >= MIN_CONFIDENCE else "unclear"
+    res.finding = sentence
+    return res
+
+
+__all__ = ["MIN_CONFIDENCE", "DirectionResult", "Reading", "clause_readings", "read_direction", "sentence_readings"]
