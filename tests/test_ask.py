@@ -109,6 +109,9 @@ def test_unknown_drugs_are_named_never_swapped(packed_store):
     b = ask("Is ibuprofen better than zorblaxin for back pain?", store=packed_store, offline=True)
     assert [d.name for d in b.query.drugs] == ["ibuprofen"] and b.query.relation == "comparison"
     assert "zorblaxin" in b.notes[0] and "ibuprofen only" in b.notes[0]
+    b = ask("Is zorblaxin better than ibuprofen for back pain?", store=packed_store, offline=True)
+    assert [d.name for d in b.query.drugs] == ["ibuprofen"] and b.query.relation == "comparison"
+    assert "zorblaxin" in b.notes[0] and "ibuprofen only" in b.notes[0]
 
 
 def test_nothing_found_says_what_would_help(tmp_path):

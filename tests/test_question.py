@@ -193,6 +193,9 @@ def test_unknown_drug_beside_a_known_one_keeps_the_relation():
     assert [u.word for u in q.unknown] == ["zorblaxin"] and q.confidence <= 0.5
     q = parse("Is ibuprofen better than zorblaxin for back pain?")
     assert q.relation == "comparison" and [u.word for u in q.unknown] == ["zorblaxin"]
+    q = parse("Is zorblaxin better than ibuprofen for back pain?")  # the unknown word first
+    assert [d.name for d in q.drugs] == ["ibuprofen"] and q.relation == "comparison"
+    assert [u.word for u in q.unknown] == ["zorblaxin"] and q.confidence <= 0.5
 
 
 def test_close_typo_is_corrected_far_one_is_not():
