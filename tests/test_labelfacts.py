@@ -93,6 +93,8 @@ def test_brief_uses_index_for_drugs_outside_the_pack(tmp_path):
     assert fda.status == "on-label" and fda.source.startswith(PRIMARY)
     panel = brief.drugs[0]
     assert panel.classes and panel.indications and panel.sources
+    # each use reads once as a use (the terminal view adds "US label: "), and says it comes from the index
+    assert all(not i.lower().startswith("us label") and i.endswith("(label-derived index)") for i in panel.indications)
 
 
 @pytest.mark.shared

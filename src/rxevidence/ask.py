@@ -65,11 +65,7 @@ def ask(
         store = with_pack(store)  # installs it when the store is writable, else layers it in memory
     query = text if isinstance(text, Query) else parse_question(text, store=store)
     if not query.drugs:
-        hint = ""
-        if query.unknown:
-            sugg = [s for u in query.unknown for s in u.suggestions]
-            if sugg:
-                hint = " Did you mean: " + ", ".join(dict.fromkeys(sugg[:5])) + "?"
+        hint = ""  # the parser's messages name the unknown words and their suggestions
         msgs = " ".join(query.messages)
         covered = _pack_drugs_for(query)
         if covered and query.condition is not None:
@@ -115,7 +111,23 @@ def _answer(store: Store, query: Query, vocab: Any, facts: Any, notes: list[str]
     brief = synthesize(query, ev, vocab=vocab, label_facts=facts)
     if not brief.studies and query.condition is not None:
         brief, ev = _try_alternatives(store, query, brief, ev, vocab, facts)
+    if query.unknown:
+        brief.notes.insert(0, _unknown_note(query))
     return brief, ev
+
+
+def _unknown_note(query: Query) -> str:
+    """What the brief leaves out: drugs of the question the vocabulary does not know (never swapped for a
+    look-alike)."""
+    words = " and ".join(f"“{u.word}”" for u in query.unknown)
+    known = ", ".join(d.name for d in query.drugs)
+    what = {"comparison": f"the comparison with {words} is not answered",
+            "combination": f"the combination with {words} is not answered"}.get(query.relation, f"{words} is left out")
+    sugg = [f"“{u.word}”: {', '.join(u.suggestions)}" for u in query.unknown if u.suggestions]
+    tail = (" Did you mean " + "; ".join(sugg) + "?") if sugg else ""
+    verb = "are not names of medicines" if len(query.unknown) > 1 else "is not the name of a medicine"
+    return (f"{words} {verb} rxevidence knows, so {what}: this brief covers {known} "
+            f"only.{tail}")
 
 
 def _try_alternatives(store: Store, query: Query, brief: Brief, ev: Any, vocab: Any,

@@ -51,6 +51,34 @@ class DrugVocabulary:
             scanner = self.__dict__["_scanner"] = IngredientScanner(self._terms, self._real)
         return scanner.scan(text)
 
+    def find_classes(self, text: str) -> list[str]:
+        """Drug classes named in a long text ("ACE inhibitors reduce mortality"), by their aliases; a cheap
+        scan for the concept index (no spelling correction)."""
+        got = self.__dict__.get("_class_first")
+        if got is None or got[0] != len(self._class_alias):
+            first: dict[str, int] = {}
+            for t in self._class_alias:
+                w, n = t.split(" ", 1)[0], t.count(" ") + 1
+                if n > first.get(w, 0):
+                    first[w] = n
+            got = self.__dict__["_class_first"] = (len(self._class_alias), first)
+        first = got[1]
+        toks = [t for t, _, _ in tokens(text)]
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            n = min(first.get(toks[i], 0), len(toks) - i)
+            while n > 0 and " ".join(toks[i : i + n]) not in self._class_alias:
+                n -= 1
+            if n:
+                name = self._class_alias[" ".join(toks[i : i + n])]
+                if name not in out:
+                    out.append(name)
+                i += n
+            else:
+                i += 1
+        return out
+
     @property
     def drug_names(self) -> list[str]:
         return sorted(self._drugs)
