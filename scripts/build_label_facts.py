@@ -111,7 +111,13 @@ _SALTS = {
     "chloride", "polistirex", "zinc", "s", "pentahydrate", "hexahydrate", "methylbromide",
     "epolamine", "olamine", "ethanolate", "strontium", "difumarate", "diacetate", "heptahydrate", "dibasic",
     "monobasic", "triflutate", "iodide", "sulfosalicylate",
+    # counterions of US salt names (USAN): the moiety is the ingredient ("lapatinib ditosylate" is lapatinib)
+    "edisylate", "isethionate", "erbumine", "esylate", "methylsulfate", "hippurate", "ditosylate", "dimeglumine",
+    "diolamine", "diphosphate", "diaspartate", "napsylate", "camsylate", "teoclate", "ion", "cation",
 }
+# how a product is made or milled, not what it is ("insulin lispro recombinant", "griseofulvin, microsize")
+_MAKING = {"recombinant", "synthetic", "macrocrystalline", "microcrystalline", "microsize", "ultramicrosize",
+           "micronized", "[rdna", "origin]"}
 
 
 class Names:
@@ -123,6 +129,10 @@ class Names:
         self.vocab = load_vocabulary()
         self.cache: dict[str, str | None] = {}
 
+    def _known(self, name: str) -> bool:
+        m = self.vocab.resolve_drug(name, fuzzy=False)
+        return m is not None and not m.is_class and m.name == name
+
     def canonical(self, text: str) -> str | None:
         key = text.lower().strip()
         if key in self.cache:
@@ -131,6 +141,12 @@ class Names:
         words = key.replace(",", " ").replace("/", " ").replace("-", " ").split() if "/" in key or " s-" in key \
             else key.replace(",", " ").split()
         words = list(dict.fromkeys(words))  # "ampicillin/ampicillin trihydrate" -> ampicillin
+        if len(words) > 1 and set(words) & _MAKING:
+            made = [w for w in words if w not in _MAKING]
+            if len(made) > 1 and made[-1] == "human" and not self._known(" ".join(made)) \
+                    and self._known(" ".join(made[:-1])):
+                made = made[:-1]  # "teriparatide recombinant human" -> teriparatide; "insulin human" stays
+            words = made
         for cand in (" ".join(w for w in words if w not in _SALTS), key, words[0] if words else ""):
             if not cand:
                 continue
@@ -424,19 +440,32 @@ def drugcentral(data: Path, names: Names, mesh: MeshMapper) -> tuple[dict[str, l
             uses[c].append({"text": r["INDICATION_FDB"], "mesh": germ, "approx": True,
                             "q": qualifiers(r["INDICATION_FDB"]), "src": "dc"})
     classes: dict[str, list[str]] = defaultdict(list)
-    pa: dict[str, list[str]] = defaultdict(list)
+    # where FDA gives no established class: MeSH pharmacological action, then FDA mechanism of action, ChEBI
+    # application role (what the drug is used as: "anticonvulsant"), FDA physiologic effect
+    fallback: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in read_tsv(base / "pharm_class.tsv"):
         c = by_id.get(r["DRUG_ID"]) or names.canonical(r["DRUG_NAME"])
         if not c:
             continue
+        RAW_NAMES[c].add(r["DRUG_NAME"].lower())
+        kind = _CLASS_KINDS.get((r["SOURCE"], r["TYPE"]))
         if r["SOURCE"] == "FDA" and r["TYPE"] == "EPC" and r["CLASS"] not in classes[c]:
             classes[c].append(r["CLASS"])
-        elif r["SOURCE"] == "MeSH" and r["TYPE"] == "PA" and r["CLASS"] not in pa[c]:
-            pa[c].append(r["CLASS"])
-    for c, names_ in pa.items():  # FDA established class first; MeSH pharmacological action where FDA has none
+        elif kind and r["CLASS"] not in fallback[c][kind] and not _NOT_A_CLASS.search(r["CLASS"]):
+            fallback[c][kind].append(r["CLASS"])
+    for c, kinds in fallback.items():
         if not classes.get(c):
-            classes[c] = [n + " (MeSH)" for n in names_[:4]]
+            kind = next((k for k in _CLASS_KINDS.values() if kinds.get(k)), None)
+            if kind:
+                classes[c] = [f"{n} ({kind})" for n in kinds[kind][:4]]
     return uses, classes
+
+
+_CLASS_KINDS = {("MeSH", "PA"): "MeSH", ("FDA", "MoA"): "FDA mechanism of action",
+                ("CHEBI", "has role"): "ChEBI role", ("FDA", "PE"): "FDA physiologic effect"}
+# ChEBI roles that say what a molecule is to the body or to chemists, not what the drug is used as
+_NOT_A_CLASS = re.compile(r"^(prodrug|drug allergen|allergen|xenobiotic|environmental contaminant|epitope|hapten|"
+                          r"mutagen|carcinogen|teratogen|.*\bmetabolite)$", re.I)
 
 
 def _rxnorm_names(data: Path, wanted: set[str]) -> dict[str, str]:
