@@ -54,6 +54,7 @@ _PMID = re.compile(rb'<PMID Version="(\d+)">\d+</PMID>')
 GOAL_SPEEDUP = 1.8
 GOAL_P95_MS = 300.0
 GOAL_RSS_MB = 1024.0
+GOAL_BASELINE_H = 2.0
 BASELINE_RECORDS = 38_000_000
 BASELINE_FILES = 1_274
 
@@ -247,6 +248,7 @@ class Template:
     """One base record as JSON with its id slots cut out, so a copy costs a join, not a dump."""
 
     def __init__(self, record: Any, appraisal: str | None) -> None:
+        from rxevidence.models import Appraisal
         from rxevidence.store.base import search_text
 
         d = json.loads(record.model_dump_json(exclude_defaults=True))
@@ -258,6 +260,11 @@ class Template:
         self.year = record.year
         self.parts = re.split("(@@ID@@|@@PM@@)", json.dumps(d))
         self.fts = search_text(record)
+        from rxevidence.store.concepts import tag_rows
+
+        # the concept index rows of a copy are its base record's (same content, same tags)
+        self.tags = [row[1:] for row in tag_rows([record], {record.id: Appraisal.model_validate_json(appraisal)}
+                                                  if appraisal else None)]
         self.appraisal = None
         if appraisal:
             a = json.loads(appraisal)
@@ -293,7 +300,7 @@ def load_sqlite(path: str, templates: list[Template], start: int, stop: int) -> 
     now = time.time()
     step = 20_000
     for lo in range(start, stop, step):
-        rows, fts, apps = [], [], []
+        rows, fts, apps, tags = [], [], [], []
         for k in range(lo, min(stop, lo + step)):
             t = templates[k % len(templates)]
             pmid = FIRST_ID + k
@@ -302,6 +309,7 @@ def load_sqlite(path: str, templates: list[Template], start: int, stop: int) -> 
             rows.append((rowid, f"pmid:{pmid}", t.kind, t.title, t.year, None,
                          hashlib.sha1(data.encode()).hexdigest(), data, "bench:scale", now))
             fts.append((rowid, *t.fts))
+            tags.extend((f"pmid:{pmid}", *row) for row in t.tags)
             a = t.app(pmid)
             if a:
                 apps.append((f"pmid:{pmid}", "automatic", t.app_version, a, now))
@@ -310,6 +318,7 @@ def load_sqlite(path: str, templates: list[Template], start: int, stop: int) -> 
         c.executemany("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", fts)
         c.executemany("INSERT INTO appraisals (record_id, appraiser, version, data, updated_at) VALUES (?,?,?,?,?)",
                       apps)
+        c.executemany("INSERT INTO concept_tags VALUES (?,?,?,?,?)", tags)
     c.execute("COMMIT")
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c.close()
@@ -346,7 +355,7 @@ def load_postgres(url: str, templates: list[Template], start: int, stop: int) ->
         now = time.time()
         step = 20_000
         for lo in range(start, stop, step):
-            rec_buf, app_buf = io.StringIO(), io.StringIO()
+            rec_buf, app_buf, tag_buf = io.StringIO(), io.StringIO(), io.StringIO()
             for k in range(lo, min(stop, lo + step)):
                 t = templates[k % len(templates)]
                 pmid = FIRST_ID + k
@@ -354,6 +363,8 @@ def load_postgres(url: str, templates: list[Template], start: int, stop: int) ->
                 rec_buf.write("\t".join(_copy_text(v) for v in (
                     f"pmid:{pmid}", t.kind, t.title, t.year, None, hashlib.sha1(data.encode()).hexdigest(),
                     data, "bench:scale", now, t.tsv)) + "\n")
+                for row in t.tags:
+                    tag_buf.write("\t".join(_copy_text(v) for v in (f"pmid:{pmid}", *row)) + "\n")
                 a = t.app(pmid)
                 if a:
                     app_buf.write("\t".join(_copy_text(v) for v in (
@@ -364,10 +375,78 @@ def load_postgres(url: str, templates: list[Template], start: int, stop: int) ->
                     cp.write(rec_buf.getvalue())
                 with cur.copy("COPY appraisals (record_id, appraiser, version, data, updated_at) FROM STDIN") as cp:
                     cp.write(app_buf.getvalue())
+                with cur.copy("COPY concept_tags (record_id, kind, concept, source, role) FROM STDIN") as cp:
+                    cp.write(tag_buf.getvalue())
         cur.execute("CREATE INDEX records_tsv ON records USING GIN (tsv)")
         cur.execute("VACUUM ANALYZE records")
         cur.execute("VACUUM ANALYZE appraisals")
+        cur.execute("VACUUM ANALYZE concept_tags")
     return time.perf_counter() - t0
+
+
+# ------------------------------------------------------------------ the full-baseline projection
+
+
+def baseline_mix(tmp: Path, efficiency: float | None) -> dict[str, Any]:
+    """Per-record CPU costs on one worker, measured on the real MEDLINE sample (a slice of a 2016 baseline
+    file: research articles, reviews, comments, letters, in-process citations), and the projected time for
+    the full baseline on 16 workers when every record is parsed, stored and concept-tagged and only the
+    records that can be evidence (``can_be_evidence``) are appraised in full."""
+    from rxevidence.appraise import appraise_record
+    from rxevidence.models import Record
+    from rxevidence.sources.medline import parse
+    from rxevidence.store import SQLiteStore
+    from rxevidence.store.concepts import shipped_vocabulary, tag_rows
+    from rxevidence.vocab.tagging import can_be_evidence
+
+    path = str(SAMPLES / "medline16n0902.xml.gz")
+    records = [r for r in parse(path) if isinstance(r, Record)]  # warm: parser, then the models below
+    shipped_vocabulary()
+    tag_rows(records[:50])  # the vocabulary's scanners are built on first use
+    appraise_record(records[0])
+    rounds = 3
+    t = time.process_time()
+    for _ in range(rounds):
+        records = [r for r in parse(path) if isinstance(r, Record)]
+    parse_s = (time.process_time() - t) / rounds / len(records)
+    t = time.process_time()
+    tag_rows(records)
+    tag_s = (time.process_time() - t) / len(records)
+    t = time.process_time()
+    with SQLiteStore(str(tmp / "mix.db")) as s:
+        s.upsert_many(records)
+    store_s = max(0.0, (time.process_time() - t) / len(records) - tag_s)  # the upsert tags too
+    t = time.process_time()
+    picked = [r for r in records if can_be_evidence(r)]
+    select_s = (time.process_time() - t) / len(records)
+    rest = [r for r in records if not can_be_evidence(r)]
+    t = time.process_time()
+    for r in picked:
+        appraise_record(r)
+    app_ev_s = (time.process_time() - t) / max(1, len(picked))
+    t = time.process_time()
+    for r in rest:
+        appraise_record(r)
+    app_rest_s = (time.process_time() - t) / max(1, len(rest))
+    frac = len(picked) / len(records)
+    eff = efficiency if efficiency is not None else 0.9
+    cheap = parse_s + store_s + tag_s + select_s
+    selective = cheap + frac * app_ev_s
+    everything = cheap + frac * app_ev_s + (1 - frac) * app_rest_s
+    hours = {k: BASELINE_RECORDS * v / 3600 for k, v in (("selective", selective), ("everything", everything))}
+    out = {
+        "mix_records": len(records), "mix_evidence_fraction": round(frac, 3),
+        "ms_parse": round(parse_s * 1000, 3), "ms_store": round(store_s * 1000, 3), "ms_tag": round(tag_s * 1000, 3),
+        "ms_select": round(select_s * 1000, 4), "ms_appraise_evidence": round(app_ev_s * 1000, 3),
+        "ms_appraise_other": round(app_rest_s * 1000, 3), "parallel_efficiency": round(eff, 3),
+        "parallel_efficiency_measured": efficiency is not None,
+        "baseline_hours_1_worker_selective": round(hours["selective"], 1),
+        "baseline_hours_1_worker_everything": round(hours["everything"], 1),
+        "baseline_hours_16_workers_selective": round(hours["selective"] / (16 * eff), 2),
+        "baseline_hours_16_workers_everything": round(hours["everything"] / (16 * eff), 2),
+        "baseline_hours_single_sqlite_writer": round(BASELINE_RECORDS * (store_s + tag_s) / 3600, 1),
+    }
+    return out
 
 
 # ------------------------------------------------------------------ the serving process (a child)
@@ -484,6 +563,7 @@ def main() -> None:
     ap.add_argument("--backends", default="sqlite,postgres")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds over the 10 questions")
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--baseline-only", action="store_true", help="only the full-baseline projection (section 3)")
     ap.add_argument("--keep", default=None, help="build the stores in this folder and keep them")
     ap.add_argument("--serve-child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--profile", default=None, help="profile one ask on this store URL and exit")
@@ -550,6 +630,29 @@ def main() -> None:
         if "postgres_2" in ing:
             figures["records_per_s_2_workers_postgres"] = round(ing["postgres_2"]["records_per_s"], 2)
         print()
+
+    # 3. (printed first: quick) the full-baseline projection ---------------------------
+    eff = figures["speedup"] / 2 if "speedup" in figures else None
+    mix = baseline_mix(tmp, eff)
+    figures.update(mix)
+    print(f"3. Full PubMed baseline projection ({BASELINE_RECORDS / 1e6:.0f}M records) from CPU costs per record "
+          f"on one worker, measured on the real MEDLINE sample ({mix['mix_records']} citations of a 2016 baseline file)")
+    print(f"   parse {mix['ms_parse']:.2f} ms + store {mix['ms_store']:.2f} ms + concept tags {mix['ms_tag']:.2f} ms "
+          f"+ evidence selection {mix['ms_select']:.3f} ms for every record; full appraisal "
+          f"{mix['ms_appraise_evidence']:.2f} ms for the {mix['mix_evidence_fraction']:.0%} that can be evidence "
+          f"(human clinical studies and reviews by publication type, MeSH, else a word classifier); "
+          f"{mix['ms_appraise_other']:.2f} ms each for the rest, deferred to the first question that retrieves them")
+    print(f"   16 workers, parallel efficiency {eff if eff is not None else 0.9:.2f}"
+          f"{' (measured above, 1 -> 2 workers)' if eff is not None else ' (assumed: run without --skip-ingest to measure)'}: "
+          f"selective {mix['baseline_hours_16_workers_selective']:.2f} h (goal <= {GOAL_BASELINE_H} h) "
+          f"{'PASS' if mix['baseline_hours_16_workers_selective'] <= GOAL_BASELINE_H else 'MISS'}; "
+          f"appraising everything {mix['baseline_hours_16_workers_everything']:.2f} h; one worker "
+          f"{mix['baseline_hours_1_worker_selective']:.0f} h vs {mix['baseline_hours_1_worker_everything']:.0f} h")
+    print(f"   (workers write to PostgreSQL themselves; one SQLite writer alone would need "
+          f"{mix['baseline_hours_single_sqlite_writer']:.1f} h for the writes and tags)\n", flush=True)
+    if args.baseline_only:
+        print(json.dumps(figures))
+        return
 
     # 2. ask at scale ---------------------------------------------------------------
     print(f"2. ask latency (warm; {len(QUESTIONS)} questions x {args.rounds} rounds, fresh serving process per size)")

@@ -102,6 +102,18 @@ def test_unknown_and_empty_questions(packed_store):
         ask("how effective is for back pain?", store=packed_store)
 
 
+def test_unknown_drugs_are_named_never_swapped(packed_store):
+    with pytest.raises(InputError, match="zorblaxin") as e:
+        ask("Is zorblaxin better than flimzotide for back pain?", store=packed_store)
+    assert "flimzotide" in str(e.value) and "Did you mean" in str(e.value)
+    b = ask("Is ibuprofen better than zorblaxin for back pain?", store=packed_store, offline=True)
+    assert [d.name for d in b.query.drugs] == ["ibuprofen"] and b.query.relation == "comparison"
+    assert "zorblaxin" in b.notes[0] and "ibuprofen only" in b.notes[0]
+    b = ask("Is zorblaxin better than ibuprofen for back pain?", store=packed_store, offline=True)
+    assert [d.name for d in b.query.drugs] == ["ibuprofen"] and b.query.relation == "comparison"
+    assert "zorblaxin" in b.notes[0] and "ibuprofen only" in b.notes[0]
+
+
 def test_nothing_found_says_what_would_help(tmp_path):
     s = SQLiteStore(":memory:")
     b = ask("Does sumatriptan help sciatica?", store=s)

@@ -128,6 +128,12 @@ def test_contradictions_need_opposite_assertions(store):
     assert len(real.contradictions) == 1
 
 
+def test_unknown_drug_name_is_an_unknown_agent(store):
+    cs = claims_of(store, "Diclofenac combined with zorblaxin is more effective for back pain.")
+    c = one(cs, "zorblaxin")
+    assert "zorblaxin" in c.unknown_agents and c.verdict == "unverifiable"
+
+
 def test_neither_nor_denies_approval(store):
     cs = claims_of(store, "Neither gabapentin nor diazepam is FDA-approved for sciatica.")
     reg = one(cs, "Neither")

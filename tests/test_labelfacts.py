@@ -57,6 +57,12 @@ def test_index_loads_fast_and_has_provenance(ctx):
     ("How effective is amlodipine for angina?", "on-label"),
     # a descriptor newer than MeSH 2015 is read with a modifier dropped
     ("How effective is sildenafil for pulmonary arterial hypertension?", "on-label"),
+    # an ulcer "due to H. pylori" labels the eradication of that infection (the ulcer is not itself an infection)
+    ("How effective is lansoprazole for helicobacter pylori infection?", "on-label"),
+    ("How effective is clarithromycin for helicobacter pylori infection?", "on-label"),
+    # "nausea and vomiting associated with cancer chemotherapy": that nausea, not nausea of pregnancy
+    ("How effective is dronabinol for morning sickness?", "off-label"),
+    ("How effective is dronabinol for nausea?", "on-label"),
     # not in Drugs@FDA and no OTC monograph: no US position
     ("How effective is thiocolchicoside for muscle spasm?", "no position found"),
 ])
@@ -87,6 +93,8 @@ def test_brief_uses_index_for_drugs_outside_the_pack(tmp_path):
     assert fda.status == "on-label" and fda.source.startswith(PRIMARY)
     panel = brief.drugs[0]
     assert panel.classes and panel.indications and panel.sources
+    # each use reads once as a use (the terminal view adds "US label: "), and says it comes from the index
+    assert all(not i.lower().startswith("us label") and i.endswith("(label-derived index)") for i in panel.indications)
 
 
 @pytest.mark.shared

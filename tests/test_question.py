@@ -177,3 +177,51 @@ def test_never_crashes_on_random_strings():
         assert 0.0 <= q.confidence <= 1.0
         assert q.relation in ("single", "combination", "comparison")
         assert q.messages or (q.drugs and q.condition)
+
+
+def test_unknown_drugs_are_reported_never_swapped():
+    q = parse("Is zorblaxin better than flimzotide for back pain?")
+    assert q.drugs == [] and q.relation == "comparison"
+    assert [u.word for u in q.unknown] == ["zorblaxin", "flimzotide"]
+    assert any("fluticasone" in s for s in q.unknown[1].suggestions)  # a suggestion, not a reading
+    assert "zorblaxin" in q.messages[0] and "flimzotide" in q.messages[0]
+
+
+def test_unknown_drug_beside_a_known_one_keeps_the_relation():
+    q = parse("Is celecoxib or zorblaxin better for arthritis?")
+    assert [d.name for d in q.drugs] == ["celecoxib"] and q.relation == "comparison"
+    assert [u.word for u in q.unknown] == ["zorblaxin"] and q.confidence <= 0.5
+    q = parse("Is ibuprofen better than zorblaxin for back pain?")
+    assert q.relation == "comparison" and [u.word for u in q.unknown] == ["zorblaxin"]
+    q = parse("Is zorblaxin better than ibuprofen for back pain?")  # the unknown word first
+    assert [d.name for d in q.drugs] == ["ibuprofen"] and q.relation == "comparison"
+    assert [u.word for u in q.unknown] == ["zorblaxin"] and q.confidence <= 0.5
+
+
+def test_close_typo_is_corrected_far_one_is_not():
+    q = parse("Does ibuprofin help back pain?")
+    assert [d.name for d in q.drugs] == ["ibuprofen"] and not q.unknown
+    assert any("spelling corrected" in m for m in q.messages)
+    q = parse("Does blorfenac help a migraine?")
+    assert q.drugs == [] and [u.word for u in q.unknown] == ["blorfenac"]
+
+
+def test_misspelt_condition_word_beside_a_drug_is_not_an_unknown_drug():
+    q = parse("Does ibuprofen help with exzema?")
+    assert [d.name for d in q.drugs] == ["ibuprofen"] and q.unknown == []
+
+
+def test_a_condition_describing_who_is_treated_is_a_population_condition():
+    q = parse("Does warfarin prevent strokes in people with atrial fibrillation?")
+    assert q.condition.mesh_id == "D020521"
+    assert [c.mesh_id for c in q.population_conditions] == ["D001281"]
+    assert any("who is treated" in m for m in q.messages)
+    q = parse("Is gabapentin effective for hot flushes after breast cancer?")
+    assert q.condition.mesh_id == "D019584" and [c.mesh_id for c in q.population_conditions] == ["D001943"]
+    q = parse("Does metformin work for type 2 diabetes?")  # one condition: nothing to separate
+    assert q.condition.mesh_id == "D003924" and q.population_conditions == []
+
+
+def test_bare_pain_never_outranks_the_condition_it_describes():
+    assert parse("Does naproxen relieve gout pain?").condition.mesh_id == "D006073"
+    assert parse("Does hydroxyurea reduce pain crises in sickle cell disease?").condition.mesh_id == "D000755"

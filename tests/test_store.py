@@ -101,11 +101,11 @@ def test_file_store_uses_wal_and_migrations(tmp_path):
     s = open_store(str(path))
     assert isinstance(s, SQLiteStore)
     assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert s.migrations_applied() == ["001_initial", "002_rank"]
+    assert s.migrations_applied() == ["001_initial", "002_rank", "003_concept_index"]
     s.upsert_records([art("9", "t")])
     s.close()
     s2 = open_store(str(path))  # re-opening applies nothing twice and keeps data
-    assert s2.count() == 1 and s2.migrations_applied() == ["001_initial", "002_rank"]
+    assert s2.count() == 1 and s2.migrations_applied() == ["001_initial", "002_rank", "003_concept_index"]
     s2.close()
 
 

@@ -10,6 +10,7 @@ find is explained in ``messages`` with "did you mean" suggestions in ``unknown``
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from .errors import InputError
 from .models import DrugMention, Query, Suggestion
@@ -53,9 +54,12 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     conditions = v.find_conditions(text, fuzzy=True)
     drugs = v.find_drugs(text)
     drugs, conditions = _resolve_overlaps(drugs, conditions)
+    drugs = _drop_appositive_classes(drugs, low)
 
     query = Query(text=text)
     query.drugs = _expand(drugs, v)
+    conditions, described = _split_population_conditions(conditions, low)
+    query.population_conditions = [v.condition_mention(c.id, c.text, c.score) for c in described]
     if conditions:
         best = _pick_condition(conditions)
         query.condition = v.condition_mention(best.id, best.text, best.score)
@@ -68,7 +72,9 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
                 continue
             query.alternatives.append({"kind": "condition", "id": cid, "name": concept.name})
 
-    query.relation, query.intent = _relation_intent(low, drugs)
+    unknown = _unknown_drug_words(text, drugs, conditions, v)
+    query.unknown = [Suggestion(word=u.word, suggestions=u.suggestions) for u in unknown]
+    query.relation, query.intent = _relation_intent(low, sorted([*drugs, *unknown], key=lambda h: h.start))
     if any(d.members and not d.is_class for d in drugs) and query.relation == "single":
         query.relation = "combination"  # a combination product named alone (Percocet)
     if query.relation == "combination" and query.intent == "efficacy":
@@ -79,6 +85,8 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
 
     _explain_missing(query, text, drugs, conditions, v)
     query.confidence = _confidence(query, drugs, conditions)
+    if query.unknown and query.drugs:
+        query.confidence = round(query.confidence * 0.5, 3)  # a drug of the question is not read
     return query
 
 
@@ -105,6 +113,25 @@ def _resolve_overlaps(
     return keep_d, [c for i, c in enumerate(conditions) if i not in drop_c]
 
 
+_CONTRAST = re.compile(r"\b(than|vs\.?|versus|or|other|others|instead|compared|rather|against|like|such)\b")
+
+
+def _drop_appositive_classes(drugs: list[DrugHit], low: str) -> list[DrugHit]:
+    """A class named right beside one of its own members describes it ("Lasix, the only diuretic", "Plavix
+    and Xarelto blood thinners"): the member is the drug asked about. Kept when a contrast word links
+    them ("ibuprofen or other NSAIDs", "better than other NSAIDs")."""
+    out = []
+    for c in drugs:
+        if c.is_class and c.members:
+            members = [d for d in drugs if not d.is_class and (d.name in c.members or c.name in d.classes)]
+            near = [d for d in members if len(re.findall(r"\w+", low[min(d.end, c.end):max(d.start, c.start)])) <= 3
+                    and not _CONTRAST.search(low[min(d.end, c.end):max(d.start, c.start)])]
+            if near:
+                continue
+        out.append(c)
+    return out
+
+
 def _expand(hits: list[DrugHit], v: Vocabulary) -> list[DrugMention]:
     """Query drugs: one mention per ingredient; a combination product becomes its ingredients."""
     out: list[DrugMention] = []
@@ -123,11 +150,43 @@ def _expand(hits: list[DrugHit], v: Vocabulary) -> list[DrugMention]:
 
 
 def _pick_condition(conditions: list[ConditionHit]) -> ConditionHit:
-    """The most specific mention: curated concepts over MeSH, then the longest phrase, then the first."""
+    """The most specific mention: anything over bare "pain" ("gout pain" is gout), curated concepts over MeSH,
+    then the longest phrase, then the first."""
     return max(
         conditions,
-        key=lambda c: (not c.id.startswith("mesh:"), c.id != "pain", c.end - c.start, -c.start),
+        key=lambda c: (c.id != "pain", not c.id.startswith("mesh:"), c.end - c.start, -c.start),
     )
+
+
+_WHO = (r"(?:people|patients|persons|adults|children|kids|women|men|those|someone|anyone|individuals|survivors|"
+        r"elderly|seniors|babies|infants|teens|teenagers|girls|boys|mothers|smokers|me|him|her|them)")
+_PERSON_CUE = re.compile(rf"\b{_WHO}\s+(?:\w+\s+)?(?:with|who (?:have|had|has)|having|suffering from|living with)"
+                         r"\s+(?:a |an |the |my |their |his |her |some |chronic |severe |mild )?$")
+_CONTEXT_CUE = re.compile(r"\b(?:after|following|from|due to|caused by|secondary to|because of|in|with|during)"
+                          r"\s+(?:a |an |the |my |their |his |her |some )?$")
+
+
+def _split_population_conditions(
+    conditions: list[ConditionHit], low: str
+) -> tuple[list[ConditionHit], list[ConditionHit]]:
+    """A condition that says who is treated ("in people with dementia", "hot flushes after breast cancer",
+    "anaemia in kidney disease") is a population condition when another condition names what is treated:
+    a person phrase ("people with X") anywhere, a context word ("in", "after", "from", "with") when the
+    treated condition comes first. Bare "pain" never outranks the condition it describes."""
+    if len(conditions) < 2:
+        return conditions, []
+    described: list[ConditionHit] = []
+    for c in conditions:
+        before = low[max(0, c.start - 60):c.start]
+        person = bool(_PERSON_CUE.search(before))
+        others = [o for o in conditions if o is not c and o not in described and o.id != c.id
+                  and (o.end <= c.start or c.end <= o.start) and o.id != "pain"]
+        if person and others:
+            described.append(c)
+        elif _CONTEXT_CUE.search(before) and any(o.end <= c.start for o in others):
+            described.append(c)
+    kept = [c for c in conditions if c not in described]
+    return (kept, described) if kept else (conditions, [])
 
 
 def _relation_intent(low: str, drugs: list[DrugHit]) -> tuple[str, str]:
@@ -151,24 +210,78 @@ def _relation_intent(low: str, drugs: list[DrugHit]) -> tuple[str, str]:
     return relation, {"single": "efficacy", "comparison": "comparison", "combination": "combination"}[relation]
 
 
-_SKIP_SUGGEST = re.compile(r"^\d+$")
+@dataclass
+class _Unknown:
+    """A word in a drug's place that names no medicine the vocabulary knows."""
+
+    word: str
+    start: int
+    end: int
+    suggestions: list[str] = field(default_factory=list)
+
+
+# words that link two drugs: a word on the other side of one of these from a drug is in a drug's place
+_LINK = (r"(?:or|vs\.?|versus|(?:[a-z]+\s+){0,2}than|and|with|plus|instead of|rather than|compared (?:with|to)|over|against|"
+         r"together with|combined with|on top of|to)")
+# the verbs a drug is the subject of ("Does X help ...", "Is X better ...", "X for back pain")
+_SUBJECT = re.compile(r"^\s*(?:does|do|is|are|can|will|would|should|could|how (?:effective|good|well|safe) (?:is|are))"
+                      r"\s+(?:taking\s+|the\s+)?$", re.I)
+_VERB_AFTER = re.compile(r"^\s*(?:help|helps|work|works|treat|treats|relieve|relieves|prevent|prevents|cure|cures|"
+                         r"reduce|reduces|ease|eases|better|worse|safe|good|effective|for)\b", re.I)
+
+
+def _unknown_drug_words(text: str, drugs: list[DrugHit], conds: list[ConditionHit], v: Vocabulary) -> list[_Unknown]:
+    """Words that look like a medicine's name but name none the vocabulary knows ("zorblaxin"), with
+    "did you mean" suggestions. They are reported, never replaced by a far look-alike; a close slip
+    ("ibuprofin") was already read as its drug by the vocabulary.
+
+    With no drug recognised, every such word is reported; beside recognised drugs only a word in a
+    drug's place is (linked to a drug by "or", "versus", "than", "and", ..., or the subject of
+    "does ... help"), so a misspelt condition word is not taken for a drug."""
+    covered = [(c.start, c.end) for c in conds] + [(d.start, d.end) for d in drugs]
+    cands: list[_Unknown] = []
+    for word, start, end in tokens(text):
+        if len(word) < 5 or not word.isalpha() or v.looks_like_word(word):
+            continue
+        if any(s <= start < e for s, e in covered):
+            continue
+        cands.append(_Unknown(word=text[start:end], start=start, end=end, suggestions=v.suggest(word)))
+    if not drugs:
+        return cands
+    slots = [(d.start, d.end) for d in drugs] + [(c.start, c.end) for c in cands]
+    out = []
+    for c in cands:
+        linked = any(
+            re.fullmatch(rf"\s*{_LINK}\s*", text[e:c.start], re.I) or re.fullmatch(rf"\s*{_LINK}\s*", text[c.end:s], re.I)
+            for s, e in slots if (s, e) != (c.start, c.end)
+        )
+        subject = bool(_SUBJECT.match(text[: c.start]) and _VERB_AFTER.match(text[c.end :]))
+        if linked or subject:
+            out.append(c)
+    return out
+
+
+def unknown_drugs(text: str, *, vocab: Vocabulary) -> list[Suggestion]:
+    """The words of ``text`` in a drug's place that name no medicine the vocabulary knows (for the
+    audit's "unknown agents": "diclofenac combined with zorblaxin"), each with suggestions."""
+    conds = vocab.find_conditions(text, fuzzy=True)
+    drugs, conds = _resolve_overlaps(vocab.find_drugs(text), conds)
+    return [Suggestion(word=u.word, suggestions=u.suggestions) for u in _unknown_drug_words(text, drugs, conds, vocab)]
 
 
 def _explain_missing(q: Query, text: str, drugs: list[DrugHit], conds: list[ConditionHit], v: Vocabulary) -> None:
+    if q.unknown:
+        named = " and ".join(repr(u.word) for u in q.unknown[:4])
+        verb = "are not names of medicines" if len(q.unknown) > 1 else "is not the name of a medicine"
+        msg = f"{named} {verb} rxevidence knows"
+        if q.drugs:
+            msg += f"; this reading covers {', '.join(d.name for d in q.drugs)} only"
+        sugg = [f"{u.word!r}: {', '.join(u.suggestions)}" for u in q.unknown if u.suggestions]
+        msg += (". Did you mean " + "; ".join(sugg[:3]) + "?") if sugg else ". Check the spelling or use the generic name."
+        q.messages.append(msg)
     if not q.drugs:
-        covered = [(c.start, c.end) for c in conds]
-        for word, start, _end in tokens(text):
-            if len(word) < 5 or _SKIP_SUGGEST.match(word) or v.looks_like_word(word):
-                continue
-            if any(s <= start < e for s, e in covered):
-                continue
-            sugg = v.suggest(word)
-            if sugg:
-                q.unknown.append(Suggestion(word=word, suggestions=sugg))
         msg = "No drug or drug class was recognised in the question."
-        if q.unknown:
-            msg += " Did you mean " + "; ".join(f"{s.word!r}: {', '.join(s.suggestions)}" for s in q.unknown[:3]) + "?"
-        else:
+        if not q.unknown:
             msg += " Name a medicine, e.g. 'ibuprofen', 'Valium' or 'muscle relaxants'."
         q.messages.append(msg)
     else:
@@ -184,6 +297,9 @@ def _explain_missing(q: Query, text: str, drugs: list[DrugHit], conds: list[Cond
         names = ", ".join(a["name"] for a in q.alternatives if a.get("kind") == "condition")
         if names:
             q.messages.append(f"Read the condition as {q.condition.name}; it could also mean: {names}.")
+    if q.condition is not None and q.population_conditions:
+        who = ", ".join(c.name for c in q.population_conditions)
+        q.messages.append(f"Read {who} as describing who is treated, not the condition treated ({q.condition.name}).")
 
 
 def _confidence(q: Query, drugs: list[DrugHit], conds: list[ConditionHit]) -> float:
@@ -201,4 +317,4 @@ def _confidence(q: Query, drugs: list[DrugHit], conds: list[ConditionHit]) -> fl
     return round(max(0.0, min(1.0, c)), 3)
 
 
-__all__ = ["MAX_CHARS", "parse"]
+__all__ = ["MAX_CHARS", "parse", "unknown_drugs"]

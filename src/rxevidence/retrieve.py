@@ -12,6 +12,7 @@ from .models import Query
 from .models.evidence import Evidence
 from .pipeline import MAX_HITS, appraise_missing, build_context, condition_scope, drug_scope, minimal_phrases
 from .pipeline import retrieve as _retrieve
+from .pipeline.retrieve import by_concept, indexed_scope
 from .store.base import Store
 from .vocab import Vocabulary
 
@@ -24,4 +25,5 @@ def retrieve(store: Store, query: Query, *, vocab: Vocabulary | None = None, lim
     return ev
 
 
-__all__ = ["MAX_HITS", "Evidence", "condition_scope", "drug_scope", "minimal_phrases", "normalise_id", "retrieve"]
+__all__ = ["MAX_HITS", "Evidence", "by_concept", "condition_scope", "drug_scope", "indexed_scope", "minimal_phrases",
+           "normalise_id", "retrieve"]

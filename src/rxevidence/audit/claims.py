@@ -14,6 +14,7 @@ from typing import Any
 
 from ..models import ConditionMention, DrugMention
 from ..models.audit import Claim
+from ..question import unknown_drugs
 from . import meaning as M
 from .article import Segment, has_verb, segments
 
@@ -429,6 +430,7 @@ class Reader:
             self.ctx.study, self.ctx.study_block = _experimental(), seg.block
         cond = self._condition(text, conds, outcomes, chained)
         unknown = [m.group(0) for m in _UNKNOWN_AGENT.finditer(text) if not any(d in m.group(0).lower() for d in drugs)]
+        unknown += [u.word for u in unknown_drugs(text, vocab=self.vocab) if u.word not in unknown]
         # an agent the vocabulary does not know still takes part ("diclofenac combined with vitamin K")
         mean = M.read(text, n_drugs=len(drugs) + len(classes) + len(unknown), has_condition=cond is not None)
         if chained and not mean.attribution:

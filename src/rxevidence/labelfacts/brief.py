@@ -33,7 +33,7 @@ def drug_panel(name: str, index: LabelFacts | None) -> tuple[DrugPanel | None, l
             uses.append(t)
     combo = " (as part of combination products: no single-ingredient product is marketed)" \
         if facts.combination_only else ""
-    indications = [f"US label facts: {u}{combo}" for u in uses[:MAX_USES]]
+    indications = [f"{u}{combo} (label-derived index)" for u in uses[:MAX_USES]]
     if not uses:
         indications = [f"No labelled uses in the offline index: check the current label with `rxevidence fetch labels "
                        f"{name}`"]

@@ -36,9 +36,11 @@ def gather(context: Context, query: Query) -> Evidence:
     return ev
 
 
-def answer(context: Context, query: Query) -> tuple[Brief, Evidence]:
-    """The brief for an already parsed query (not validated), and the evidence it was built from."""
+def answer(context: Context, query: Query, notes: list[str] | None = None) -> tuple[Brief, Evidence]:
+    """The brief for an already parsed query (not validated), and the evidence it was built from;
+    ``notes`` (from live fetches) join the evidence's notes before synthesis."""
     ev = gather(context, query)
+    ev.notes.extend(notes or [])
     brief = synthesize(query, ev, facts=context.facts)
     return brief, ev
 
@@ -100,20 +102,30 @@ def ask(
 def _answer(context: Context, query: Query, notes: list[str]) -> tuple[Brief, Evidence]:
     """The brief from the store as it is (trying the other readings of the condition when nothing matches);
     ``notes`` (from live fetches) end the brief's notes."""
-    brief, ev = answer(context, query)
-    ev.notes.extend(notes)
-    brief.notes.extend(notes)
+    brief, ev = answer(context, query, notes)
     if not brief.studies and query.condition is not None:
         brief, ev = _try_alternatives(context, query, brief, ev)
+    if query.unknown:
+        brief.notes.insert(0, _unknown_note(query))
     return brief, ev
 
 
+def _unknown_note(query: Query) -> str:
+    """What the brief leaves out: drugs of the question the vocabulary does not know (never swapped for a
+    look-alike)."""
+    words = " and ".join(f"“{u.word}”" for u in query.unknown)
+    known = ", ".join(d.name for d in query.drugs)
+    what = {"comparison": f"the comparison with {words} is not answered",
+            "combination": f"the combination with {words} is not answered"}.get(query.relation, f"{words} is left out")
+    sugg = [f"“{u.word}”: {', '.join(u.suggestions)}" for u in query.unknown if u.suggestions]
+    tail = (" Did you mean " + "; ".join(sugg) + "?") if sugg else ""
+    verb = "are not names of medicines" if len(query.unknown) > 1 else "is not the name of a medicine"
+    return (f"{words} {verb} rxevidence knows, so {what}: this brief covers {known} "
+            f"only.{tail}")
+
+
 def _no_drug_error(query: Query, pack: Pack) -> InputError:
-    hint = ""
-    if query.unknown:
-        sugg = [s for u in query.unknown for s in u.suggestions]
-        if sugg:
-            hint = " Did you mean: " + ", ".join(dict.fromkeys(sugg[:5])) + "?"
+    hint = ""  # the parser's messages name the unknown words and their suggestions
     msgs = " ".join(query.messages)
     covered = pack_drugs_for(query, pack)
     if covered and query.condition is not None:

@@ -6,6 +6,7 @@ import re
 
 from ..models import DrugMention, Query, Record
 from ..models.evidence import Evidence
+from ..store.base import Store
 from ..vocab import Vocabulary
 from .context import Context
 
@@ -112,13 +113,21 @@ def retrieve(context: Context, query: Query, *, limit: int = MAX_HITS) -> Eviden
     all_drug_terms = sorted({t for g in drug_groups for t in g})
     cond_terms = _condition_terms(vocab, query)
     groups = [all_drug_terms] + ([cond_terms] if cond_terms else [])
+    found: dict[str, float] = {}
     for kind in ("article", "trial"):
         for hit in store.search_terms(groups, kind=kind, limit=limit):
-            ev.scores.setdefault(hit.id, hit.score)
+            found.setdefault(hit.id, hit.score)
     if query.relation == "combination" and len(drug_groups) > 1:
         combo = [g for g in drug_groups if g] + ([cond_terms] if cond_terms else [])
         for hit in store.search_terms(combo, kind="article", limit=limit):
-            ev.scores[hit.id] = max(ev.scores.get(hit.id, 0.0), hit.score) + 1.0
+            found[hit.id] = max(found.get(hit.id, 0.0), hit.score) + 1.0
+    if any(not d.members and not vocab.is_drug(d.name) for d in query.drugs):
+        concept_hits = found  # a class without known members has no ingredient tags to join on
+    else:
+        concept = drugs + [d.name.lower() for d in query.drugs if d.is_class]  # records about the class itself
+        concept_hits = by_concept(store, concept, indexed_scope(vocab, query, conds), found, limit=limit)
+    for rid, score in concept_hits.items():
+        ev.scores.setdefault(rid, score)
 
     ids = sorted(ev.scores)
     ev.records = store.get_records(ids)
@@ -145,6 +154,49 @@ def retrieve(context: Context, query: Query, *, limit: int = MAX_HITS) -> Eviden
     ev.labels.sort(key=lambda r: (r.date or "", r.id), reverse=True)
     ev.approvals.sort(key=lambda r: r.id)
     return ev
+
+
+def indexed_scope(vocab: Vocabulary, query: Query, conds: list[str]) -> list[str]:
+    """The condition concepts to look up in the concept index: the question's scope plus the concept
+    that owns its MeSH descriptor when that is broader (MeSH indexes "migraine prevention" as Migraine
+    Disorders, "chronic low back pain" as Low Back Pain: a record can be tagged no finer)."""
+    c = query.condition
+    if c is None or not c.mesh_id:
+        return conds
+    owner = vocab.concept_for_mesh(c.mesh_id)
+    return conds + [owner] if owner and owner not in conds else conds
+
+
+def by_concept(store: Store, drugs: list[str], conds: list[str], found: dict[str, float], *,
+               limit: int = MAX_HITS) -> dict[str, float]:
+    """Articles and trials for the question through the concept index: records tagged with one of the
+    drugs and one of the conditions (the question's concept and every narrower one), ranked by their
+    full-text score where the text search found them too. A full-text hit (``found``) is dropped when
+    the index tagged it with drugs but none of these, or with conditions but none of these, or names them
+    only once in its abstract (a passing mention); a hit the index has not tagged on that side is kept (full
+    text reaches what the index does not). A store without an index returns ``found`` as it is."""
+    tagged_hits = store.concept_records(drugs, conds)
+    if tagged_hits is None:
+        return dict(found)
+    want_d, want_c = set(drugs), set(conds)
+    tags = store.tags_of(list(found)) if found else {}
+    out: dict[str, float] = {}
+    for rid, score in found.items():
+        t = tags.get(rid)
+        if rid in tagged_hits or t is None:
+            out[rid] = score
+            continue
+        # a side the index found nothing on is left to full text; a concept named once in passing is no match
+        d = {c for k, c, _s in t if k == "drug"}
+        c = {c for k, c, _s in t if k == "condition"}
+        d_strong = {c for k, c, s in t if k == "drug" and s != "passing"}
+        c_strong = {c for k, c, s in t if k == "condition" and s != "passing"}
+        if (not d or d_strong & want_d) and (not want_c or not c or c_strong & want_c):
+            out[rid] = score
+    extra = sorted((rid for rid in tagged_hits if rid not in out), key=lambda r: (-tagged_hits[r], r))
+    for rid in extra[:limit]:
+        out[rid] = tagged_hits[rid]  # below any text score: the tags' strength (1-3)
+    return out
 
 
 def _record_is_for(r: Record, drugs: list[str]) -> bool:

@@ -267,6 +267,20 @@ class Store(ABC):
     @abstractmethod
     def delete_record(self, record_id: str) -> bool: ...
 
+    # -- concept index (rxevidence.store.concepts); a store without one returns None / nothing
+    def concept_records(self, drugs: list[str], conditions: list[str]) -> dict[str, float] | None:
+        """Ids of records tagged with any of ``drugs`` and any of ``conditions`` (all when none), each with
+        the strength of the weaker tag (3 MeSH or registry, 2 title, 1 abstract); None without an index."""
+        return None
+
+    def tagged_ids(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` the concept index has tagged."""
+        return set()
+
+    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
+        """(kind, concept, source) tags of each tagged one of ``ids`` (the marker is ("tagged", "", ""))."""
+        return {}
+
     @abstractmethod
     def get_record(self, record_id: str) -> Record | None: ...
 

@@ -15,6 +15,7 @@ from psycopg.types.json import Jsonb
 
 from ..errors import RxEvidenceError, StoreError, StoreReadOnly
 from ..models import Appraisal, Record
+from . import concepts
 from .base import (
     SearchHit,
     Store,
@@ -75,7 +76,19 @@ def _m001_initial(cur: psycopg.Cursor) -> None:
 
 
 # Append new migrations at the end (see rxevidence.store.schema); the store's version is their count.
-MIGRATIONS: list[tuple[str, Callable[[psycopg.Cursor], None]]] = [("001_initial", _m001_initial)]
+def _m002_concept_index(cur: psycopg.Cursor) -> None:
+    """The concept index (:mod:`rxevidence.store.concepts`), with the records already stored tagged."""
+    for stmt in concepts.SCHEMA:
+        cur.execute(stmt)
+    rows = cur.connection.cursor().execute("SELECT id, kind, data::text FROM records ORDER BY id").fetchall()
+    apps = [r[0] for r in cur.connection.cursor().execute("SELECT data::text FROM appraisals ORDER BY appraiser DESC")]
+    concepts.backfill(cur, "%s", rows, apps)
+
+
+MIGRATIONS: list[tuple[str, Callable[[psycopg.Cursor], None]]] = [
+    ("001_initial", _m001_initial),
+    ("002_concept_index", _m002_concept_index),
+]
 
 _WORD = re.compile(r"[\w][\w'-]*", re.UNICODE)
 _TSV = (
@@ -248,6 +261,8 @@ class PostgresStore(Store):
             )
             self._exec("DELETE FROM appraisals WHERE record_id = %s AND appraiser = 'automatic'", (record.id,))
             outcome = "updated"
+        if outcome in ("added", "updated"):
+            concepts.replace_tags(self.conn.cursor(), "%s", [record])
         if counts is not None:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
         return outcome
@@ -260,6 +275,7 @@ class PostgresStore(Store):
     def delete_record(self, record_id: str) -> bool:
         cur = self._exec("DELETE FROM records WHERE id = %s", (record_id,))
         self._exec("DELETE FROM appraisals WHERE record_id = %s AND appraiser = 'automatic'", (record_id,))
+        concepts.delete_tags(self.conn.cursor(), "%s", record_id)
         return cur.rowcount > 0
 
     def get_record(self, record_id: str) -> Record | None:
@@ -329,6 +345,15 @@ class PostgresStore(Store):
         match = boolean_query(groups, _phrase, any_of=" | ", all_of=" & ")
         return self._fts(match, kind, limit) if match else []
 
+    def concept_records(self, drugs: list[str], conditions: list[str]) -> dict[str, float]:
+        return concepts.concept_records(self.conn.cursor(), "%s", drugs, conditions)
+
+    def tagged_ids(self, ids: list[str]) -> set[str]:
+        return concepts.tagged_ids(self.conn.cursor(), "%s", ids)
+
+    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
+        return concepts.tags_of(self.conn.cursor(), "%s", ids)
+
     # ------------------------------------------------------------ appraisals
     def put_appraisal(self, appraisal: Appraisal) -> None:
         self._exec(
@@ -338,6 +363,7 @@ class PostgresStore(Store):
             (appraisal.record_id, appraisal.appraiser, appraisal.appraiser_version,
              Jsonb(json.loads(appraisal_json(appraisal))), time.time()),
         )
+        concepts.set_roles(self.conn.cursor(), "%s", appraisal)
 
     def get_appraisals(self, record_id: str) -> list[Appraisal]:
         rows = self._exec("SELECT data FROM appraisals WHERE record_id = %s ORDER BY appraiser DESC",
@@ -411,4 +437,4 @@ class PostgresStore(Store):
     def drop_all(self) -> None:
         """Remove every table (tests)."""
         self._exec("DROP TABLE IF EXISTS records, appraisals, meta, http_cache, ingest_progress, vocab_terms,"
-                   " schema_migrations CASCADE")
+                   " concept_tags, schema_migrations CASCADE")

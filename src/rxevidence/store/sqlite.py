@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import RxEvidenceError, StoreError, StoreMissing, StoreReadOnly
 from ..models import Appraisal, Record
+from . import concepts
 from .base import (
     SearchHit,
     Store,
@@ -89,10 +90,19 @@ def _m002_rank(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO records_fts(records_fts, rank) VALUES('rank', 'bm25(10.0, 1.0, 3.0)')")
 
 
+def _m003_concept_index(db: sqlite3.Connection) -> None:
+    """The concept index (:mod:`rxevidence.store.concepts`), with the records already stored tagged."""
+    for stmt in concepts.SCHEMA:
+        db.execute(stmt)
+    concepts.backfill(db, "?", db.execute("SELECT id, kind, data FROM records ORDER BY rowid"),
+                      (r[0] for r in db.execute("SELECT data FROM appraisals ORDER BY appraiser DESC")))
+
+
 # Append new migrations at the end (see rxevidence.store.schema); the store's version is their count.
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_rank", _m002_rank),
+    ("003_concept_index", _m003_concept_index),
 ]
 
 
@@ -399,6 +409,7 @@ class SQLiteStore(Store):
             c.executemany("UPDATE records SET hash = ? WHERE rowid = ?", rehash)
         if fts:
             c.executemany("INSERT INTO records_fts (rowid, title, body, terms) VALUES (?,?,?,?)", fts)
+        concepts.replace_tags(c, "?", [r for r, o in zip(records, outcomes, strict=True) if o in ("added", "updated")])
         return outcomes
 
     def changed_ids(self, records: Sequence[Record]) -> set[str]:
@@ -423,6 +434,7 @@ class SQLiteStore(Store):
         c.execute("DELETE FROM records_fts WHERE rowid = ?", (row[0],))
         c.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
         c.execute("DELETE FROM appraisals WHERE record_id = ? AND appraiser = 'automatic'", (record_id,))
+        concepts.delete_tags(c, "?", record_id)
         return True
 
     def get_record(self, record_id: str) -> Record | None:
@@ -512,6 +524,15 @@ class SQLiteStore(Store):
         match = boolean_query(groups, fts_phrase, any_of=" OR ", all_of=" AND ")
         return self._fts(match, kind, limit) if match else []
 
+    def concept_records(self, drugs: list[str], conditions: list[str]) -> dict[str, float]:
+        return concepts.concept_records(self.conn, "?", drugs, conditions)
+
+    def tagged_ids(self, ids: list[str]) -> set[str]:
+        return concepts.tagged_ids(self.conn, "?", ids)
+
+    def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
+        return concepts.tags_of(self.conn, "?", ids)
+
     # ------------------------------------------------------------ appraisals
     def put_appraisal(self, appraisal: Appraisal) -> None:
         self.conn.execute(
@@ -524,6 +545,7 @@ class SQLiteStore(Store):
                 time.time(),
             ),
         )
+        concepts.set_roles(self.conn, "?", appraisal)
 
     def get_appraisals(self, record_id: str) -> list[Appraisal]:
         rows = self.conn.execute(

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from ..errors import InputError
 from ..models import ConditionMention
-from .text import MAX_CONDITION_WORDS, norm, tokens
+from .text import MAX_CONDITION_WORDS, first_word_lengths, norm, tokens
 
 
 @dataclass(frozen=True)
@@ -243,8 +243,12 @@ class ConditionVocabulary:
                 better = self._fuzzy_condition_word(w)
                 if better:
                     keys[i], fixed[i] = better, True
+        first = self._first_words()
         for i in range(len(toks)):
-            for n in range(min(MAX_CONDITION_WORDS, len(toks) - i), 0, -1):
+            top = first.get(keys[i])
+            if not top:
+                continue  # no term starts with this word
+            for n in range(min(top, MAX_CONDITION_WORDS, len(toks) - i), 0, -1):
                 cid = self._cterms.get(" ".join(keys[i : i + n]))
                 if cid:
                     spans.append((toks[i][1], toks[i + n - 1][2], cid, 0.85 if any(fixed[i : i + n]) else 1.0))
@@ -265,6 +269,11 @@ class ConditionVocabulary:
             except InputError:
                 continue
         return out
+
+    def _first_words(self) -> dict[str, int]:
+        """First word of each condition term -> the most words a term starting with it has (rebuilt when
+        terms are added), so a text scan tries only the lengths that can match."""
+        return first_word_lengths(self.__dict__, "_cfirst", self._cterms)
 
     def _compose(self, spans: list[tuple[int, int, str, float]], low: str) -> list[tuple[int, int, str, float]]:
         """Join neighbouring mentions where one qualifies the other (see :meth:`find_conditions`)."""

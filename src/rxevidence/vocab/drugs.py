@@ -8,7 +8,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ..models import DrugMention
-from .text import _DOSE, _TRAILERS, MAX_DRUG_WORDS, norm, stems, tokens
+from .text import _DOSE, _TRAILERS, MAX_DRUG_WORDS, first_word_lengths, norm, stems, tokens
 
 
 class DrugHit(DrugMention):
@@ -50,6 +50,26 @@ class DrugVocabulary:
         if scanner is None:
             scanner = self.__dict__["_scanner"] = IngredientScanner(self._terms, self._real)
         return scanner.scan(text)
+
+    def find_classes(self, text: str) -> list[str]:
+        """Drug classes named in a long text ("ACE inhibitors reduce mortality"), by their aliases; a cheap
+        scan for the concept index (no spelling correction)."""
+        first = first_word_lengths(self.__dict__, "_class_first", self._class_alias)
+        toks = [t for t, _, _ in tokens(text)]
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            n = min(first.get(toks[i], 0), len(toks) - i)
+            while n > 0 and " ".join(toks[i : i + n]) not in self._class_alias:
+                n -= 1
+            if n:
+                name = self._class_alias[" ".join(toks[i : i + n])]
+                if name not in out:
+                    out.append(name)
+                i += n
+            else:
+                i += 1
+        return out
 
     @property
     def drug_names(self) -> list[str]:

@@ -1,0 +1,148 @@
+"""The concept index table, shared by the SQLite and PostgreSQL stores (#15).
+
+``concept_tags(record_id, kind, concept, source, role)`` holds one row per drug or condition concept a
+record is about (see :mod:`rxevidence.vocab.tagging`) plus one marker row (kind ``tagged``) per tagged
+record, indexed by (kind, concept, record_id) so retrieval joins on concept ids. Both backends run the
+same statements through a DB-API connection or cursor; ``ph`` is the backend's placeholder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..models import Appraisal, Record
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS concept_tags (record_id TEXT NOT NULL, kind TEXT NOT NULL, concept TEXT NOT NULL,"
+    " source TEXT NOT NULL, role TEXT, PRIMARY KEY (record_id, kind, concept))",
+    "CREATE INDEX IF NOT EXISTS concept_tags_concept ON concept_tags (kind, concept, record_id)",
+)
+_CHUNK = 500
+
+_vocab: Any = None
+
+
+def shipped_vocabulary() -> Any:
+    """The vocabulary records are tagged with: the shipped one (the same for every store, so the same
+    record gets the same tags everywhere), loaded once on first use."""
+    global _vocab
+    if _vocab is None:
+        from ..vocab import load_vocabulary
+
+        _vocab = load_vocabulary()
+    return _vocab
+
+
+def tag_rows(records: Sequence[Record], appraisals: dict[str, Appraisal] | None = None) -> list[tuple[Any, ...]]:
+    """(record_id, kind, concept, source, role) rows for ``records`` (labels and approvals have none)."""
+    from ..vocab.tagging import TAGGED_KINDS, tag_record
+
+    if not any(r.kind in TAGGED_KINDS for r in records):
+        return []
+    vocab = shipped_vocabulary()
+    apps = appraisals or {}
+    return [(r.id, *t) for r in records for t in tag_record(r, vocab, apps.get(r.id))]
+
+
+def replace_tags(conn: Any, ph: str, records: Sequence[Record]) -> None:
+    """Tag ``records`` afresh (their old tags, if any, are dropped) inside the caller's transaction."""
+    if not records:
+        return
+    ids = [(r.id,) for r in records]
+    conn.executemany(f"DELETE FROM concept_tags WHERE record_id = {ph}", ids)
+    rows = tag_rows(records)
+    if rows:
+        conn.executemany(f"INSERT INTO concept_tags VALUES ({ph},{ph},{ph},{ph},{ph})", rows)
+
+
+def delete_tags(conn: Any, ph: str, record_id: str) -> None:
+    conn.execute(f"DELETE FROM concept_tags WHERE record_id = {ph}", (record_id,))
+
+
+def set_roles(conn: Any, ph: str, appraisal: Appraisal) -> None:
+    """Fill the drug tags' role from an appraisal (studied / comparator) where it names the drug."""
+    from ..vocab.tagging import drug_roles
+
+    rows = [(role, appraisal.record_id, drug) for drug, role in drug_roles(appraisal).items()]
+    if rows:
+        conn.executemany(
+            f"UPDATE concept_tags SET role = {ph} WHERE record_id = {ph} AND kind = 'drug' AND concept = {ph}", rows
+        )
+
+
+def backfill(conn: Any, ph: str, rows: Iterable[tuple[str, str, str]], app_rows: Iterable[str]) -> int:
+    """Tag stored records (``rows``: id, kind, JSON) and fill roles from stored appraisals (JSON); the
+    migration that adds the index runs this once. Returns the number of records tagged."""
+    n = 0
+    batch: list[Record] = []
+    for _rid, kind, data in rows:
+        if kind not in ("article", "trial"):
+            continue
+        batch.append(Record.model_validate_json(data))
+        if len(batch) >= _CHUNK:
+            replace_tags(conn, ph, batch)
+            n += len(batch)
+            batch = []
+    replace_tags(conn, ph, batch)
+    n += len(batch)
+    if n:
+        for data in app_rows:
+            set_roles(conn, ph, Appraisal.model_validate(json.loads(data) if isinstance(data, str) else data))
+    return n
+
+
+def _in(conn: Any, ph: str, sql: str, values: list[str], extra: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(values), _CHUNK):
+        chunk = values[i : i + _CHUNK]
+        cur = conn.execute(sql.replace("{IN}", ",".join([ph] * len(chunk))), (*extra, *chunk))
+        out.extend(cur.fetchall())
+    return out
+
+
+_RANK = "CASE {t}.source WHEN 'passing' THEN 0 WHEN 'abstract' THEN 1 WHEN 'title' THEN 2 ELSE 3 END"
+
+
+def concept_records(conn: Any, ph: str, drugs: list[str], conditions: list[str], *,
+                    limit: int = 5000) -> dict[str, float]:
+    """Records tagged with any of ``drugs`` and (when given) any of ``conditions``, each with a strength:
+    the weaker side's best source (3 MeSH or registry, 2 title, 1 abstract); the strongest ``limit``
+    (then by id), joined in the database on the (kind, concept, record_id) index."""
+    drugs, conditions = sorted(set(drugs)), sorted(set(conditions))
+    if not drugs:
+        return {}
+    d_in = ",".join([ph] * len(drugs))
+    if not conditions:
+        sql = (f"SELECT d.record_id, MAX({_RANK.format(t='d')}) AS s FROM concept_tags d"
+               f" WHERE d.kind = 'drug' AND d.concept IN ({d_in}) AND d.source <> 'passing' GROUP BY d.record_id"
+               f" ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
+        return {r[0]: float(r[1]) for r in conn.execute(sql, drugs).fetchall()}
+    c_in = ",".join([ph] * len(conditions))
+    a, b = f"MAX({_RANK.format(t='d')})", f"MAX({_RANK.format(t='c')})"
+    sql = (f"SELECT d.record_id, CASE WHEN {a} < {b} THEN {a} ELSE {b} END AS s"
+           f" FROM concept_tags d JOIN concept_tags c ON c.record_id = d.record_id AND c.kind = 'condition'"
+           f" AND c.concept IN ({c_in}) AND c.source <> 'passing' WHERE d.kind = 'drug' AND d.concept IN ({d_in})"
+           f" AND d.source <> 'passing'"
+           f" GROUP BY d.record_id ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
+    return {r[0]: float(r[1]) for r in conn.execute(sql, [*conditions, *drugs]).fetchall()}
+
+
+def tags_of(conn: Any, ph: str, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
+    """(kind, concept, source) tags of each of ``ids`` the index has tagged (untagged ids are absent); the
+    marker is ("tagged", "", "")."""
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    sql = "SELECT record_id, kind, concept, source FROM concept_tags WHERE record_id IN ({IN})"
+    for rid, kind, concept, source in _in(conn, ph, sql, sorted(set(ids))):
+        out.setdefault(rid, set()).add((kind, concept, source))
+    return out
+
+
+def tagged_ids(conn: Any, ph: str, ids: list[str]) -> set[str]:
+    """Which of ``ids`` the index has tagged (the others are reached by full-text search only)."""
+    sql = "SELECT record_id FROM concept_tags WHERE kind = 'tagged' AND concept = '' AND record_id IN ({IN})"
+    return {r[0] for r in _in(conn, ph, sql, sorted(set(ids)))}
+
+
+__all__ = ["SCHEMA", "backfill", "concept_records", "delete_tags", "replace_tags", "set_roles", "tag_rows", "tagged_ids", "tags_of"]

@@ -1,0 +1,129 @@
+"""The concept index (#15): records tagged with drug and condition concepts, retrieval by concept."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from rxevidence.models import MeshHeading, Record
+from rxevidence.question import parse
+from rxevidence.retrieve import retrieve
+from rxevidence.store.sqlite import SQLiteStore
+from rxevidence.vocab import load_vocabulary
+from rxevidence.vocab.tagging import tag_record
+
+
+def _article(pmid: str, title: str, abstract: str = "", mesh: list[tuple[str, str]] | None = None,
+             chemicals: list[str] | None = None) -> Record:
+    return Record(id=f"pmid:{pmid}", kind="article", pmid=pmid, title=title,
+                  sections=[{"label": "abstract", "text": abstract}] if abstract else [],
+                  mesh=[MeshHeading(descriptor=d, ui=u) for d, u in (mesh or [])], chemicals=chemicals or [])
+
+
+LISINOPRIL_MIGRAINE = _article(
+    "11136931", "Prophylactic treatment of migraine with an angiotensin converting enzyme inhibitor (lisinopril): "
+    "randomised, placebo controlled, crossover study",
+    "Objective: To assess the efficacy of lisinopril in the prophylaxis of migraine.",
+    mesh=[("Migraine Disorders", "D008881"), ("Lisinopril", "D017706"), ("Humans", "D006801")],
+    chemicals=["Lisinopril"])
+IN_PASSING = _article("2", "Ibuprofen for knee osteoarthritis", "Patients with a history of migraine were excluded "
+                      "from ibuprofen treatment; lisinopril was allowed.",
+                      mesh=[("Osteoarthritis, Knee", "D020370"), ("Ibuprofen", "D007052")], chemicals=["Ibuprofen"])
+UNINDEXED = _article("3", "Risperidone for agitation in elderly patients with dementia",
+                     "A randomized trial of risperidone for agitation and aggression in dementia.")
+
+
+def test_tags_come_from_mesh_with_their_source():
+    v = load_vocabulary()
+    tags = tag_record(LISINOPRIL_MIGRAINE, v)
+    drugs = {(t.concept, t.source) for t in tags if t.kind == "drug"}
+    conds = {t.source for t in tags if t.kind == "condition"}
+    assert ("lisinopril", "mesh") in drugs and "mesh" in conds
+    assert any(t.kind == "tagged" for t in tags)
+    # no MeSH: title and abstract
+    tags = tag_record(UNINDEXED, v)
+    assert {t.source for t in tags if t.kind != "tagged"} <= {"title", "abstract"}
+    assert any(t.kind == "drug" and t.concept == "risperidone" for t in tags)
+    # labels are found by ingredient, not tagged
+    assert tag_record(Record(id="spl:x", kind="label", title="Lisinopril tablets"), v) == []
+
+
+@pytest.fixture()
+def tagged_store(tmp_path):
+    s = SQLiteStore(str(tmp_path / "c.db"))
+    s.upsert_many([LISINOPRIL_MIGRAINE, IN_PASSING, UNINDEXED])
+    yield s
+    s.close()
+
+
+def test_retrieval_by_concept_widens_and_drops_passing_mentions(tagged_store):
+    v = load_vocabulary()
+    ev = retrieve(tagged_store, parse("Does lisinopril prevent migraines?"), vocab=v)
+    assert "pmid:11136931" in ev.scores and "pmid:2" not in ev.scores
+    ev = retrieve(tagged_store, parse("Does risperidone help agitation in dementia?"), vocab=v)
+    assert "pmid:3" in ev.scores
+
+
+def test_roles_come_from_the_appraisal_and_deletes_drop_tags(tagged_store):
+    from rxevidence.models import Appraisal
+
+    tagged_store.put_appraisal(Appraisal(record_id="pmid:11136931", drugs=["lisinopril"], comparator="placebo"))
+    rows = tagged_store.conn.execute(
+        "SELECT concept, source, role FROM concept_tags WHERE record_id = 'pmid:11136931' AND kind = 'drug'").fetchall()
+    assert ("lisinopril", "mesh", "studied") in rows
+    with tagged_store.transaction():
+        tagged_store.delete_record("pmid:11136931")
+    assert tagged_store.concept_records(["lisinopril"], []) == {}
+
+
+def test_migration_tags_records_stored_before_the_index(tmp_path):
+    path = tmp_path / "old.db"
+    s = SQLiteStore(str(path))
+    s.upsert_many([LISINOPRIL_MIGRAINE])
+    s.close()
+    db = sqlite3.connect(path)  # a store from before the concept index
+    db.execute("DROP TABLE concept_tags")
+    db.execute("DELETE FROM schema_migrations WHERE name = '003_concept_index'")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    s = SQLiteStore(str(path))
+    assert "003_concept_index" in s.migrations_applied()
+    assert "pmid:11136931" in s.concept_records(["lisinopril"], [load_vocabulary().concept_for_mesh("D008881")])
+    s.close()
+
+
+def test_both_stores_have_the_same_index(anystore):
+    anystore.upsert_many([LISINOPRIL_MIGRAINE, IN_PASSING])
+    got = anystore.concept_records(["lisinopril"], [load_vocabulary().concept_for_mesh("D008881")])
+    assert set(got) == {"pmid:11136931"}
+    assert anystore.tagged_ids(["pmid:2", "pmid:9"]) == {"pmid:2"}
+
+
+def test_passing_mention_in_an_abstract_is_no_match(tmp_path):
+    s = SQLiteStore(str(tmp_path / "p.db"))
+    s.upsert_many([_article("4", "Knee osteoarthritis: a randomized trial of exercise",
+                            "Patients with knee osteoarthritis did exercise; those taking ibuprofen were excluded. "
+                            "Exercise reduced osteoarthritis pain.")])
+    tags = s.tags_of(["pmid:4"])["pmid:4"]
+    assert ("drug", "ibuprofen", "passing") in tags
+    ev = retrieve(s, parse("Does ibuprofen help knee osteoarthritis?"), vocab=load_vocabulary())
+    assert "pmid:4" not in ev.scores
+    s.close()
+
+
+def test_only_records_that_can_be_evidence_are_picked_for_full_appraisal():
+    from rxevidence.vocab.tagging import can_be_evidence
+
+    rct = _article("5", "Drug X for pain", mesh=[("Humans", "D006801"), ("Pain", "D010146")])
+    rct.publication_types = ["Journal Article", "Randomized Controlled Trial"]
+    mice = _article("6", "Drug X in mice", mesh=[("Animals", "D000818"), ("Mice", "D051379")])
+    mice.publication_types = ["Journal Article"]
+    letter = _article("7", "Drug X for pain: a reply", "We thank the patients and the authors.")
+    letter.publication_types = ["Letter", "Comment"]
+    unindexed = _article("8", "Drug X versus placebo in adults with chronic pain", "A randomized trial.")
+    assert can_be_evidence(rct) and can_be_evidence(unindexed)
+    assert not can_be_evidence(mice) and not can_be_evidence(letter)
+    assert can_be_evidence(Record(id="nct:NCT01234567", kind="trial", title="A trial"))
+    assert not can_be_evidence(Record(id="spl:x", kind="label", title="Drug X tablets"))
