@@ -35,6 +35,7 @@ Ends with one JSON line.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -70,16 +71,44 @@ class Article:
     contradictions: list[dict[str, Any]]
 
 
-def load_articles(parts: list[str]) -> list[Article]:
-    out = []
+TEXTS = CACHE / "audit-articles-text"
+
+
+def article_text(d: dict[str, Any]) -> tuple[str | None, str]:
+    """The article's text and "" or None and why it is missing.
+
+    The repository keeps no publisher text: an annotation names its text file under TEXTS and its sha256; the
+    file is the cached copy of the page (fetched from ``source_url``). An inline ``text`` (our own short texts)
+    is read as it is."""
+    if d.get("text"):
+        return d["text"], ""
+    name = d.get("text_file")
+    if not name:
+        return None, "no text and no text_file in the annotation"
+    path = TEXTS / name
+    if not path.is_file():
+        return None, f"text not cached ({path} absent; it is the page at {d['source_url']})"
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != d.get("text_sha256"):
+        return None, f"cached text {path} does not match text_sha256 (the page changed or the file was edited)"
+    return data.decode("utf-8"), ""
+
+
+def load_articles(parts: list[str]) -> tuple[list[Article], list[str]]:
+    """The annotated articles of ``parts`` whose text is available, and one line per article skipped."""
+    out, skipped = [], []
     for part in parts:
         for path in sorted((DATA / part).glob("*.yaml")):
             d = yaml.safe_load(path.read_text(encoding="utf-8"))
-            out.append(Article(part, path.stem, d["source_url"], d["text"], d["claims"], d.get("contradictions") or []))
+            text, why = article_text(d)
+            if text is None:
+                skipped.append(f"skipped {part}/{path.stem}: {why}")
+                continue
+            out.append(Article(part, path.stem, d["source_url"], text, d["claims"], d.get("contradictions") or []))
     if not out:
-        sys.exit(f"no articles under {DATA} for {', '.join(parts)} (a used held-out part moves to dev: annotate "
-                 "fresh articles in heldout/ before running it)")
-    return out
+        sys.exit("\n".join(skipped + [f"no articles with text under {DATA} for {', '.join(parts)} (a used held-out "
+                                      "part moves to dev: annotate fresh articles in heldout/ before running it)"]))
+    return out, skipped
 
 
 def build_store(path: Path, *, rebuild: bool) -> Any:
@@ -295,15 +324,21 @@ def main() -> None:
     args = ap.parse_args()
 
     from rxevidence.audit import audit
+    from rxevidence.pipeline import build_context
 
     parts = ["dev", "heldout"] if args.part == "all" else [args.part]
-    articles = [a for a in load_articles(parts) if not args.article or args.article in a.name]
+    loaded, skipped = load_articles(parts)
+    articles = [a for a in loaded if not args.article or args.article in a.name]
+    for line in skipped:
+        print(line, file=sys.stderr)
     store = build_store(args.store, rebuild=args.rebuild)
-    print(f"store {args.store} ({store.count():,} records); parts: {', '.join(parts)}; {len(articles)} articles\n")
+    context = build_context(store)  # built once: store, vocabulary, pack facts
+    print(f"store {args.store} ({store.count():,} records); parts: {', '.join(parts)}; {len(articles)} articles"
+          f"{f' ({len(skipped)} skipped: text not available)' if skipped else ''}\n")
     totals = {p: Score(articles=0) for p in parts}
     t0 = time.perf_counter()
     for art in articles:
-        report = audit(art.text, store=store, kind="text")
+        report = audit(art.text, context=context, kind="text")
         s = score_article(art, report, store)
         totals[art.part].add(s)
         if art.part == "heldout" and not args.show_misses:
@@ -324,7 +359,8 @@ def main() -> None:
         print(f"  {g:<17}" + "".join(f"{confusion[(g, v)]:>8}" for v in VERDICTS))
     print(f"\nGoals on the held-out part: claims found >= {GOALS['claims_found_rate']:.0%}, verdict agreement >= "
           f"{GOALS['verdict_agreement']:.0%}, every real contradiction found, <= 1 false contradiction per 6 articles.")
-    out: dict[str, Any] = {"benchmark": "audit_articles", "parts": parts, "seconds": round(seconds, 1)}
+    out: dict[str, Any] = {"benchmark": "audit_articles", "parts": parts, "seconds": round(seconds, 1),
+                           "articles_skipped": len(skipped)}
     for p in parts:
         out[p] = totals[p].figures()
     print(json.dumps(out))
