@@ -79,7 +79,8 @@ def build_store(path: Path) -> Any:
     store = SQLiteStore(str(path))
     if fresh:
         t0 = time.time()
-        ingest_paths(store, sorted(COHEN.glob("*.csv")), options={"mapping": MAPPING}, appraise=False)
+        ingest_paths(store, sorted(COHEN.glob("*.csv")), fmt="mapped", options={"mapping": MAPPING},
+                     appraise=False)
         print(f"  built {path} ({store.count('article'):,} articles) in {time.time() - t0:.0f} s")
     return store
 

@@ -111,7 +111,13 @@ _SALTS = {
     "chloride", "polistirex", "zinc", "s", "pentahydrate", "hexahydrate", "methylbromide",
     "epolamine", "olamine", "ethanolate", "strontium", "difumarate", "diacetate", "heptahydrate", "dibasic",
     "monobasic", "triflutate", "iodide", "sulfosalicylate",
+    # counterions of US salt names (USAN): the moiety is the ingredient ("lapatinib ditosylate" is lapatinib)
+    "edisylate", "isethionate", "erbumine", "esylate", "methylsulfate", "hippurate", "ditosylate", "dimeglumine",
+    "diolamine", "diphosphate", "diaspartate", "napsylate", "camsylate", "teoclate", "ion", "cation",
 }
+# how a product is made or milled, not what it is ("insulin lispro recombinant", "griseofulvin, microsize")
+_MAKING = {"recombinant", "synthetic", "macrocrystalline", "microcrystalline", "microsize", "ultramicrosize",
+           "micronized", "[rdna", "origin]"}
 
 
 class Names:
@@ -123,6 +129,10 @@ class Names:
         self.vocab = load_vocabulary()
         self.cache: dict[str, str | None] = {}
 
+    def _known(self, name: str) -> bool:
+        m = self.vocab.resolve_drug(name, fuzzy=False)
+        return m is not None and not m.is_class and m.name == name
+
     def canonical(self, text: str) -> str | None:
         key = text.lower().strip()
         if key in self.cache:
@@ -131,6 +141,12 @@ class Names:
         words = key.replace(",", " ").replace("/", " ").replace("-", " ").split() if "/" in key or " s-" in key \
             else key.replace(",", " ").split()
         words = list(dict.fromkeys(words))  # "ampicillin/ampicillin trihydrate" -> ampicillin
+        if len(words) > 1 and set(words) & _MAKING:
+            made = [w for w in words if w not in _MAKING]
+            if len(made) > 1 and made[-1] == "human" and not self._known(" ".join(made)) \
+                    and self._known(" ".join(made[:-1])):
+                made = made[:-1]  # "teriparatide recombinant human" -> teriparatide; "insulin human" stays
+            words = made
         for cand in (" ".join(w for w in words if w not in _SALTS), key, words[0] if words else ""):
             if not cand:
                 continue
@@ -180,6 +196,7 @@ _FILLER = {"of", "the", "and", "or", "with", "in", "for", "to", "due", "associat
            "prophylaxi", "acute", "chronic", "severe", "mild", "moderate", "symptom", "disorder", "disease",
            "syndrome", "adjunct", "management", "relief", "a", "an", "by", "on", "type", "condition", "episode",
            "recurrent", "maintenance", "therapy", "sign"}
+_INFECTION_TREES = {"C01", "C02", "C03"}  # MeSH 2015: bacterial infections and mycoses, virus, parasitic diseases
 _POPULATION = re.compile(r"\bin (?:patients?|adults|children|people|women|men)\b", re.I)
 
 
@@ -194,6 +211,11 @@ class MeshMapper:
         self.trees = trees
         self.by_name = by_name
         self.by_cui: dict[str, str] = {}
+
+    def under(self, narrow: str, broad: str) -> bool:
+        """True when ``narrow`` is a tree descendant of ``broad``."""
+        return narrow != broad and any(n.startswith(b + ".") for n in self.trees.get(narrow, [])
+                                       for b in self.trees.get(broad, []))
 
     def ok(self, mesh: str | None) -> bool:
         return bool(mesh) and any(t[0] in "CF" for t in self.trees.get(mesh or "", []))
@@ -277,6 +299,19 @@ class MeshMapper:
                 if mesh:
                     return mesh
         return None
+
+    def pathogen(self, name: str, disease: str | None) -> str | None:
+        """The infection a use names as the cause of a disease that is not itself an infection ("Duodenal Ulcer due
+        to H. Pylori" -> Helicobacter Infections: the label treats that infection); None otherwise. A site's
+        infection due to an organism ("Pneumonia due to S. aureus") stays that site's infection, and a symptom due
+        to one ("Diarrhea due to E. coli") stays that symptom."""
+        parts = re.split(r"\s+(?:due to|caused by|associated with)\s+", name, maxsplit=1, flags=re.I)
+        if len(parts) < 2 or not disease or any(t[:3] in _INFECTION_TREES or t.startswith("C23")
+                                                for t in self.trees.get(disease, [])):
+            return None
+        germ = self.from_name(parts[1].strip())
+        trees = self.trees.get(germ or "", [])
+        return germ if trees and all(t[:3] in _INFECTION_TREES for t in trees) else None
 
     def map(self, name: str, cui: str | None) -> str | None:
         """A MeSH id; ``~D...`` when only part of the phrase maps (the use is narrower than that concept):
@@ -401,20 +436,36 @@ def drugcentral(data: Path, names: Names, mesh: MeshMapper) -> tuple[dict[str, l
         m = mesh.map(r["INDICATION_FDB"], r.get("UMLS_CUI") or None)
         uses[c].append({"text": r["INDICATION_FDB"], "mesh": (m or "").lstrip("~") or None, "approx": bool(m and m[0] == "~"),
                         "q": qualifiers(r["INDICATION_FDB"]), "src": "dc"})
+        if (germ := mesh.pathogen(r["INDICATION_FDB"], (m or "").lstrip("~") or None)):
+            uses[c].append({"text": r["INDICATION_FDB"], "mesh": germ, "approx": True,
+                            "q": qualifiers(r["INDICATION_FDB"]), "src": "dc"})
     classes: dict[str, list[str]] = defaultdict(list)
-    pa: dict[str, list[str]] = defaultdict(list)
+    # where FDA gives no established class: MeSH pharmacological action, then FDA mechanism of action, ChEBI
+    # application role (what the drug is used as: "anticonvulsant"), FDA physiologic effect
+    fallback: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in read_tsv(base / "pharm_class.tsv"):
         c = by_id.get(r["DRUG_ID"]) or names.canonical(r["DRUG_NAME"])
         if not c:
             continue
+        RAW_NAMES[c].add(r["DRUG_NAME"].lower())
+        kind = _CLASS_KINDS.get((r["SOURCE"], r["TYPE"]))
         if r["SOURCE"] == "FDA" and r["TYPE"] == "EPC" and r["CLASS"] not in classes[c]:
             classes[c].append(r["CLASS"])
-        elif r["SOURCE"] == "MeSH" and r["TYPE"] == "PA" and r["CLASS"] not in pa[c]:
-            pa[c].append(r["CLASS"])
-    for c, names_ in pa.items():  # FDA established class first; MeSH pharmacological action where FDA has none
+        elif kind and r["CLASS"] not in fallback[c][kind] and not _NOT_A_CLASS.search(r["CLASS"]):
+            fallback[c][kind].append(r["CLASS"])
+    for c, kinds in fallback.items():
         if not classes.get(c):
-            classes[c] = [n + " (MeSH)" for n in names_[:4]]
+            kind = next((k for k in _CLASS_KINDS.values() if kinds.get(k)), None)
+            if kind:
+                classes[c] = [f"{n} ({kind})" for n in kinds[kind][:4]]
     return uses, classes
+
+
+_CLASS_KINDS = {("MeSH", "PA"): "MeSH", ("FDA", "MoA"): "FDA mechanism of action",
+                ("CHEBI", "has role"): "ChEBI role", ("FDA", "PE"): "FDA physiologic effect"}
+# ChEBI roles that say what a molecule is to the body or to chemists, not what the drug is used as
+_NOT_A_CLASS = re.compile(r"^(prodrug|drug allergen|allergen|xenobiotic|environmental contaminant|epitope|hapten|"
+                          r"mutagen|carcinogen|teratogen|.*\bmetabolite)$", re.I)
 
 
 def _rxnorm_names(data: Path, wanted: set[str]) -> dict[str, str]:
@@ -433,6 +484,30 @@ _ASSOC = re.compile(r"^\s*(?:\([^)]{0,20}\)\s*)?(associated with|due to|caused b
                     re.I)
 _RESTRICTED = re.compile(r"^\s*(?:\)\s*)?(associated with|due to|caused by|secondary to|resulting from|induced by|in "
                          r"patients (with|receiving|undergoing)|postoperatively|after surgery)\b", re.I)
+_COORD = re.compile(r"^\s*(?:,|and|or|and/or|and or|/)\s*$", re.I)
+_CLAUSE_RESTRICTED = re.compile(r"\b(postoperatively|after surgery)\b", re.I)
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html).strip()
+
+
+def _restricted(text: str, anns: list[re.Match], i: int) -> bool:
+    """True when a qualifier after the mention (or after the mentions coordinated with it: "nausea and vomiting
+    associated with chemotherapy") restricts it, or its clause says "postoperatively"."""
+    while True:
+        mt = anns[i]
+        nxt = anns[i + 1] if i + 1 < len(anns) else None
+        if nxt is not None and _ASSOC.match(text[mt.end(): nxt.start()]):
+            return False  # "pain associated with diabetic neuropathy": the use is the second concept
+        after = re.sub(r"<[^>]+>", " ", text[mt.end(): mt.end() + 120])
+        if _RESTRICTED.match(after) or _CLAUSE_RESTRICTED.search(re.split(r"[.;,]\s|</li>", after)[0]):
+            return True
+        if nxt is None or not _COORD.match(text[mt.end(): nxt.start()]) or len(_plain(mt.group(2)).split()) > 1:
+            return False  # only a bare head shares its partner's qualifier ("nausea and vomiting associated ...")
+        i += 1
+
+
 _ANNOT = re.compile(r'<annotation cui="([^"]+)">(.*?)</annotation>', re.S)
 
 
@@ -489,10 +564,14 @@ def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str
             if _NEGATED.search(re.split(r"[.;:]\s|\)\s", before)[-1]):
                 continue  # "not indicated for the prophylactic therapy of migraine"
             m = mesh.map(mention, cui)
-            after = re.sub(r"<[^>]+>", " ", text[mt.end(): mt.end() + 60])
-            if m and m[0] != "~" and _RESTRICTED.match(after) and not (i + 1 < len(anns) and _ASSOC.match(
-                    text[mt.end(): anns[i + 1].start()])):
+            if m and m[0] != "~" and _restricted(text, anns, i):
                 m = "~" + m  # "vomiting associated with emetogenic chemotherapy": that vomiting, not all kinds of it
+            if m and i and _COORD.match(text[anns[i - 1].end(): mt.start()]) and len(mention.split()) == 1 \
+                    and len(_plain(anns[i - 1].group(2)).split()) > 1:
+                prev = mesh.map(re.sub(r"<[^>]+>", " ", anns[i - 1].group(2)).strip(), anns[i - 1].group(1))
+                prev = (prev or "").lstrip("~")
+                if prev and mesh.under(prev, m.lstrip("~")):
+                    m = prev  # "postoperative nausea and/or vomiting": the vomiting is the postoperative kind
             if i and _ASSOC.match(text[anns[i - 1].end(): mt.start()]):
                 first = re.sub(r"<[^>]+>", " ", anns[i - 1].group(2)).strip()
                 mention = f"{first} {text[anns[i - 1].end(): mt.start()].strip()} {mention}"

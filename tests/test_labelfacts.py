@@ -57,6 +57,12 @@ def test_index_loads_fast_and_has_provenance(ctx):
     ("How effective is amlodipine for angina?", "on-label"),
     # a descriptor newer than MeSH 2015 is read with a modifier dropped
     ("How effective is sildenafil for pulmonary arterial hypertension?", "on-label"),
+    # an ulcer "due to H. pylori" labels the eradication of that infection (the ulcer is not itself an infection)
+    ("How effective is lansoprazole for helicobacter pylori infection?", "on-label"),
+    ("How effective is clarithromycin for helicobacter pylori infection?", "on-label"),
+    # "nausea and vomiting associated with cancer chemotherapy": that nausea, not nausea of pregnancy
+    ("How effective is dronabinol for morning sickness?", "off-label"),
+    ("How effective is dronabinol for nausea?", "on-label"),
     # not in Drugs@FDA and no OTC monograph: no US position
     ("How effective is thiocolchicoside for muscle spasm?", "no position found"),
 ])

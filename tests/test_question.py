@@ -209,3 +209,19 @@ def test_close_typo_is_corrected_far_one_is_not():
 def test_misspelt_condition_word_beside_a_drug_is_not_an_unknown_drug():
     q = parse("Does ibuprofen help with exzema?")
     assert [d.name for d in q.drugs] == ["ibuprofen"] and q.unknown == []
+
+
+def test_a_condition_describing_who_is_treated_is_a_population_condition():
+    q = parse("Does warfarin prevent strokes in people with atrial fibrillation?")
+    assert q.condition.mesh_id == "D020521"
+    assert [c.mesh_id for c in q.population_conditions] == ["D001281"]
+    assert any("who is treated" in m for m in q.messages)
+    q = parse("Is gabapentin effective for hot flushes after breast cancer?")
+    assert q.condition.mesh_id == "D019584" and [c.mesh_id for c in q.population_conditions] == ["D001943"]
+    q = parse("Does metformin work for type 2 diabetes?")  # one condition: nothing to separate
+    assert q.condition.mesh_id == "D003924" and q.population_conditions == []
+
+
+def test_bare_pain_never_outranks_the_condition_it_describes():
+    assert parse("Does naproxen relieve gout pain?").condition.mesh_id == "D006073"
+    assert parse("Does hydroxyurea reduce pain crises in sickle cell disease?").condition.mesh_id == "D000755"

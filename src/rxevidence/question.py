@@ -58,6 +58,8 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
 
     query = Query(text=text)
     query.drugs = _expand(drugs, v)
+    conditions, described = _split_population_conditions(conditions, low)
+    query.population_conditions = [v.condition_mention(c.id, c.text, c.score) for c in described]
     if conditions:
         best = _pick_condition(conditions)
         query.condition = v.condition_mention(best.id, best.text, best.score)
@@ -148,11 +150,43 @@ def _expand(hits: list[DrugHit], v: Vocabulary) -> list[DrugMention]:
 
 
 def _pick_condition(conditions: list[ConditionHit]) -> ConditionHit:
-    """The most specific mention: curated concepts over MeSH, then the longest phrase, then the first."""
+    """The most specific mention: anything over bare "pain" ("gout pain" is gout), curated concepts over MeSH,
+    then the longest phrase, then the first."""
     return max(
         conditions,
-        key=lambda c: (not c.id.startswith("mesh:"), c.id != "pain", c.end - c.start, -c.start),
+        key=lambda c: (c.id != "pain", not c.id.startswith("mesh:"), c.end - c.start, -c.start),
     )
+
+
+_WHO = (r"(?:people|patients|persons|adults|children|kids|women|men|those|someone|anyone|individuals|survivors|"
+        r"elderly|seniors|babies|infants|teens|teenagers|girls|boys|mothers|smokers|me|him|her|them)")
+_PERSON_CUE = re.compile(rf"\b{_WHO}\s+(?:\w+\s+)?(?:with|who (?:have|had|has)|having|suffering from|living with)"
+                         r"\s+(?:a |an |the |my |their |his |her |some |chronic |severe |mild )?$")
+_CONTEXT_CUE = re.compile(r"\b(?:after|following|from|due to|caused by|secondary to|because of|in|with|during)"
+                          r"\s+(?:a |an |the |my |their |his |her |some )?$")
+
+
+def _split_population_conditions(
+    conditions: list[ConditionHit], low: str
+) -> tuple[list[ConditionHit], list[ConditionHit]]:
+    """A condition that says who is treated ("in people with dementia", "hot flushes after breast cancer",
+    "anaemia in kidney disease") is a population condition when another condition names what is treated:
+    a person phrase ("people with X") anywhere, a context word ("in", "after", "from", "with") when the
+    treated condition comes first. Bare "pain" never outranks the condition it describes."""
+    if len(conditions) < 2:
+        return conditions, []
+    described: list[ConditionHit] = []
+    for c in conditions:
+        before = low[max(0, c.start - 60):c.start]
+        person = bool(_PERSON_CUE.search(before))
+        others = [o for o in conditions if o is not c and o not in described and o.id != c.id
+                  and (o.end <= c.start or c.end <= o.start) and o.id != "pain"]
+        if person and others:
+            described.append(c)
+        elif _CONTEXT_CUE.search(before) and any(o.end <= c.start for o in others):
+            described.append(c)
+    kept = [c for c in conditions if c not in described]
+    return (kept, described) if kept else (conditions, [])
 
 
 def _relation_intent(low: str, drugs: list[DrugHit]) -> tuple[str, str]:
@@ -263,6 +297,9 @@ def _explain_missing(q: Query, text: str, drugs: list[DrugHit], conds: list[Cond
         names = ", ".join(a["name"] for a in q.alternatives if a.get("kind") == "condition")
         if names:
             q.messages.append(f"Read the condition as {q.condition.name}; it could also mean: {names}.")
+    if q.condition is not None and q.population_conditions:
+        who = ", ".join(c.name for c in q.population_conditions)
+        q.messages.append(f"Read {who} as describing who is treated, not the condition treated ({q.condition.name}).")
 
 
 def _confidence(q: Query, drugs: list[DrugHit], conds: list[ConditionHit]) -> float:

@@ -44,6 +44,8 @@ class Query(_Model):
     condition: ConditionMention | None = None
     intent: Literal["efficacy", "comparison", "combination", "safety"] = "efficacy"
     population: list[str] = Field(default_factory=list)  # "children", "older adults", "pregnancy"
+    # conditions that describe who is treated, not what ("stroke in people with atrial fibrillation")
+    population_conditions: list[ConditionMention] = Field(default_factory=list)
     confidence: float = 0.0
     alternatives: list[dict[str, Any]] = Field(default_factory=list)
     unknown: list[Suggestion] = Field(default_factory=list)

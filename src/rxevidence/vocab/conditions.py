@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from ..errors import InputError
 from ..models import ConditionMention
-from .text import MAX_CONDITION_WORDS, norm, tokens
+from .text import MAX_CONDITION_WORDS, first_word_lengths, norm, tokens
 
 
 @dataclass(frozen=True)
@@ -273,15 +273,7 @@ class ConditionVocabulary:
     def _first_words(self) -> dict[str, int]:
         """First word of each condition term -> the most words a term starting with it has (rebuilt when
         terms are added), so a text scan tries only the lengths that can match."""
-        got = self.__dict__.get("_cfirst")
-        if got is None or got[0] != len(self._cterms):
-            first: dict[str, int] = {}
-            for t in self._cterms:
-                w, n = t.split(" ", 1)[0], t.count(" ") + 1
-                if n > first.get(w, 0):
-                    first[w] = n
-            got = self.__dict__["_cfirst"] = (len(self._cterms), first)
-        return got[1]
+        return first_word_lengths(self.__dict__, "_cfirst", self._cterms)
 
     def _compose(self, spans: list[tuple[int, int, str, float]], low: str) -> list[tuple[int, int, str, float]]:
         """Join neighbouring mentions where one qualifies the other (see :meth:`find_conditions`)."""

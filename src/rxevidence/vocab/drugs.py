@@ -8,7 +8,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ..models import DrugMention
-from .text import _DOSE, _TRAILERS, MAX_DRUG_WORDS, norm, stems, tokens
+from .text import _DOSE, _TRAILERS, MAX_DRUG_WORDS, first_word_lengths, norm, stems, tokens
 
 
 class DrugHit(DrugMention):
@@ -54,15 +54,7 @@ class DrugVocabulary:
     def find_classes(self, text: str) -> list[str]:
         """Drug classes named in a long text ("ACE inhibitors reduce mortality"), by their aliases; a cheap
         scan for the concept index (no spelling correction)."""
-        got = self.__dict__.get("_class_first")
-        if got is None or got[0] != len(self._class_alias):
-            first: dict[str, int] = {}
-            for t in self._class_alias:
-                w, n = t.split(" ", 1)[0], t.count(" ") + 1
-                if n > first.get(w, 0):
-                    first[w] = n
-            got = self.__dict__["_class_first"] = (len(self._class_alias), first)
-        first = got[1]
+        first = first_word_lengths(self.__dict__, "_class_first", self._class_alias)
         toks = [t for t, _, _ in tokens(text)]
         out: list[str] = []
         i = 0

@@ -7,6 +7,7 @@ other non-alphanumeric character a word break.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 MAX_DRUG_WORDS = 8
@@ -45,4 +46,18 @@ def norm(text: str) -> str:
     return " ".join(t for t, _, _ in tokens(text))
 
 
-__all__ = ["MAX_CONDITION_WORDS", "MAX_DRUG_WORDS", "norm", "stems", "tokens"]
+def first_word_lengths(holder: dict, slot: str, terms: Collection[str]) -> dict[str, int]:
+    """First word of each term -> the most words a term starting with it has, so a text scan tries only the
+    lengths that can match. Kept in ``holder[slot]`` and rebuilt when the number of terms changes."""
+    got = holder.get(slot)
+    if got is None or got[0] != len(terms):
+        first: dict[str, int] = {}
+        for t in terms:
+            w, n = t.split(" ", 1)[0], t.count(" ") + 1
+            if n > first.get(w, 0):
+                first[w] = n
+        got = holder[slot] = (len(terms), first)
+    return got[1]
+
+
+__all__ = ["MAX_CONDITION_WORDS", "MAX_DRUG_WORDS", "first_word_lengths", "norm", "stems", "tokens"]
