@@ -456,8 +456,20 @@ def read_direction(view: AbstractView, *, studied: list[str], comparators: list[
     for group in (conclusions, primary, others):
         chosen = _choose(group, prefer)
         if chosen is not None:
-            return _done(res, chosen[0], chosen[1] - 0.15, chosen[2])
+            _done(res, chosen[0], chosen[1] - 0.15, chosen[2])
+            break
+    if res.direction == "unclear" and USE_MODEL_FALLBACK:
+        # the rules read nothing sure: the learned model, on result sentences with their own statistics
+        from .fallback import model_direction
+
+        fb = model_direction(view, studied=studied_l, comparators=comps_l)
+        if fb is not None:
+            return _done(res, fb.direction, fb.confidence, fb.sentence)
     return res
+
+
+#: Set to False to read the direction by the rules alone (the learned fallback of :mod:`.fallback` off).
+USE_MODEL_FALLBACK = True
 
 
 def _choose(readings: list[Reading], prefer: str | None) -> tuple[str, float, str] | None:
