@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RXEVIDENCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 if not SHARED.exists() and Path("/work/shared/data").exists():
     SHARED = Path("/work/shared/data")
+SHARED = SHARED.resolve()
 EXAMPLES = SHARED.parent / "examples"
 
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
@@ -176,9 +177,9 @@ def run(case_list: list[dict], out_dir: Path) -> None:
         runner = CliRunner()
         t0 = time.perf_counter()
         for c in case_list:
-            r = runner.invoke(app, [*c["args"], "--db", dbs[c["store"]]], env={"COLUMNS": "100"})
+            r = runner.invoke(app, [*c["args"], "--db", dbs[c["store"]]], env={"COLUMNS": "100", "RXEVIDENCE_OFFLINE": "1"})
             text = _normalise(r.stdout) + (f"\n--- stderr\n{_TIME.sub('<time>', r.stderr)}" if r.stderr else "")
-            text = text.replace(str(work), "<work>")
+            text = text.replace(str(work), "<work>").replace(str(SHARED.parent), "<shared>")
             text += f"\n--- exit {r.exit_code}\n"
             if r.exception is not None and not isinstance(r.exception, SystemExit):
                 text += f"--- exception {type(r.exception).__name__}: {r.exception}\n"

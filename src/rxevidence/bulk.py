@@ -46,7 +46,8 @@ from .ingest import (
     skip_message,
 )
 from .models import Appraisal, Deletion, Record, Section, Skipped, VocabTerm
-from .sources.registry import FileUnreadable, detect
+from .sources.registry import FileUnreadable, detect, load_builtin
+from .store import open_store
 from .store.base import Store, UpsertCounts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,8 +90,6 @@ def _worker_store(url: str) -> Store:
     """One store per worker process and URL (connections and migrations are not free)."""
     s = _WORKER_STORES.get(url)
     if s is None:
-        from .store import open_store
-
         s = open_store(url)
         _WORKER_STORES[url] = s
     return s
@@ -98,8 +97,6 @@ def _worker_store(url: str) -> Store:
 
 def warm_up() -> bool:
     """Load the parsers and the appraiser's models in this process (run on every worker)."""
-    from .sources.registry import load_builtin
-
     load_builtin()
     appraiser = default_appraiser()
     if appraiser is not None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .appraise import appraise_record
 from .errors import EXIT_DATA, InputError, ParseError, StoreError
 from .models import Deletion, Record, Skipped, VocabTerm
 from .sources.registry import Checkpoint, FileUnreadable, detect
@@ -116,10 +117,7 @@ def file_key(path: str | Path, options: dict[str, Any] | None = None) -> str:
 
 
 def default_appraiser() -> Appraiser | None:
-    try:
-        from .appraise import appraise_record
-    except ImportError:
-        return None
+    """The automatic appraiser ingest stamps on new records."""
     return appraise_record
 
 

@@ -29,6 +29,7 @@ from .domain import (
     is_review,
 )
 from .ids import record_url
+from .labelfacts.brief import drug_panel, fda_row
 from .models import (
     Appraisal,
     Brief,
@@ -44,7 +45,7 @@ from .models import (
     Sentence,
     StudySummary,
 )
-from .retrieve import Evidence
+from .models.evidence import Evidence, Facts
 
 MAX_STUDIES_LISTED = 60
 
@@ -505,15 +506,11 @@ def _fmt_directions(c: dict[str, int]) -> str:
 # ------------------------------------------------------------------ the brief
 
 
-def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: Any = None) -> Brief:
-    """Build the Brief for ``query`` from ``ev``. Pure: no store access, deterministic.
-
-    ``label_facts`` is the label-facts index (:func:`rxevidence.labelfacts.load_label_facts`), loaded once by the
-    caller; it fills the drug panel and the US FDA row of drugs the starter pack does not cover.
-    """
-    from .pack import load_pack
-
-    pack = load_pack()
+def synthesize(query: Query, ev: Evidence, *, facts: Facts) -> Brief:
+    """Build the Brief for ``query`` from ``ev`` and ``facts``: the vocabulary, the starter pack and the
+    label-facts index (which fills the drug panel and the US FDA row of drugs the pack does not cover).
+    Pure: loads nothing, no store access, deterministic."""
+    pack, vocab, label_facts = facts.pack, facts.vocab, facts.label_facts
     brief = Brief(query=query)
     sentences: list[Sentence] = []
     drugs = ev.drug_names
@@ -576,8 +573,6 @@ def synthesize(query: Query, ev: Evidence, *, vocab: Any = None, label_facts: An
                     panel.mechanism = _clip(mech, 300)
                 panel.sources = [lab.id]
             else:
-                from .labelfacts.brief import drug_panel
-
                 indexed, said = drug_panel(m.name, label_facts)
                 if indexed is not None:
                     panel = indexed
@@ -844,8 +839,6 @@ def _clip(text: str, n: int) -> str:
 
 def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: list[Sentence],
                 label_facts: Any = None) -> list[RegulatoryRow]:
-    from .labelfacts.brief import fda_row
-
     rows: list[RegulatoryRow] = []
     cond = query.condition
     scope = set(ev.condition_ids)
@@ -863,7 +856,7 @@ def _regulatory(query: Query, ev: Evidence, pack: Any, vocab: Any, sentences: li
                     rows.append(row)
                     sentences.append(Sentence(text=f"{jurisdiction}: {name} for {cname} — {row.status}. "
                                                    f"{_strip(row.note or '')}.", citations=[row.source],
-                                              section="regulatory", claims={"status": row.status}))
+                                              section="regulatory", claims=Claims(status=row.status)))
                 continue
             exact = [p for p in d.positions if p.jurisdiction == jurisdiction and cond and p.condition == cond.id]
             narrower = [p for p in d.positions if p.jurisdiction == jurisdiction and cond

@@ -17,6 +17,7 @@ import re
 
 from ..domain import is_comparative, is_review
 from ..models import Appraisal, Arm, DrugRole, FieldSource, Population, Record
+from . import direction
 from .design import DesignResult, classify_design, rct_score
 from .effect import DirectionResult, read_direction
 from .flags import appraise_flags
@@ -24,7 +25,7 @@ from .kind import read_kind
 from .outcomes import extract_outcomes
 from .population import appraise_population
 from .roles import RolesResult, read_roles
-from .size import dose_after, extract_n
+from .size import canonical_drug, dose_after, extract_n
 from .structure import AbstractView, view
 from .text import record_parts
 
@@ -41,8 +42,6 @@ _NO_RESULTS_KINDS = ("narrative review", "guideline", "protocol", "methods")
 def appraiser_version() -> str:
     """The version stamped on new appraisals: :data:`APPRAISER_VERSION`, plus ``+minilm`` when the
     optional cross-encoder reads the effect directions (``direction.use_backend("minilm")``)."""
-    from . import direction
-
     return APPRAISER_VERSION if direction.backend() == "linear" else f"{APPRAISER_VERSION}+{direction.backend()}"
 
 
@@ -75,8 +74,6 @@ def _arm_role(kind: str) -> str:
 
 
 def _trial_drug(name: str) -> str | None:
-    from .size import canonical_drug
-
     plain = _INTERVENTION_PREFIX.sub("", name).strip()
     if not plain or re.match(r"^placebo\b", plain, re.I):
         return None

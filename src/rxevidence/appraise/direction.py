@@ -85,6 +85,11 @@ def backend() -> str:
     return _backend["name"]
 
 
+def reset_backend() -> None:
+    """Back to the default backend (``"linear"``), e.g. between tests."""
+    _backend["name"] = BACKENDS[0]
+
+
 @contextmanager
 def using(name: str) -> Iterator[None]:
     """:func:`use_backend` for the duration of a ``with`` block, then the previous one again."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import OutcomeResult
+from . import direction
 from .text import Part, split_sentences
 
 # ------------------------------------------------------------------ outcome vocabulary
@@ -200,10 +201,6 @@ def _learned_classifier() -> Callable[..., list[tuple[str, float]]] | None:
     Prefers its batch form ``classify_directions`` (one call per record); wraps the
     single-sentence ``classify_direction`` otherwise.
     """
-    try:
-        from . import direction  # type: ignore[attr-defined]
-    except ImportError:
-        return None
     batch = getattr(direction, "classify_directions", None)
     if batch is not None:
         return batch  # type: ignore[no-any-return]

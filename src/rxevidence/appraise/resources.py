@@ -1,33 +1,41 @@
-"""Shared, lazily loaded resources of the appraiser (the project vocabulary)."""
+"""Shared, lazily loaded resources of the appraiser (the project vocabulary), with :func:`reset`.
+
+The appraiser reads the shipped vocabulary (not a store-extended one) so that an appraisal depends only
+on the record and the appraiser version. It loads on first use; a failure is remembered for a minute.
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
-_state: dict[str, Any] = {"vocab": None, "failed_at": None}
+from ..vocab import Vocabulary, load_vocabulary
+
+_state: dict[str, Vocabulary | float | None] = {"vocab": None, "failed_at": None}
 RETRY_AFTER_S = 60.0
 
 
-def vocabulary() -> Any | None:
-    """``rxevidence.vocab.load_vocabulary()`` once it loads; None while it is missing or broken.
+def vocabulary() -> Vocabulary | None:
+    """The shipped vocabulary once it loads; None while it is missing or broken.
 
     A failure is remembered for a minute (so bulk appraisal does not retry on every record),
     then retried: the vocabulary files may be rebuilt while a long job runs.
     """
-    if _state["vocab"] is not None:
-        return _state["vocab"]
+    v = _state["vocab"]
+    if isinstance(v, Vocabulary):
+        return v
     failed = _state["failed_at"]
-    if failed is not None and time.monotonic() - failed < RETRY_AFTER_S:
+    if isinstance(failed, float) and time.monotonic() - failed < RETRY_AFTER_S:
         return None
     try:
-        from .. import vocab  # type: ignore[attr-defined]
-
-        _state["vocab"] = vocab.load_vocabulary()
-    except ImportError:
-        _state["failed_at"] = time.monotonic()
-        return None
+        v = load_vocabulary()
     except Exception:  # noqa: BLE001 - vocabulary data absent or unreadable: built-in fallbacks are used
         _state["failed_at"] = time.monotonic()
         return None
-    return _state["vocab"]
+    _state["vocab"] = v
+    return v
+
+
+def reset() -> None:
+    """Forget the loaded vocabulary and any remembered failure."""
+    _state["vocab"] = None
+    _state["failed_at"] = None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ..pipeline import Context, build_context
 from ..store.base import Store
 from .article import MAX_ARTICLE_CHARS, article_text, segments, split_sentences
 from .briefs import BriefPath, gather
@@ -59,22 +60,22 @@ def _known(vocab, pack):  # noqa: ANN001, ANN202 - a closure over the vocabulary
     return known
 
 
-def audit(raw: str, *, store: Store, kind: str | None = None, install_pack: bool = True) -> AuditReport:
+def audit(raw: str, *, store: Store | None = None, kind: str | None = None, install_pack: bool = True,
+          context: Context | None = None) -> AuditReport:
     """Audit an article (plain text, Markdown or HTML) against the store and the starter pack.
 
-    Each claim is answered through the same validated path as ``ask``; see :mod:`rxevidence.audit`.
+    Give ``store`` (a context is built for it, installing the pack unless ``install_pack=False``) or a
+    ``context`` built once with :func:`rxevidence.pipeline.build_context`. Each claim is answered through the
+    same validated path as ``ask``; see :mod:`rxevidence.audit`.
     """
-    from ..ask import load_vocab
-    from ..pack import load_pack
-
-    if install_pack:
-        from ..pack import with_pack
-
-        store = with_pack(store)  # installs it when the store is writable, else layers it in memory
+    if context is None:
+        if store is None:
+            raise TypeError("audit() needs store= or context=")
+        context = build_context(store, install_pack=install_pack)  # a read-only store gets the pack in memory
     title, text = article_text(raw, kind=kind)
-    vocab = load_vocab(store)
-    claims = find_claims(text, vocab, title=title, known=_known(vocab, load_pack()))
-    path = BriefPath(store, vocab)
+    vocab = context.vocab
+    claims = find_claims(text, vocab, title=title, known=_known(vocab, context.pack))
+    path = BriefPath(context)
     for c in claims:
         judge(c, gather(c, path))
     report = AuditReport(title=title, text=text, claims=claims)

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import ValidationFailed
 from ..models import Brief, ConditionMention, DrugMention, Query
 from ..models.audit import Claim
-from ..store.base import Store
+from ..pipeline import Context, ask
 
 # label sections that speak about harms, abuse and mechanism (LOINC): boxed warning, warnings and precautions,
 # warnings, precautions, adverse reactions, drug abuse and dependence, contraindications, mechanism of action,
@@ -46,8 +46,9 @@ class Facts:
 class BriefPath:
     """Briefs for (drugs, condition, relation), cached for one audit, through ``ask``."""
 
-    def __init__(self, store: Store, vocab: Any) -> None:
-        self.store, self.vocab = store, vocab
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.store, self.vocab = context.store, context.vocab
         self._cache: dict[tuple, Brief | None] = {}
         self._texts: dict[str, str] = {}
 
@@ -66,8 +67,6 @@ class BriefPath:
         return out
 
     def _ask(self, drugs: list[str], condition_id: str | None, relation: str) -> Brief | None:
-        from ..ask import ask
-
         mentions = self._mentions(drugs)
         if not mentions:
             return None
@@ -82,7 +81,7 @@ class BriefPath:
         q = Query(text=" + ".join(drugs) + (f" for {cond.name}" if cond else ""), drugs=mentions,
                   relation=relation if len(mentions) > 1 else "single", condition=cond, intent=intent)
         try:
-            return ask(q, store=self.store, install_pack=False, offline=True)
+            return ask(q, context=self.context, offline=True)
         except ValidationFailed:
             return None
 

@@ -36,6 +36,7 @@ __all__ = [
     "fda_finding",
     "finding_for_query",
     "load_label_facts",
+    "reset_label_facts_cache",
     "route_in_text",
     "target_for",
 ]
@@ -190,3 +191,8 @@ def _read(path: str | None) -> dict[str, Any]:
 def load_label_facts(path: str | Path | None = None) -> LabelFacts:
     """Load the shipped index (or one at ``path``). The caller keeps it and passes it on."""
     return LabelFacts(_read(str(path) if path is not None else None))
+
+
+def reset_label_facts_cache() -> None:
+    """Forget the parsed index files: the next :func:`load_label_facts` reads them again."""
+    _read.cache_clear()

@@ -20,6 +20,7 @@ from ..domain import is_review
 from ..errors import ValidationFailed
 from ..models import Appraisal, Arm, OutcomeResult, Population, Provenance, Record
 from ..store.base import Store, UpsertCounts
+from ..vocab import load_vocabulary
 from .schema import PACK_SCHEMA_VERSION, Drug, DrugFile, Study, StudyFile
 
 PACK_VERSION_KEY = "pack_version"
@@ -85,6 +86,11 @@ def _describe_loc(raw: object, loc: tuple) -> str:
 def load_pack(*, strict: bool = False) -> Pack:
     """Read every pack file. Invalid files are reported in ``Pack.problems`` (or raise when strict)."""
     return _load_pack_cached(strict)
+
+
+def reset_pack_cache() -> None:
+    """Forget the parsed pack: the next :func:`load_pack` reads the files again."""
+    _load_pack_cached.cache_clear()
 
 
 @lru_cache(maxsize=2)
@@ -165,27 +171,11 @@ def validate_pack(pack: Pack | None = None) -> list[str]:
 
 
 def _known_condition_ids() -> set[str]:
-    try:
-        from ..vocab import load_vocabulary
-
-        v = load_vocabulary()
-        ids = getattr(v, "condition_ids", None)
-        if callable(ids):
-            return set(ids())
-        if ids is not None:
-            return set(ids)
-    except (ImportError, AttributeError):
-        pass
-    return set()
+    return set(load_vocabulary().condition_ids)
 
 
 def _known_drug(name: str) -> bool:
-    try:
-        from ..vocab import load_vocabulary
-
-        return load_vocabulary().resolve_drug(name) is not None
-    except (ImportError, AttributeError):
-        return True
+    return load_vocabulary().resolve_drug(name) is not None
 
 
 # ------------------------------------------------------------------ loading into the store
@@ -252,13 +242,13 @@ def study_appraisal(s: Study) -> Appraisal:
     )
 
 
-def install_pack(store: Store, *, force: bool = False) -> UpsertCounts:
+def install_pack(store: Store, *, force: bool = False, pack: Pack | None = None) -> UpsertCounts:
     """Load the pack's studies into ``store`` (records only where missing; curated appraisals always).
 
     A record already in the store (e.g. the full PubMed record) is kept; the curated appraisal is
     added beside its automatic one. Skipped when the same pack version is already installed.
     """
-    pack = load_pack()
+    pack = pack if pack is not None else load_pack()
     counts = UpsertCounts()
     if not force and store.meta_get(PACK_VERSION_KEY) == pack.digest:
         counts.unchanged = len(pack.studies)
@@ -275,32 +265,34 @@ def install_pack(store: Store, *, force: bool = False) -> UpsertCounts:
     return counts
 
 
-def ensure_pack(store: Store) -> bool:
+def ensure_pack(store: Store, pack: Pack | None = None) -> bool:
     """Install the pack when this store has not got the current version; True when it installed.
     A read-only store is left alone (False): answer from :func:`with_pack` instead."""
-    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest or not store.writable:
+    pack = pack if pack is not None else load_pack()
+    if store.meta_get(PACK_VERSION_KEY) == pack.digest or not store.writable:
         return False
-    install_pack(store)
+    install_pack(store, pack=pack)
     return True
 
 
-def with_pack(store: Store) -> Store:
+def with_pack(store: Store, pack: Pack | None = None) -> Store:
     """The store to answer from, holding the current starter pack.
 
     A writable store gets the pack installed (once per pack version) and is returned itself. A
     read-only one (file, directory, mount or role) is never written: the pack is read from the
     package into an in-memory store layered over it (:class:`~rxevidence.store.overlay.LayeredStore`).
     """
-    if store.meta_get(PACK_VERSION_KEY) == load_pack().digest:
+    pack = pack if pack is not None else load_pack()
+    if store.meta_get(PACK_VERSION_KEY) == pack.digest:
         return store
     if store.writable:
-        install_pack(store)
+        install_pack(store, pack=pack)
         return store
     from ..store.overlay import LayeredStore
     from ..store.sqlite import SQLiteStore
 
     top = SQLiteStore(":memory:")
-    install_pack(top)
+    install_pack(top, pack=pack)
     return LayeredStore(store, top)
 
 
@@ -355,6 +347,7 @@ __all__ = [
     "install_pack",
     "load_pack",
     "pack_info",
+    "reset_pack_cache",
     "study_appraisal",
     "study_record",
     "validate_pack",

@@ -8,8 +8,9 @@ from markupsafe import Markup, escape
 from rich.console import Console
 from rich.text import Text
 
-from ..audit import AuditReport
 from ..ids import record_url
+from ..models.audit import AuditReport
+from .html import environment, inline_css
 
 VERDICT_STYLE = {
     "supported": "green",
@@ -92,8 +93,6 @@ def highlighted_text(report: AuditReport) -> Markup:
 
 
 def render_audit_html(report: AuditReport, **context: object) -> str:
-    from .html import environment, inline_css
-
     context.setdefault("standalone", True)
     context.setdefault("inline_css", inline_css())
     tpl = environment().get_template("audit_report.html")

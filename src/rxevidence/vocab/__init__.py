@@ -161,6 +161,14 @@ def _load(store: Store | None) -> Vocabulary:
     return _cached
 
 
+def reset_vocabulary_cache() -> None:
+    """Forget the cached vocabularies (shipped and store-extended): the next load reads the data files again."""
+    global _cached
+    _cached = None
+    _extended.clear()
+    _base_data.cache_clear()
+
+
 def _copy_drugs(d: dict[str, Any]) -> dict[str, Any]:
     # extension mutates term lists and class members: copy those containers, share the rest
     return {
@@ -173,4 +181,5 @@ def _copy_conditions(c: dict[str, Any]) -> dict[str, Any]:
     return dict(c)
 
 
-__all__ = ["Concept", "ConditionHit", "DrugHit", "Vocabulary", "load_vocabulary", "norm", "stems", "tokens"]
+__all__ = ["Concept", "ConditionHit", "DrugHit", "Vocabulary", "load_vocabulary", "norm", "reset_vocabulary_cache",
+           "stems", "tokens"]
