@@ -248,10 +248,15 @@ _REVIEW_TITLE = _rx(r"(?<!systematic\s)(?<!cochrane\s)\breview\b(?!\s+of\s+(?:th
                     r"cases|notes))|\bexpert\s+opinion\b|\ban?\s+(?:overview|update)\b|\bupdate\s+on\b|\bspecial\s+"
                     r"considerations\b|\bcurrent\s+(?:status|concepts|perspectives|approaches)\b|\bstate\s+of\s+the\s+art\b")
 _REVIEW_SAYS = _rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:narrative\s+)?review\b|\b(?:purpose|aim|objective|"
-                   r"goal)\s+of\s+this\s+(?:review|article|paper|chapter)\b|\b(?:we|authors)\s+(?:briefly\s+|critically\s+)?"
+                   r"goal)\s+of\s+this\s+review\b|\b(?:we|authors)\s+(?:briefly\s+|critically\s+)?"
                    r"(?:review|summari[sz]e|discuss)\b|^\s*to\s+review\b|\b(?:is|are)\s+(?:briefly\s+)?(?:reviewed|"
                    r"discussed)\b|\breview\s+of\s+(?:the\s+)?(?:current\s+|recent\s+|published\s+)?(?:medical\s+)?"
                    r"literature\b|\bliterature\s+(?:was|were)\s+reviewed\b|\bwere\s+reviewed\s+and\b")
+
+
+# a systematic search and selection: a systematic review, whatever its design field says
+_SYSTEMATIC = _rx(r"\bsystematic\w*|\bmeta-?analy\w+|\bsearch\s+terms\b|\b(?:were|was)\s+searched\b|\bsearches\s+of\b|"
+                  r"\breview\s+of\s+(?:\w+\s+){0,2}randomi[sz]ed\b|\binclusion\s+criteria\b|\bselection\s+criteria\b")
 
 
 def says_review(view: AbstractView, title: str, design: str) -> bool:
@@ -260,7 +265,7 @@ def says_review(view: AbstractView, title: str, design: str) -> bool:
         return False
     if not (_REVIEW_TITLE.search(title) or any(_REVIEW_SAYS.search(s.text) for s in view.sentences[:6])):
         return False
-    return not _OWN_STUDY.search(view.text)
+    return not _OWN_STUDY.search(view.text) and not _SYSTEMATIC.search(f"{title} {view.text}")
 
 
 def _narrative(view: AbstractView, title: str, aim: str, design: str, title_is_drug: bool = False) -> float:
