@@ -85,6 +85,13 @@ def held_out(record_id: str) -> bool:
     return hashlib.sha1(record_id.encode()).hexdigest()[-1] in HELD_OUT_DIGITS
 
 
+def record_half(record_id: str) -> str:
+    """Which half of the hand-checked records a record is in (2026-12-03, session 4): ``opened`` (sha1 of the
+    bare id, second-to-last hex digit in 0-7: the engine helper may look at its misses, ``--show-opened-misses``)
+    or ``kept`` (the others: still held out, never looked at; the honest figure)."""
+    return "opened" if hashlib.sha1(record_id.encode()).hexdigest()[-2] in HELD_OUT_DIGITS else "kept"
+
+
 def load_jsonl(name: str) -> list[dict[str, Any]]:
     path = DATA / name
     with open(path, encoding="utf-8") as f:
@@ -240,6 +247,7 @@ def agreement_table(qs: list[dict[str, Any]], res: dict[str, tuple[dict, Answer]
 
 
 SHOW_HELD_OUT = False  # --show-test-misses: print the misses of the held-out parts too
+SHOW_OPENED = False  # --show-opened-misses: print the misses of the opened half of the hand-checked records
 
 
 def print_misses(qs: list[dict[str, Any]], res: dict[str, tuple[dict, Answer]], limit: int) -> None:
@@ -420,7 +428,9 @@ def run_records(limit: int) -> dict[str, Any]:
         sys.exit(f"records outside the held-out selection rule: {bad[:5]}")
     rows = record_rows(labels)
     scores: dict[str, list[bool]] = defaultdict(list)
+    half_scores: dict[str, dict[str, list[bool]]] = {"opened": defaultdict(list), "kept": defaultdict(list)}
     misses: list[str] = []
+    n_missed = 0
     for lab in labels:
         if lab["id"] not in rows:
             misses.append(f"{lab['id']}: record not found in ../shared/data")
@@ -433,30 +443,42 @@ def run_records(limit: int) -> dict[str, Any]:
             misses.append(f"{lab['id']}: no appraisal")
             continue
         pred = predicted_fields(a)
+        half = record_half(lab["id"].split(":", 1)[1])
         for f, ok in score_record(lab, pred).items():
             scores[f].append(ok)
-            if not ok:
+            half_scores[half][f].append(ok)
+            n_missed += not ok
+            if not ok and (SHOW_HELD_OUT or (SHOW_OPENED and half == "opened")):
                 want = {k: lab.get(k) for k in ("studied", "comparators", "background", "rescue")} \
                     if f.startswith("role_") else lab.get(f)
                 got = pred["roles"] if f.startswith("role_") else pred.get(f)
                 misses.append(f"{lab['id']} [{lab['source']}] {f}: got {got!r}, expected {want!r}")
-    print(f"\nhand-checked records ({len(labels)}; automatic appraiser, field accuracy)")
-    figures = {}
+    print(f"\nhand-checked records ({len(labels)}; automatic appraiser, field accuracy: all / opened half / "
+          "kept half, the honest one)")
+    figures: dict[str, Any] = {}
+    halves: dict[str, dict[str, float]] = {"opened": {}, "kept": {}}
     for f in ("kind", "population", "design", "comparator_type", "direction", "n", "role_studied",
               "role_comparator", "role_background", "role_rescue"):
         if scores.get(f):
             acc = sum(scores[f]) / len(scores[f])
             figures[f] = round(acc, 3)
-            print(f"  {f:16s} {acc:.3f}  (n={len(scores[f])})")
-    if not SHOW_HELD_OUT:
-        print(f"  {len(misses)} field misses not shown: these records are held out from the engine's "
-              "development (--show-test-misses)")
+            line = f"  {f:16s} {acc:.3f}  (n={len(scores[f])})"
+            for h in ("opened", "kept"):
+                hs = half_scores[h].get(f) or []
+                if hs:
+                    halves[h][f] = round(sum(hs) / len(hs), 3)
+                    line += f"   {h} {sum(hs) / len(hs):.3f} (n={len(hs)})"
+            print(line)
+    if not SHOW_HELD_OUT and not SHOW_OPENED:
+        print(f"  {n_missed} field misses not shown: these records are held out from the engine's "
+              "development (--show-test-misses; --show-opened-misses for the opened half only)")
     else:
         for m in misses[:limit]:
             print(f"  miss {m}")
         if len(misses) > limit:
             print(f"  ... {len(misses) - limit} more misses (--misses N to see them)")
-    return {"fields": figures, "n_records": len(labels), "n_direction": len(scores.get("direction", []))}
+    return {"fields": figures, "halves": halves, "n_records": len(labels),
+            "n_direction": len(scores.get("direction", []))}
 
 
 # --------------------------------------------------------------------------- pack questions
@@ -534,9 +556,13 @@ def main() -> None:
     ap.add_argument("--misses", type=int, default=200, help="misses to print per part")
     ap.add_argument("--show-test-misses", action="store_true",
                     help="also print the misses of the held-out parts (test questions, hand-checked records)")
+    ap.add_argument("--show-opened-misses", action="store_true",
+                    help="print the misses of the opened half of the hand-checked records (the kept half stays "
+                         "held out)")
     args = ap.parse_args()
-    global SHOW_HELD_OUT
+    global SHOW_HELD_OUT, SHOW_OPENED
     SHOW_HELD_OUT = args.show_test_misses
+    SHOW_OPENED = args.show_opened_misses
     if not COHEN.exists() or not EI.exists():
         sys.exit(f"needs ../shared/data (Cohen 2006 CSVs and Evidence Inference) under {SHARED}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -548,6 +574,9 @@ def main() -> None:
         rec = run_records(args.misses)
         out["direction_accuracy"] = rec["fields"].get("direction")
         out["record_fields"] = rec["fields"]
+        out["direction_accuracy_kept_half"] = rec["halves"]["kept"].get("direction")
+        out["record_fields_kept_half"] = rec["halves"]["kept"]
+        out["record_fields_opened_half"] = rec["halves"]["opened"]
         out["hand_checked_records"] = rec["n_records"]
     if args.part in ("questions", "pack", "all"):
         full = build_store("full", args.cache, rebuild=args.rebuild)

@@ -174,3 +174,63 @@ def test_hand_checked_development_records(shared):
     assert acc["direction_efficacy"] >= 0.80
     assert acc["comparator_not_studied"] >= 0.9
     assert acc["comparator_type"] >= 0.82
+
+
+def test_a_drug_review_is_a_narrative_review_whatever_trials_it_reports():
+    a = appraise(
+        "Zorblax: an updated review of its use in hypertension",
+        "Zorblax is an angiotensin receptor blocker. In randomised double-blind trials, zorblax 10 mg once daily "
+        "significantly reduced blood pressure compared with placebo, and response rates were higher than with "
+        "captopril (70% vs 50%). Zorblax was well tolerated.",
+    )
+    assert a.kind == "narrative review"
+
+
+def test_a_report_that_says_it_reviews_is_a_narrative_review_not_a_mechanism_study():
+    a = appraise(
+        "Enzyme inhibition and cancer of the mouth",
+        "The enzyme is upregulated in several epithelial cancers. The purpose of this review is to examine whether "
+        "its inhibition could prevent them. There is evidence from in vitro studies and animal models that "
+        "inhibitors suppress tumour growth. Clinical trials appear warranted.",
+    )
+    assert a.kind == "narrative review"
+
+
+def test_an_own_study_that_mentions_the_literature_is_not_a_review():
+    a = appraise(
+        "Zorblax for the treatment of chronic urticaria: a randomised placebo-controlled trial",
+        "To review the efficacy of zorblax in chronic urticaria we randomized 120 patients to zorblax or placebo for "
+        "6 weeks. Itch scores fell significantly more with zorblax than with placebo (P<0.001). Zorblax is effective.",
+    )
+    assert a.kind == "efficacy"
+
+
+def test_treatment_refractory_patients_and_procedural_sedation_are_the_condition_not_the_kind():
+    a = appraise(
+        "A double-blind comparative study of zorblax versus chlorpromazine in treatment-refractory schizophrenia",
+        "Forty patients were randomly assigned to zorblax or chlorpromazine for 12 weeks. More patients responded to "
+        "zorblax than to chlorpromazine (29% vs 0%, P=0.02).",
+    )
+    assert a.kind == "efficacy"
+    b = appraise(
+        "Zorblax versus ketamine for procedural sedation in a paediatric emergency department",
+        "To compare the effectiveness of zorblax and ketamine for brief procedural sedation. 113 children were "
+        "randomized. Recovery was shorter with zorblax (P<0.01); distress scores were comparable.",
+    )
+    assert b.kind == "efficacy"
+
+
+def test_a_post_hoc_analysis_named_in_the_title_or_methods_is_a_secondary_analysis():
+    a = appraise(
+        "Results from post-hoc analyses of the ZORB-2 trial: zorblax in high-risk patients with heart failure",
+        "The safety and benefit of zorblax in heart failure are established. Subgroups of patients taking part in "
+        "ZORB-2 were retrospectively analysed for mortality. High-risk patients benefited equally from zorblax.",
+    )
+    assert a.kind == "secondary analysis"
+    b = appraise(
+        "Consistency of response to zorblax in migraine",
+        "To determine the consistency of response to zorblax in migraine. Post hoc analysis was performed on data "
+        "from a randomized, double-blind, placebo-controlled trial. 473 patients treated four attacks each. "
+        "Most patients responded in most attacks.",
+    )
+    assert b.kind == "secondary analysis"

@@ -366,8 +366,28 @@ def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> 
     return [Reading(d, 0.8 - hedge, target, clause)]
 
 
+_TREND = _rx(r"\b(?:trend\w*|tended|numerically)\b")
+_SIGNIFICANT = _rx(r"\bsignifican\w*")
+
+
+def _stats_show_no_difference(clause: str) -> bool:
+    """The clause's own statistics say the difference was not shown: only non-significant p-values (or a
+    "trend"), no significant one, and no "significant" outside a negation ("p = 0.35", "a trend toward")."""
+    if not any(ch.isdigit() for ch in clause) and not _TREND.search(clause):
+        return False
+    from .direction import mark_stats, normalize
+
+    marked = mark_stats(normalize(clause))
+    if "PSIG" in marked or "CI_POS" in marked or "CI_NEG" in marked or "CI_LT1" in marked:
+        return False
+    if _SIGNIFICANT.search(NO_DIFF.sub(" ", clause)):
+        return False
+    return "PNS" in marked or "CI_HAS0" in marked or "CI_HAS1" in marked or bool(_TREND.search(clause))
+
+
 def sentence_readings(sentence: str, studied: list[str], comparators: list[str]) -> list[Reading]:
-    """The efficacy readings of a sentence, clause by clause."""
+    """The efficacy readings of a sentence, clause by clause; a benefit (or harm) the clause's own statistics
+    show as non-significant reads as no difference."""
     out: list[Reading] = []
     for c in _CLAUSE_SPLIT.split(sentence):
         if c and _NOT_SIGNIFICANTLY_SO.match(c) and out:
@@ -375,8 +395,11 @@ def sentence_readings(sentence: str, studied: list[str], comparators: list[str])
             out = [Reading("no difference", r.confidence, r.target, sentence) for r in out]
             continue
         if c and c.strip():
+            rs = clause_readings(c, studied, comparators)
+            if any(r.direction in ("better", "worse", "mixed") for r in rs) and _stats_show_no_difference(c):
+                rs = [Reading("no difference", r.confidence, r.target, r.sentence) for r in rs]
             out.extend(r if r.sentence == sentence else Reading(r.direction, r.confidence, r.target, sentence)
-                       for r in clause_readings(c, studied, comparators))
+                       for r in rs)
     return out
 
 
@@ -433,8 +456,20 @@ def read_direction(view: AbstractView, *, studied: list[str], comparators: list[
     for group in (conclusions, primary, others):
         chosen = _choose(group, prefer)
         if chosen is not None:
-            return _done(res, chosen[0], chosen[1] - 0.15, chosen[2])
+            _done(res, chosen[0], chosen[1] - 0.15, chosen[2])
+            break
+    if res.direction == "unclear" and USE_MODEL_FALLBACK:
+        # the rules read nothing sure: the learned model, on result sentences with their own statistics
+        from .fallback import model_direction
+
+        fb = model_direction(view, studied=studied_l, comparators=comps_l)
+        if fb is not None:
+            return _done(res, fb.direction, fb.confidence, fb.sentence)
     return res
+
+
+#: Set to False to read the direction by the rules alone (the learned fallback of :mod:`.fallback` off).
+USE_MODEL_FALLBACK = True
 
 
 def _choose(readings: list[Reading], prefer: str | None) -> tuple[str, float, str] | None:

@@ -38,14 +38,14 @@ CUES: tuple[tuple[str, re.Pattern[str], float, float, float], ...] = (
     ("pharmacokinetics", _rx(r"\b(?:auc\w*|cmax|tmax|c\s*max|t\s*max|half-lives?|t1/2|elimination\s+half|"
                              r"area\s+under\s+the\s+(?:plasma\s+)?(?:concentration|curve))\b"), 0.0, 0.8, 0.5),
     ("safety", _rx(
-        r"\bsafety\b|\btolerability\b|\btoxicit\w+|\badverse\s+(?:events?|effects?|reactions?|drug\s+reactions?)\b|"
+        r"\bsafety\b|\bsafe\s+(?:alternative|to\s+use|in\b)|\btolerability\b|\btoxicit\w+|\badverse\s+(?:events?|effects?|reactions?|drug\s+reactions?)\b|"
         r"\bside[-\s]effects?\b|\bharms?\b|\brisks?\s+of\b|\bcomplications?\b|\b\w+-?induced\b|\bhepatotoxic\w*|"
         r"\bnephrotoxic\w*|\bcardiotoxic\w*|\bpharmacovigilance\b|\bpost-?marketing\b|\bsurveillance\b|\boverdos\w+|"
         r"\bpoisoning\b|\babuse\b|\bdependence\b|\bwithdrawal\s+(?:symptoms|syndrome|reactions)\b|\bdriving\b|"
-        r"\bpsychomotor\b|\bcognitive\s+(?:function|performance|impairment)\b|\bsedati\w+|\bulcers?\b|\bbleeding\b|"
+        r"\bpsychomotor\b|\bcognitive\s+(?:function|performance|impairment)\b|(?<!procedural\s)(?<!conscious\s)(?<!for\s)\bsedati(?!on\s+(?:for|during|in)\b)\w+|\bulcers?\b|\bbleeding\b|"
         r"\bqt\s+(?:interval|prolongation)\b|\btorsade\w*|\bteratogen\w*|\bpregnancy\s+outcomes?\b|\bbirth\s+defects?\b|"
         r"\bmalformations?\b|\bweight\s+gain\b|\bextrapyramidal\b|\bdyskinesi\w+|\bcancer\s+(?:risk|incidence|"
-        r"mortality)|\b(?:breast|ovarian|endometrial)\s+cancer\b|\bthromboembolism\b|\brespiratory\s+depression\b|"
+        r"mortality)|(?<!for\s)(?<!in\s)(?<!with\s)(?<!of\s)(?<!adjuvant\s)\b(?:breast|ovarian|endometrial)\s+cancer\b(?!\s+(?:patients|survivors))|\bthromboembolism\b|\brespiratory\s+depression\b|"
         r"\b(?:rates?|incidence|risk|frequency)\s+(?:of\s+[\w-]+\s+){0,2}associated\s+with\b|\bassociated\s+with\s+"
         r"(?:the\s+)?(?:use\s+of|exposure\s+to)\b|\bassociation\s+between\s+(?:[\w-]+\s+){0,3}(?:use|exposure|therapy|"
         r"treatment)\s+and\b|\bhypoglyc[a]?emi(?:a|c\s+(?:episodes?|events?|reactions?|attacks?))\b|\bhypotension\b|\bcardiovascular\s+(?:events|risk|safety)\b"),
@@ -53,7 +53,7 @@ CUES: tuple[tuple[str, re.Pattern[str], float, float, float], ...] = (
     ("methods", _rx(
         r"\bvalidit\w+|\bvalidation\b|\bvalidated\b|\breliabilit\w+|\bresponsiveness\b|\bpsychometric\w*|"
         r"\b(?:questionnaire|instrument|scale|index|score|measure)\s+(?:development|construction|properties)\b|"
-        r"\bmethodolog\w+|\bstatistical\s+(?:methods?|analysis|approach|issues)\b|\bsample\s+size\b|\bsimulation\b|"
+        r"\bmethodolog\w+|\bstatistical\s+(?:methods?|analysis|approach|issues)\b|\bsample\s+size\b|\b(?:computer|statistical|monte\s+carlo)\s+simulations?\b|\bsimulation\s+stud\w+|"
         r"\btesting\s+for\b|\bnoninferiority\s+(?:trials|studies|margin)\b|\bstudy\s+design\s+issues\b|"
         r"\bplacebo\s+response\b|\bmoderators?\s+of\b|\bmeasurement\s+of\b|\bassessment\s+(?:tool|instrument|method)|"
         r"\btrial\s+design\b|\bend\s*points?\s+in\b|\b(?:is|was|are)\s+(?:both\s+)?(?:reliable|valid)\b|"
@@ -73,7 +73,7 @@ CUES: tuple[tuple[str, re.Pattern[str], float, float, float], ...] = (
         r"\bcell\s+(?:lines?|cultures?)\b|\breceptor\s+(?:binding|occupancy)\b|\bendothelial\s+(?:function|dysfunction|"
         r"activation)\b|\b(?:cerebral|forearm|coronary|renal|skin)\s+blood\s+flow\b|\bvascular\s+resistance\b|\beeg\b|"
         r"\belectroencephalogra\w+|\bevent-related\s+potentials?\b|\bevoked\s+potentials?\b|\bphotic\s+driving\b|"
-        r"\brefractor\w+|\belectrophysiolog\w+|\bviscosity\b|\badhesion\s+molecules?\b|\bcytokines?\b|"
+        r"\brefractory\s+period\w*|\brefractoriness\b|\belectrophysiolog\w+|\bviscosity\b|\badhesion\s+molecules?\b|\bcytokines?\b|"
         r"\boxidative\s+stress\b|\bvasoneuronal\b|\bplatelet\s+aggregation\b|\bmechanisms?\s+of\s+action\b"),
      2.6, 1.8, 0.3),
     ("mechanism", _rx(r"\bhaemodynamic\w*|\bhemodynamic\w*|\bvasoconstrict\w+|\bvasodilat\w+|\bneuroendocrine\b|"
@@ -88,7 +88,7 @@ FORM_CUES: tuple[tuple[str, re.Pattern[str], float, float, float], ...] = (
         r"randomi[sz]ed)\b|\bis\s+(?:designed|planned)\s+to\b|\bbaseline\s+characteristics\s+of\b"), 3.0, 1.5, 1.0),
     ("secondary analysis", _rx(
         r"\bsecondary\s+analys[ie]s\b|\bre-?analys[ie]s\b|\breanaly[sz]ed\b|\bretrospective\s+"
-        r"analysis\s+of\s+(?:the\s+)?data\b|\bdata\s+(?:from|of)\s+(?:the|an?)\s+(?:[\w-]+\s+){0,4}?(?:study|trial|"
+        r"analysis\s+of\s+(?:the\s+)?data\b|\bdata\s+(?:from|of)\s+(?:the|an?)\s+(?:[\w-]+,?\s+){0,4}?(?:study|trial|"
         r"programme|program|database)\b|\bdata\s+from\s+the\b|\banalysis\s+of\s+(?:the\s+)?(?:data|experience|"
         r"results)\s+(?:from|in|of)\b|\bancillary\s+stud\w+|"
         r"\bsub-?stud(?:y|ies)\b|\bhad\s+been\s+(?:included|enrolled|randomi[sz]ed)\s+in\b|\bresponse\s+curve\s+"
@@ -96,6 +96,9 @@ FORM_CUES: tuple[tuple[str, re.Pattern[str], float, float, float], ...] = (
         r"the\b|\bof\s+the\s+(?:earlier|original|parent|previous)\s+(?:[\w-]+\s+){0,2}(?:trial|study)\b|"
         r"\blong-term\s+follow-up\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:trial|study)\b"), 2.6, 1.6, 1.0),
     ("secondary analysis", _rx(r"\bpost[-\s]?hoc\b|\bpooled\s+analys[ie]s\b|\bintegrated\s+analys[ie]s\b"), 2.6, 1.6, 0.6),
+    ("secondary analysis", _rx(r"\b(?:post[-\s]?hoc|secondary|retrospective)\s+analys[ie]s\s+(?:was|were)\s+(?:performed|"
+                               r"conducted|carried\s+out|done|undertaken)\b|\b(?:this|a|the\s+present)\s+post[-\s]?hoc\s+"
+                               r"analys[ie]s\s+of\b"), 0.0, 1.6, 1.0),
     ("secondary analysis", _rx(
         r"\bsub-?group\s+analys[ie]s\b|\bsub-?analys[ie]s\b|\bexploratory\s+analys[ie]s\b|\binfluence\s+of\s+"
         r"(?:gender|age|sex|race|genotype)\b|\b(?:gender|sex|age|race|genotype)\s+(?:or\s+\w+\s+)?(?:differences|"
@@ -186,10 +189,13 @@ def _gate_open(kind: str, rx: re.Pattern[str], low: str) -> bool:
 
 
 def _score(cues: tuple[tuple[str, re.Pattern[str], float, float, float], ...], title: str, aim: str,
-           view: AbstractView) -> tuple[dict[str, float], dict[str, str]]:
+           view: AbstractView, *, skip_results: bool = False) -> tuple[dict[str, float], dict[str, str]]:
+    """Cue weights by kind (and where each was first seen); ``skip_results`` leaves the result sentences out of
+    the body (a report's form is said in its aim and methods: "a post hoc analysis showed" among the results
+    of a trial is a side analysis, not what the report is)."""
     scores: dict[str, float] = defaultdict(float)
     where_of: dict[str, str] = {}
-    body = view.text
+    body = " ".join(s.text for s in view.sentences if s.role != "results") if skip_results else view.text
     low = body.lower()
     for kind, rx, w_title, w_aim, w_body in cues:
         if w_title:
@@ -211,7 +217,8 @@ def _score(cues: tuple[tuple[str, re.Pattern[str], float, float, float], ...], t
             hits = len(rx.findall(body))
             if hits:
                 scores[kind] += min(3, hits) * w_body
-                where_of.setdefault(kind, next((s.text for s in view.sentences if rx.search(s.text)), body[:200]))
+                where_of.setdefault(kind, next((s.text for s in view.sentences if rx.search(s.text)
+                                                and not (skip_results and s.role == "results")), body[:200]))
     return scores, where_of
 
 
@@ -231,10 +238,42 @@ def _only_drug_names(title: str, spans: list[tuple[int, int]]) -> bool:
     return not re.search(r"[A-Za-z]{3,}", rest)
 
 
+# the record's own study: people it randomised, enrolled or studied (a review reports other studies' trials)
+_OWN_STUDY = _rx(r"\b(?:were|was)\s+randomi[sz]ed\b|\bwere\s+randomly\s+(?:assigned|allocated|divided)\b|\bwe\s+"
+                 r"(?:randomi[sz]ed|enrolled|studied|recruited|treated|examined|measured|compared|assessed|investigated)\b|"
+                 r"\b(?:were|was)\s+(?:enrolled|recruited|included\s+in\s+(?:this|the)\s+study)\b|\bin\s+this\s+"
+                 r"(?:[\w-]+\s+){0,3}(?:study|trial)\b")
+# a report that says it is a review ("Zolmitriptan: a review of its use", "Here, we briefly review", "expert opinion")
+_REVIEW_TITLE = _rx(r"(?<!systematic\s)(?<!cochrane\s)\breview\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|"
+                    r"cases|notes))|\bexpert\s+opinion\b|\ban?\s+(?:overview|update)\b|\bupdate\s+on\b|\bspecial\s+"
+                    r"considerations\b|\bcurrent\s+(?:status|concepts|perspectives|approaches)\b|\bstate\s+of\s+the\s+art\b")
+_REVIEW_SAYS = _rx(r"\b(?:this|the\s+present|the\s+current|our)\s+(?:narrative\s+)?review\b|\b(?:purpose|aim|objective|"
+                   r"goal)\s+of\s+this\s+review\b|\b(?:we|authors)\s+(?:briefly\s+|critically\s+)?"
+                   r"(?:review|summari[sz]e|discuss)\b|^\s*to\s+review\b|\b(?:is|are)\s+(?:briefly\s+)?(?:reviewed|"
+                   r"discussed)\b|\breview\s+of\s+(?:the\s+)?(?:current\s+|recent\s+|published\s+)?(?:medical\s+)?"
+                   r"literature\b|\bliterature\s+(?:was|were)\s+reviewed\b|\bwere\s+reviewed\s+and\b")
+
+
+# a systematic search and selection: a systematic review, whatever its design field says
+_SYSTEMATIC = _rx(r"\bsystematic\w*|\bmeta-?analy\w+|\bsearch\s+terms\b|\b(?:were|was)\s+searched\b|\bsearches\s+of\b|"
+                  r"\breview\s+of\s+(?:\w+\s+){0,2}randomi[sz]ed\b|\binclusion\s+criteria\b|\bselection\s+criteria\b")
+
+
+def says_review(view: AbstractView, title: str, design: str) -> bool:
+    """The record says it is a (narrative) review and reports no study of its own."""
+    if design in ("meta-analysis", "systematic review"):
+        return False
+    if not (_REVIEW_TITLE.search(title) or any(_REVIEW_SAYS.search(s.text) for s in view.sentences[:6])):
+        return False
+    return not _OWN_STUDY.search(view.text) and not _SYSTEMATIC.search(f"{title} {view.text}")
+
+
 def _narrative(view: AbstractView, title: str, aim: str, design: str, title_is_drug: bool = False) -> float:
     """How much a record reads as a narrative review or a drug profile (no methods, no figures, no people)."""
     score = 0.0
-    reports_people = bool(view.results) or bool(_PEOPLE_N.search(view.text))
+    # (the results of an unstructured abstract are a guess of the sentence roles: they show no study by themselves)
+    reports_people = bool(_PEOPLE_N.search(view.text)) or bool(_OWN_STUDY.search(view.text)) or (
+        view.structured and bool(view.results))
     words = re.findall(r"[A-Za-z][\w'-]*", title)
     if 0 < len(words) <= 6 and not _SHORT_TITLE_STUDY.search(title) and not any(c[1].search(title) for c in CUES):
         score += 2.5  # "Gliclazide modified release.", "Burning mouth syndrome.", "Zolmitriptan: new product."
@@ -264,6 +303,8 @@ def read_kind(view: AbstractView, *, design: str, n_drugs: int, publication_type
     pts = {p.lower() for p in publication_types or []}
     if design in NARRATIVE_DESIGNS or "review" in pts and design not in ("meta-analysis", "systematic review"):
         return _set(res, "narrative review", 0.85, title)
+    if says_review(view, title, design):
+        return _set(res, "narrative review", 0.8, title)
     if design == "guideline":
         return _set(res, "guideline", 0.85, title)
     if "clinical trial protocol" in pts:
@@ -290,7 +331,9 @@ def read_kind(view: AbstractView, *, design: str, n_drugs: int, publication_type
         narrative = _narrative(view, title, aim, design, _only_drug_names(title, title_drug_spans or []))
     # a content named in the title (safety, pharmacokinetics, methods...) says more than the absence of methods
     titled = max((v for k, v in scores.items() if k not in ("efficacy", "other")), default=0.0)
-    if narrative >= 2.5 and titled < 1.5 and narrative >= max(scores.values(), default=0.0) - 1.0:
+    form, where_form = _score(FORM_CUES, title, aim, view, skip_results=view.structured)
+    form_titled = any(c[1].search(title) for c in FORM_CUES if c[0] in ("secondary analysis", "extension"))
+    if narrative >= 2.5 and titled < 1.5 and not form_titled and narrative >= max(scores.values(), default=0.0) - 1.0:
         return _set(res, "narrative review", min(0.9, 0.4 + 0.1 * narrative), title)
     if design == "case report":
         scores["other"] += 2.0 if scores.get("safety", 0) < 1.5 else 0.0
@@ -298,11 +341,12 @@ def read_kind(view: AbstractView, *, design: str, n_drugs: int, publication_type
     kind, best = max(scores.items(), key=lambda kv: (kv[1], kv[0] == "efficacy"))
     total = sum(v for v in scores.values() if v > 0) or 1.0
     conf = min(0.95, 0.35 + 0.6 * best / total) if best > 0 else 0.0
-    form, where_form = _score(FORM_CUES, title, aim, view)
     fkind, fbest = max(form.items(), key=lambda kv: kv[1], default=("", 0.0))
     if fkind == "protocol" and fbest >= FORM_THRESHOLD + 0.8:
         return _set(res, "protocol", min(0.95, 0.5 + 0.1 * fbest), where_form.get("protocol"))
-    if fkind in ("secondary analysis", "extension") and fbest >= FORM_THRESHOLD and kind in ("efficacy", "other"):
+    # a secondary analysis of a trial, unless what it studies (safety, pharmacokinetics...) is named in the title
+    if fkind in ("secondary analysis", "extension") and fbest >= FORM_THRESHOLD and (
+            kind in ("efficacy", "other") or form_titled and titled < 1.5):
         res.parent = next((t for t in res.trial_names), None)
         return _set(res, fkind, min(0.95, 0.45 + 0.12 * fbest), where_form.get(fkind))
     return _set(res, kind, conf, where_of.get(kind) or (aim if kind == "efficacy" else title))

@@ -58,7 +58,7 @@ STATS_RE = re.compile(r"\b\d+\.\d+\b(?!\s*(?:mg|mcg|µg|ug|g|ml|mmol|iu|units?|m
 @dataclass(frozen=True)
 class Sentence:
     text: str
-    role: str  # "title", "aim", "methods", "results", "conclusion", "background"
+    role: str  # "title", "aim", "methods", "results", "conclusion", "background", "other" (registration, funding)
     index: int  # position among the abstract's sentences (title: -1)
 
 
@@ -91,7 +91,8 @@ class AbstractView:
         return self.role("results")
 
 
-_LABEL_ROLE = {"BACKGROUND": "background", "METHODS": "methods", "RESULTS": "results", "CONCLUSIONS": "conclusion"}
+_LABEL_ROLE = {"BACKGROUND": "background", "METHODS": "methods", "RESULTS": "results", "CONCLUSIONS": "conclusion",
+               "OTHER": "other"}
 
 
 _DIGIT = re.compile(r"\d")

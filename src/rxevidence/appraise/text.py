@@ -87,12 +87,18 @@ _LABEL_ALIASES = {
     "CONCLUSION": "CONCLUSIONS", "INTERPRETATION": "CONCLUSIONS", "AUTHORS' CONCLUSIONS": "CONCLUSIONS",
     "CONCLUSIONS AND RELEVANCE": "CONCLUSIONS", "DISCUSSION": "CONCLUSIONS", "IMPLICATIONS": "CONCLUSIONS",
     "CLINICAL RELEVANCE": "CONCLUSIONS", "SIGNIFICANCE": "CONCLUSIONS", "PERSPECTIVE": "CONCLUSIONS",
+    # back matter after the conclusion: not part of it
+    "TRIAL REGISTRATION": "OTHER", "CLINICAL TRIAL REGISTRATION": "OTHER", "TRIAL REGISTRATION NUMBER": "OTHER",
+    "REGISTRATION": "OTHER", "FUNDING": "OTHER", "ELECTRONIC SUPPLEMENTARY MATERIAL": "OTHER",
+    "KEYWORDS": "OTHER", "KEY WORDS": "OTHER",
 }
 _CANON = {"BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS"}
 # inline labels of flat structured abstracts: "... BACKGROUND: text METHODS: text"
+# (upper case, or capitalised as many CSV and RIS exports write them: "Results:", "Trial registration:")
 _INLINE_LABEL_RE = re.compile(
     r"(?:(?<=^)|(?<=[.:;]\s))("
-    + "|".join(sorted((re.escape(k) for k in list(_LABEL_ALIASES) + list(_CANON)), key=len, reverse=True))
+    + "|".join(sorted((re.escape(v) for k in list(_LABEL_ALIASES) + list(_CANON) for v in (k, k.capitalize())),
+                      key=len, reverse=True))
     + r")\s*:\s*"
 )
 
