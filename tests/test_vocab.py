@@ -255,3 +255,14 @@ def test_curated_and_pack_yaml_have_no_duplicate_keys():
         with open(f, encoding="utf-8") as fh:
             yaml.load(fh, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
     assert len(files) > 5 and not dups, dups
+
+
+@pytest.mark.parametrize("text,want", [
+    ("trospium chloride", ["trospium"]), ("morphine sulfate", ["morphine"]), ("naproxen sodium", ["naproxen"]),
+    ("sodium chloride", ["sodium chloride"]), ("potassium chloride", ["potassium chloride"]),
+    ("is erythromycin ophthalmic ointment good for inflamed eyelids?", ["erythromycin"]),
+])
+def test_salts_and_dosage_forms_read_as_their_ingredient(v, text, want):
+    # a salt is its ingredient when the vocabulary holds the ingredient bare; a cation's salt stays itself;
+    # route and dosage-form words after a drug belong to it and are no drug of their own
+    assert [h.name for h in v.find_drugs(text)] == want

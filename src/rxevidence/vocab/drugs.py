@@ -8,7 +8,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ..models import DrugMention
-from .text import _DOSE, _TRAILERS, MAX_DRUG_WORDS, first_word_lengths, norm, stems, tokens
+from .text import _DOSE, _SALTS, _TRAILERS, MAX_DRUG_WORDS, first_word_lengths, norm, stems, tokens
 
 
 class DrugHit(DrugMention):
@@ -133,8 +133,17 @@ class DrugVocabulary:
         if key in self._class_alias:
             return self._class_mention(text, self._class_alias[key])
         if key in self._terms:
-            return self._mention(text, self._terms[key])
+            return self._mention(text, [self._base_ingredient(c) for c in self._terms[key]])
         return None
+
+    def _base_ingredient(self, canon: str) -> str:
+        """The ingredient of a salt the vocabulary also holds bare ("trospium chloride" -> trospium)."""
+        words = canon.split()
+        if len(words) > 1 and words[-1] in _SALTS:
+            base = " ".join(words[:-1])
+            if base in self._drugs and base in self._real and base not in _SALTS:  # sodium chloride stays
+                return base
+        return canon
 
     def resolve_drug(self, text: str, *, fuzzy: bool = True) -> DrugMention | None:
         """The drug or class a name refers to ("Valium" -> diazepam), or None."""

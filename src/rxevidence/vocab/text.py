@@ -18,7 +18,17 @@ _TRAILERS = {
     "sulphate", "acetate", "citrate", "besylate", "mesylate", "bromide", "calcium", "er", "sr", "xr", "xl", "cr",
     "la", "ir", "dr", "ec", "cd", "patch", "cream", "gel", "ointment", "injection", "injections", "tablets", "tablet",
     "pills", "pill", "capsules", "capsule", "topical", "oral", "liquid", "solution", "spray", "drops", "shot", "shots",
+    # routes and dosage forms ("erythromycin ophthalmic ointment" is erythromycin)
+    "ophthalmic", "otic", "nasal", "vaginal", "rectal", "transdermal", "lotion", "suppository", "suppositories",
 }
+
+# salt counterions: "trospium chloride" is the ingredient trospium when the vocabulary holds both
+_SALTS = frozenset({
+    "hcl", "hydrochloride", "sodium", "potassium", "succinate", "tartrate", "maleate", "phosphate", "sulfate",
+    "sulphate", "acetate", "citrate", "besylate", "mesylate", "bromide", "calcium", "chloride", "fumarate",
+    "hydrobromide", "nitrate", "oxalate", "lactate", "gluconate", "hyclate", "monohydrate", "dihydrate",
+    "magnesium", "tosylate", "napsylate", "pamoate", "bitartrate", "dipropionate", "propionate", "valerate",
+})
 
 
 _DOSE = re.compile(r"\d+(\s?\d+)?\s?(mg|mcg|ug|g|ml|iu|units?|meq|%)?\b|\d+(mg|mcg|ml|meq|iu)\b")
