@@ -183,6 +183,24 @@ def _ci_token(m: re.Match[str]) -> str:
     return f" {tok} "
 
 
+#: The tokens :func:`mark_stats` writes for a significant difference / for a difference not shown.
+SIGNIFICANT_STATS: tuple[str, ...] = ("PSIG", "CI_POS", "CI_NEG", "CI_LT1")
+NON_SIGNIFICANT_STATS: tuple[str, ...] = ("PNS", "CI_HAS0", "CI_HAS1")
+
+
+_STAT_TOKENS = frozenset(SIGNIFICANT_STATS + NON_SIGNIFICANT_STATS)
+
+
+def has_significant_stats(marked: str) -> bool:
+    """A text marked by :func:`mark_stats` carries a significant p-value or confidence interval."""
+    return any(t in marked for t in SIGNIFICANT_STATS)
+
+
+def has_non_significant_stats(marked: str) -> bool:
+    """A text marked by :func:`mark_stats` carries a non-significant p-value or confidence interval."""
+    return any(t in marked for t in NON_SIGNIFICANT_STATS)
+
+
 def mark_stats(text: str) -> str:
     """Replace p-values and confidence intervals by tokens the n-grams can use."""
     t = _PVAL.sub(_pval_token, text)
@@ -504,7 +522,7 @@ def direction_features(
     """
     plain = _tokens(sentence, _NO_PROMPT)
     feats = _ngrams(plain, "w:", 3)
-    stat = [t for t in plain if t in ("PSIG", "PNS", "CI_HAS0", "CI_HAS1", "CI_POS", "CI_NEG", "CI_LT1")]
+    stat = [t for t in plain if t in _STAT_TOKENS]
     feats.append(("s:" + ("+".join(sorted(set(stat))) or "none"), 1.0))
     if stat:
         feats.append(("s:last=" + stat[-1], 1.0))

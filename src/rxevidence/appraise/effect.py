@@ -375,14 +375,14 @@ def _stats_show_no_difference(clause: str) -> bool:
     "trend"), no significant one, and no "significant" outside a negation ("p = 0.35", "a trend toward")."""
     if not any(ch.isdigit() for ch in clause) and not _TREND.search(clause):
         return False
-    from .direction import mark_stats, normalize
+    from .direction import has_non_significant_stats, has_significant_stats, mark_stats, normalize
 
     marked = mark_stats(normalize(clause))
-    if "PSIG" in marked or "CI_POS" in marked or "CI_NEG" in marked or "CI_LT1" in marked:
+    if has_significant_stats(marked):
         return False
     if _SIGNIFICANT.search(NO_DIFF.sub(" ", clause)):
         return False
-    return "PNS" in marked or "CI_HAS0" in marked or "CI_HAS1" in marked or bool(_TREND.search(clause))
+    return has_non_significant_stats(marked) or bool(_TREND.search(clause))
 
 
 def sentence_readings(sentence: str, studied: list[str], comparators: list[str]) -> list[Reading]:

@@ -23,8 +23,6 @@ NO_DIFFERENCE_MIN = 0.85
 DIFFERENCE_MIN = 0.75
 #: The confidence given to a fallback reading (below the rules' usual 0.8: a model's word, not a judgement).
 FALLBACK_CONFIDENCE = 0.6
-_SIG_TOKENS = ("PSIG", "CI_POS", "CI_NEG", "CI_LT1")
-_NS_TOKENS = ("PNS", "CI_HAS0", "CI_HAS1")
 
 
 @dataclass(frozen=True)
@@ -34,17 +32,18 @@ class FallbackReading:
     sentence: str
 
 
-def _candidates(view: AbstractView) -> list[str]:
-    """Result sentences with statistics (then conclusions with statistics), in reading order."""
-    from .direction import mark_stats, normalize
+def _candidates(view: AbstractView) -> list[tuple[str, str]]:
+    """Result sentences with statistics (then conclusions with statistics), in reading order, each with its
+    statistics marked (:func:`.direction.mark_stats`)."""
+    from .direction import has_non_significant_stats, has_significant_stats, mark_stats, normalize
 
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for group in (view.results or view.role("methods"), view.conclusions):
         for s in group[:14]:
             if any(ch.isdigit() for ch in s.text):
                 marked = mark_stats(normalize(s.text))
-                if any(t in marked for t in _SIG_TOKENS + _NS_TOKENS):
-                    out.append(s.text)
+                if has_significant_stats(marked) or has_non_significant_stats(marked):
+                    out.append((s.text, marked))
     return out
 
 
@@ -68,24 +67,25 @@ def _polarity(sentence: str) -> int:
 def model_direction(view: AbstractView, *, studied: list[str], comparators: list[str]) -> FallbackReading | None:
     """The direction the learned model reads in the result sentences with statistics, or None (see the module
     docstring). The studied drug is the prompt's intervention, the first comparator (or placebo) its comparator."""
-    from .direction import DIRECTION_LABELS, direction_proba, mark_stats, normalize
+    from .direction import DIRECTION_LABELS, direction_proba, has_significant_stats
     from .effect import SAFETY_CLAUSE
 
-    sents = [s for s in _candidates(view) if not SAFETY_CLAUSE.search(s.lower())]
-    if not sents:
+    candidates = [(s, m) for s, m in _candidates(view) if not SAFETY_CLAUSE.search(s.lower())]
+    if not candidates:
         return None
+    sents = [s for s, _ in candidates]
     intervention = studied[0] if studied else None
     comparator = comparators[0] if comparators else "placebo"
     proba = direction_proba(sents, intervention=intervention, comparator=comparator)
     i_nd = DIRECTION_LABELS.index("no difference")
     readings: list[FallbackReading] = []
-    for s, p in zip(sents, proba, strict=True):
-        marked = mark_stats(normalize(s))
-        if p[i_nd] >= NO_DIFFERENCE_MIN and not any(t in marked for t in _SIG_TOKENS):
+    for (s, marked), p in zip(candidates, proba, strict=True):
+        significant = has_significant_stats(marked)
+        if p[i_nd] >= NO_DIFFERENCE_MIN and not significant:
             readings.append(FallbackReading("no difference", FALLBACK_CONFIDENCE, s))
             continue
         j = int(p.argmax())
-        if j == i_nd or p[j] < DIFFERENCE_MIN or not any(t in marked for t in _SIG_TOKENS):
+        if j == i_nd or p[j] < DIFFERENCE_MIN or not significant:
             continue
         pol = _polarity(s)
         if pol == 0:
