@@ -125,13 +125,12 @@ def _unknown_note(query: Query) -> str:
 
 
 def _no_drug_error(query: Query, pack: Pack) -> InputError:
-    hint = ""  # the parser's messages name the unknown words and their suggestions
-    msgs = " ".join(query.messages)
+    msgs = " ".join(query.messages)  # the parser's messages name the unknown words and their suggestions
     covered = pack_drugs_for(query, pack)
     if covered and query.condition is not None:
         msgs += (f" For {query.condition.name} the starter pack has studies of: {', '.join(covered)}. Try: "
                  f"rxevidence ask \"How effective is {covered[0]} for {query.condition.name}?\"")
-    return InputError(f"No drug recognised in {query.text!r}.{hint} {msgs}".strip())
+    return InputError(f"No drug recognised in {query.text!r}. {msgs}".strip())
 
 
 def pack_drugs_for(query: Query, pack: Pack, limit: int = 8) -> list[str]:
