@@ -86,12 +86,15 @@ def build_store(path: Path) -> Any:
 
 
 def retrieved(store: Any, questions: list[str], vocab: Any, limit: int) -> set[str]:
+    """The records ``ask`` retrieves for ``questions``: the pipeline's own retrieval step (no appraisal on
+    read: which records are found does not depend on it)."""
+    from rxevidence.pipeline import build_context, retrieve
     from rxevidence.question import parse
-    from rxevidence.retrieve import retrieve
 
+    context = build_context(store, install_pack=False, vocab=vocab, appraise_on_read=False)
     got: set[str] = set()
     for q in questions:
-        ev = retrieve(store, parse(q, vocab=vocab), vocab=vocab, limit=limit)
+        ev = retrieve(context, parse(q, vocab=vocab), limit=limit)
         got.update(ev.scores)
     return got
 

@@ -127,3 +127,51 @@ def test_only_records_that_can_be_evidence_are_picked_for_full_appraisal():
     assert not can_be_evidence(mice) and not can_be_evidence(letter)
     assert can_be_evidence(Record(id="nct:NCT01234567", kind="trial", title="A trial"))
     assert not can_be_evidence(Record(id="spl:x", kind="label", title="Drug X tablets"))
+
+
+def test_find_classes_lists_every_mention_when_asked():
+    v = load_vocabulary()
+    text = "Beta blockers and ACE inhibitors were compared; ACE inhibitors lowered pressure more."
+    assert v.find_classes(text) == ["beta blocker", "ace inhibitor"]
+    assert v.find_classes(text, unique=False) == ["beta blocker", "ace inhibitor", "ace inhibitor"]
+
+
+def test_a_class_named_twice_in_an_abstract_is_no_passing_mention(tmp_path):
+    s = SQLiteStore(str(tmp_path / "c.db"))
+    s.upsert_many([_article("10", "Treatment of raised blood pressure in older adults",
+                            "We randomised older adults to ACE inhibitors or usual care. "
+                            "ACE inhibitors lowered blood pressure; beta blockers were allowed as rescue.")])
+    tags = s.tags_of(["pmid:10"])["pmid:10"]
+    assert ("drug", "ace inhibitor", "abstract") in tags
+    assert ("drug", "beta blocker", "passing") in tags
+    s.close()
+
+
+def test_a_condition_named_once_matches_when_the_drug_is_what_the_record_is_about(tmp_path):
+    s = SQLiteStore(str(tmp_path / "h.db"))
+    s.upsert_many([
+        _article("11", "Nifedipine versus placebo: a randomized crossover trial in older adults",
+                 "Adults with hypertension took nifedipine for eight weeks; nifedipine lowered blood pressure."),
+        _article("12", "Home exercise in older adults: a randomized trial",
+                 "Adults with hypertension walked daily; those taking nifedipine were excluded."),
+    ])
+    ev = retrieve(s, parse("Does nifedipine help high blood pressure?"), vocab=load_vocabulary())
+    assert "pmid:11" in ev.scores  # the drug in the title, the condition named once
+    assert "pmid:12" not in ev.scores  # the drug named once in passing
+    s.close()
+
+
+def test_a_drug_the_appraisal_studied_is_no_passing_mention(tmp_path):
+    from rxevidence.models import Appraisal
+
+    s = SQLiteStore(str(tmp_path / "r.db"))
+    s.upsert_many([_article("13", "A randomized trial in adults with atrial fibrillation",
+                            "Adults with atrial fibrillation were randomized to metoprolol or placebo.")])
+    v = load_vocabulary()
+    cond = parse("Does metoprolol help atrial fibrillation?").condition
+    assert cond is not None
+    assert s.concept_records(["metoprolol"], [cond.id]) == {}
+    s.put_appraisal(Appraisal(record_id="pmid:13", drugs=["metoprolol"], comparator="placebo"))
+    assert "pmid:13" in s.concept_records(["metoprolol"], [cond.id])
+    assert v.is_drug("metoprolol")
+    s.close()

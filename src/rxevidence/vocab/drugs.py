@@ -51,9 +51,11 @@ class DrugVocabulary:
             scanner = self.__dict__["_scanner"] = IngredientScanner(self._terms, self._real)
         return scanner.scan(text)
 
-    def find_classes(self, text: str) -> list[str]:
+    def find_classes(self, text: str, *, unique: bool = True) -> list[str]:
         """Drug classes named in a long text ("ACE inhibitors reduce mortality"), by their aliases; a cheap
-        scan for the concept index (no spelling correction)."""
+        scan for the concept index (no spelling correction). ``unique=False`` returns one entry per mention
+        (a class named three times is listed three times), as :meth:`find_ingredients` does, so a caller can
+        tell a class named once in passing from one a text is about."""
         first = first_word_lengths(self.__dict__, "_class_first", self._class_alias)
         toks = [t for t, _, _ in tokens(text)]
         out: list[str] = []
@@ -64,7 +66,7 @@ class DrugVocabulary:
                 n -= 1
             if n:
                 name = self._class_alias[" ".join(toks[i : i + n])]
-                if name not in out:
+                if not unique or name not in out:
                     out.append(name)
                 i += n
             else:

@@ -72,7 +72,7 @@ def tag_record(record: Record, vocab: Any, appraisal: Appraisal | None = None) -
         found: list[tuple[str, str]] = [("condition", h.id) for h in vocab.find_conditions(text)]
         found += [("drug", name) for name, _s, _e in vocab.find_ingredients(text)]
         # "ACE inhibitors reduce mortality": the class itself
-        found += [("drug", name.lower()) for name in vocab.find_classes(text)]
+        found += [("drug", name.lower()) for name in vocab.find_classes(text, unique=False)]
         seen = Counter(found)
         for kind, concept in found:
             # a concept named once in an abstract is a passing mention ("patients on aspirin were excluded")
