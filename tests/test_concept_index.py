@@ -107,7 +107,7 @@ def test_passing_mention_in_an_abstract_is_no_match(tmp_path):
                             "Patients with knee osteoarthritis did exercise; those taking ibuprofen were excluded. "
                             "Exercise reduced osteoarthritis pain.")])
     tags = s.tags_of(["pmid:4"])["pmid:4"]
-    assert ("drug", "ibuprofen", "passing") in tags
+    assert ("drug", "ibuprofen", "background") in tags
     ev = retrieve(s, parse("Does ibuprofen help knee osteoarthritis?"), vocab=load_vocabulary())
     assert "pmid:4" not in ev.scores
     s.close()
@@ -165,13 +165,35 @@ def test_a_drug_the_appraisal_studied_is_no_passing_mention(tmp_path):
     from rxevidence.models import Appraisal
 
     s = SQLiteStore(str(tmp_path / "r.db"))
-    s.upsert_many([_article("13", "A randomized trial in adults with atrial fibrillation",
+    s.upsert_many([_article("13", "A randomized trial in older adults",
                             "Adults with atrial fibrillation were randomized to metoprolol or placebo.")])
-    v = load_vocabulary()
     cond = parse("Does metoprolol help atrial fibrillation?").condition
     assert cond is not None
-    assert s.concept_records(["metoprolol"], [cond.id]) == {}
+    assert s.concept_records(["metoprolol"], [cond.id]) == {}  # both named once: no match
     s.put_appraisal(Appraisal(record_id="pmid:13", drugs=["metoprolol"], comparator="placebo"))
     assert "pmid:13" in s.concept_records(["metoprolol"], [cond.id])
-    assert v.is_drug("metoprolol")
     s.close()
+
+
+def test_a_review_of_a_condition_matches_a_drug_it_names_once(tmp_path):
+    s = SQLiteStore(str(tmp_path / "v.db"))
+    s.upsert_many([
+        _article("14", "Drug treatment of gout: a review",
+                 "We review acute treatment and urate lowering; allopurinol lowers urate in most patients."),
+        _article("15", "Diet and gout: a cohort study",
+                 "Men with a history of allopurinol use were excluded; diet was recorded."),
+    ])
+    ev = retrieve(s, parse("Does allopurinol help gout?"), vocab=load_vocabulary())
+    assert "pmid:14" in ev.scores  # the condition in the title, the drug named once
+    assert "pmid:15" not in ev.scores  # the drug named once as background
+    tags = s.tags_of(["pmid:15"])["pmid:15"]
+    assert ("drug", "allopurinol", "background") in tags
+    s.close()
+
+
+def test_background_mentions_are_read_in_their_own_sentence():
+    v = load_vocabulary()
+    rec = _article("16", "Pain after knee surgery",
+                   "Paracetamol reduced pain scores at six hours. Patients with a history of asthma were excluded.")
+    tags = {(t.concept, t.source) for t in tag_record(rec, v) if t.kind == "drug"}
+    assert ("acetaminophen", "passing") in tags

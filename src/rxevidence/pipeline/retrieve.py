@@ -171,12 +171,12 @@ def by_concept(store: Store, drugs: list[str], conds: list[str], found: dict[str
                limit: int = MAX_HITS) -> dict[str, float]:
     """Articles and trials for the question through the concept index: records tagged with one of the
     drugs and one of the conditions (the question's concept and every narrower one), ranked by their
-    full-text score where the text search found them too. The drug must be one the record is about (not
-    a passing mention: "patients taking aspirin were excluded"); the condition may be named only once.
-    A full-text hit (``found``) is dropped when the index tagged it with drugs but none of these (or
-    these only in passing), or with conditions but none of these; a hit the index has not tagged on that
-    side is kept (full text reaches what the index does not). A store without an index returns ``found``
-    as it is."""
+    full-text score where the text search found them too. One side must be what the record is about and
+    the other at least named (see :func:`rxevidence.store.concepts.concept_records`); a drug named only as
+    background ("patients taking aspirin were excluded") is no match. A full-text hit (``found``) is
+    dropped when the index tagged it with drugs or conditions but not so; a hit the index has not tagged
+    on that side is kept (full text reaches what the index does not). A store without an index returns
+    ``found`` as it is."""
     tagged_hits = store.concept_records(drugs, conds)
     if tagged_hits is None:
         return dict(found)
@@ -188,11 +188,14 @@ def by_concept(store: Store, drugs: list[str], conds: list[str], found: dict[str
         if rid in tagged_hits or t is None:
             out[rid] = score
             continue
-        # a side the index found nothing on is left to full text; a drug named once in passing is no match
+        # a side the index found nothing on is left to full text; otherwise the concept index's rule
         d = {c for k, c, _s in t if k == "drug"}
         c = {c for k, c, _s in t if k == "condition"}
-        d_strong = {c for k, c, s in t if k == "drug" and s != "passing"}
-        if (not d or d_strong & want_d) and (not want_c or not c or c & want_c):
+        d_named = {c for k, c, s in t if k == "drug" and s != "background"}
+        d_strong = {c for k, c, s in t if k == "drug" and s not in ("passing", "background")}
+        c_strong = {c for k, c, s in t if k == "condition" and s != "passing"}
+        d_ok = bool(d_strong & want_d) or bool(d_named & want_d and (not want_c or not c or c_strong & want_c))
+        if (not d or d_ok) and (not want_c or not c or c & want_c):
             out[rid] = score
     extra = sorted((rid for rid in tagged_hits if rid not in out), key=lambda r: (-tagged_hits[r], r))
     for rid in extra[:limit]:

@@ -102,36 +102,41 @@ def _in(conn: Any, ph: str, sql: str, values: list[str], extra: tuple[Any, ...] 
     return out
 
 
-# a drug tag that says what the record is about: not a passing mention, unless the appraisal studied it
-_STRONG_DRUG = "(d.source <> 'passing' OR d.role = 'studied')"
-_RANK = "CASE {t}.source WHEN 'passing' THEN 0 WHEN 'abstract' THEN 1 WHEN 'title' THEN 2 ELSE 3 END"
+_RANK = ("CASE {t}.source WHEN 'background' THEN -1 WHEN 'passing' THEN 0 WHEN 'abstract' THEN 1 WHEN 'title' THEN 2"
+         " ELSE 3 END")
+# a drug the appraisal studied counts as named in the abstract, however often the text names it
+_DRUG_RANK = f"CASE WHEN d.role = 'studied' AND d.source IN ('passing', 'background') THEN 1 ELSE {_RANK.format(t='d')} END"
 
 
 def concept_records(conn: Any, ph: str, drugs: list[str], conditions: list[str], *,
                     limit: int = 5000) -> dict[str, float]:
     """Records tagged with any of ``drugs`` and (when given) any of ``conditions``, each with a strength:
-    the weaker side's best source (3 MeSH or registry, 2 title, 1 abstract, 0 passing); the strongest
-    ``limit`` (then by id), joined in the database on the (kind, concept, record_id) index.
+    the weaker side's best source (3 MeSH or registry, 2 title, 1 abstract, 0 named once in the abstract);
+    the strongest ``limit`` (then by id), joined in the database on the (kind, concept, record_id) index.
 
-    The drug must be what the record is about (MeSH, registry, title, an abstract naming it twice, or the
-    appraisal's studied drug), not a passing mention; the condition may be named once ("in patients with
-    hypertension" is often the only mention of the condition a trial of a drug treats)."""
+    A record matches when at least one side is what it is about (MeSH, registry, title, named twice in
+    the abstract; for the drug also the appraisal's studied drug) and the other is at least named: a drug
+    trial may name the condition it treats once ("adults with hypertension took ..."), a review of a
+    condition's treatment may name each drug once. A drug named once as background to the study
+    ("patients taking aspirin were excluded") never matches; with no conditions asked the drug must be
+    what the record is about."""
     drugs, conditions = sorted(set(drugs)), sorted(set(conditions))
     if not drugs:
         return {}
     d_in = ",".join([ph] * len(drugs))
+    a = f"MAX({_DRUG_RANK})"
     if not conditions:
-        sql = (f"SELECT d.record_id, MAX({_RANK.format(t='d')}) AS s FROM concept_tags d"
-               f" WHERE d.kind = 'drug' AND d.concept IN ({d_in}) AND {_STRONG_DRUG} GROUP BY d.record_id"
+        sql = (f"SELECT d.record_id, {a} AS s FROM concept_tags d"
+               f" WHERE d.kind = 'drug' AND d.concept IN ({d_in}) GROUP BY d.record_id HAVING {a} >= 1"
                f" ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
         return {r[0]: float(r[1]) for r in conn.execute(sql, drugs).fetchall()}
     c_in = ",".join([ph] * len(conditions))
-    a, b = f"MAX({_RANK.format(t='d')})", f"MAX({_RANK.format(t='c')})"
+    b = f"MAX({_RANK.format(t='c')})"
     sql = (f"SELECT d.record_id, CASE WHEN {a} < {b} THEN {a} ELSE {b} END AS s"
            f" FROM concept_tags d JOIN concept_tags c ON c.record_id = d.record_id AND c.kind = 'condition'"
            f" AND c.concept IN ({c_in}) WHERE d.kind = 'drug' AND d.concept IN ({d_in})"
-           f" AND {_STRONG_DRUG}"
-           f" GROUP BY d.record_id ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
+           f" GROUP BY d.record_id HAVING {a} >= 0 AND ({a} >= 1 OR {b} >= 1)"
+           f" ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
     return {r[0]: float(r[1]) for r in conn.execute(sql, [*conditions, *drugs]).fetchall()}
 
 

@@ -22,8 +22,16 @@ from typing import Any, Literal, NamedTuple
 from ..models import Appraisal, Record
 
 TagKind = Literal["drug", "condition"]
-TagSource = Literal["mesh", "registry", "title", "abstract", "passing"]
+TagSource = Literal["mesh", "registry", "title", "abstract", "passing", "background"]
 PASSING = "passing"  # named once in the abstract only
+# named once in the abstract, in a sentence that says the drug is background to the study ("patients taking
+# aspirin were excluded", "rescue paracetamol was allowed", "after a washout of prior NSAIDs")
+BACKGROUND = "background"
+_BACKGROUND_CUES = re.compile(
+    r"\b(exclu\w*|allow\w*|permitted|rescue|concomitant\w*|background|history of|previous\w*|prior|"
+    r"pre-?treat\w*|wash-?out|discontinu\w*|stopped|withdrawn|withheld|taking|already on|were on|stable dose\w*|"
+    r"contraindicat\w*|intoleran\w*)\b", re.I)
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 TAGGED_KINDS = ("article", "trial")  # labels and approvals are found by ingredient, not by concept
 # the marker row every tagged record has, so "tagged with nothing" differs from "not tagged yet"
 MARKER = ("tagged", "", "")
@@ -70,13 +78,21 @@ def tag_record(record: Record, vocab: Any, appraisal: Appraisal | None = None) -
         if not text:
             continue
         found: list[tuple[str, str]] = [("condition", h.id) for h in vocab.find_conditions(text)]
-        found += [("drug", name) for name, _s, _e in vocab.find_ingredients(text)]
+        drug_at: dict[str, int] = {}
+        for name, start, _e in vocab.find_ingredients(text):
+            found.append(("drug", name))
+            drug_at.setdefault(name, start)
         # "ACE inhibitors reduce mortality": the class itself
         found += [("drug", name.lower()) for name in vocab.find_classes(text, unique=False)]
         seen = Counter(found)
         for kind, concept in found:
-            # a concept named once in an abstract is a passing mention ("patients on aspirin were excluded")
-            add(kind, concept, PASSING if source == "abstract" and seen[(kind, concept)] < 2 else source)
+            if source != "abstract" or seen[(kind, concept)] >= 2:
+                add(kind, concept, source)
+            elif concept in drug_at and _BACKGROUND_CUES.search(_sentence_at(text, drug_at[concept])):
+                add(kind, concept, BACKGROUND)
+            else:
+                # a concept named once in an abstract is a passing mention
+                add(kind, concept, PASSING)
     out = [ConceptTag(*MARKER)] + [t._replace(role=_role(t, appraisal)) for t in tags.values()]
     return out
 
@@ -97,6 +113,15 @@ _NOT_STUDIES = {"comment", "letter", "editorial", "news", "newspaper article", "
                 "historical article", "interview", "portrait", "lecture", "congress", "retraction of publication"}
 _NON_HUMAN = re.compile(r"\b(mice|mouse|rats?|murine|rabbits?|dogs|in vitro|cell lines?|cultured cells|zebrafish)\b",
                         re.I)
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    """The sentence of ``text`` around character ``pos``."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, pos):
+        start = m.end()
+    end = _SENTENCE_END.search(text, pos)
+    return text[start : end.start() if end else len(text)]
 
 
 def can_be_evidence(record: Record) -> bool:
@@ -172,4 +197,4 @@ def _intervention_names(value: Any) -> list[str]:
     return out
 
 
-__all__ = ["MARKER", "PASSING", "can_be_evidence", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]
+__all__ = ["BACKGROUND", "MARKER", "PASSING", "can_be_evidence", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]
