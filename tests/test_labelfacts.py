@@ -63,6 +63,12 @@ def test_index_loads_fast_and_has_provenance(ctx):
     # "nausea and vomiting associated with cancer chemotherapy": that nausea, not nausea of pregnancy
     ("How effective is dronabinol for morning sickness?", "off-label"),
     ("How effective is dronabinol for nausea?", "on-label"),
+    # back pain is musculoskeletal pain (MeSH 2015 files it under Pain only): EXTRA_BROADER
+    ("How effective is duloxetine for chronic low back pain?", "on-label"),
+    ("How effective is duloxetine for acute low back pain?", "off-label"),  # the label's use is chronic
+    ("How effective is pregabalin for chronic low back pain?", "off-label"),
+    # heartburn is the symptom a GERD indication treats
+    ("How effective is esomeprazole for heartburn?", "on-label"),
     # not in Drugs@FDA and no OTC monograph: no US position
     ("How effective is thiocolchicoside for muscle spasm?", "no position found"),
 ])

@@ -22,6 +22,18 @@ _ROUTES = [
 ]
 _QUALIFIERS = [("prevention", r"\b(prevent\w*|prophyla\w*|preventive)\b"), ("acute", r"\bacute\b"),
                ("chronic", r"\bchronic\b")]
+# "Is a" links MeSH 2015 does not make, each settled by a primary source: a label use named by the broader
+# concept covers the narrower one. Back pain and neck pain are musculoskeletal pain (MeSH files them under Pain
+# only); the duloxetine label's "chronic musculoskeletal pain" was established in chronic low back pain trials
+# (DailyMed, CYMBALTA, 1.5 / 14.5: https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=CYMBALTA).
+# Heartburn is the symptom a GERD indication treats ("treatment of heartburn and other symptoms associated with
+# GERD", DailyMed, PRILOSEC 1.2: https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=PRILOSEC).
+EXTRA_BROADER: dict[str, tuple[str, ...]] = {
+    "D001416": ("D059352",),  # Back Pain -> Musculoskeletal Pain
+    "D019547": ("D059352",),  # Neck Pain -> Musculoskeletal Pain
+    "D006356": ("D005764",),  # Heartburn -> Gastroesophageal Reflux
+}
+
 SIBLING_DEPTH = 3  # tree levels two concepts must share to count as related ("C10.668.829")
 
 
@@ -114,8 +126,20 @@ def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> Condition
         also = list(dict.fromkeys(m for m in cands if m != mesh and any(
             t.startswith(("C", "F03")) for t in facts_index.mesh_trees(m))))
     also_trees = [t for m in also for t in facts_index.mesh_trees(m)] if also else []
+    if facts_index is not None and mesh:
+        also += _extra_broader(facts_index, mesh, trees)
     return ConditionTarget(id=cid, name=name, mesh=mesh, tree_numbers=trees, qualifiers=quals, also=also,
                            also_trees=also_trees)
+
+
+def _extra_broader(facts_index: Any, mesh: str, trees: list[str]) -> list[str]:
+    """Broader concepts from :data:`EXTRA_BROADER` for a descriptor that is, or sits under, a listed one."""
+    out: list[str] = []
+    for narrower, broader in EXTRA_BROADER.items():
+        n_trees = facts_index.mesh_trees(narrower)
+        if mesh == narrower or any(t == n or t.startswith(n + ".") for t in trees for n in n_trees):
+            out += [b for b in broader if b != mesh and b not in out]
+    return out
 
 
 class Finding(BaseModel):
