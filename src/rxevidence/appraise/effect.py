@@ -75,6 +75,7 @@ BETTER = _rx(
     r"(?:adding|the\s+addition))|\bbeneficial\s+effects?\b|\bimproved\b|\bimproves\b|\bimprovement\s+(?:in|of)\b|"
     r"\breduced\b|\breduces\b|\breduction\s+(?:in|of)\b|\bprevent(?:ed|s)\b|\brelie(?:ved|ves|f\s+of)\b|"
     r"\bcan\s+(?:significantly\s+)?(?:reduce|improve|prevent|relieve|control|lower|decrease|save|be\s+used\s+\w+\s+to)\b|"
+    r"\b(?:may|might|could|can)\s+(?:\w+\s+)?(?:enhance|improve|relieve|alleviate|benefit)\b|"
     r"\bprovid\w+\s+(?:\w+\s+){0,3}(?:relief|benefit|improvement|efficacy|protection)\b|\boutperform\w*\b|"
     r"\beffectively\s+(?:reduc|lower|improv|relie|control|prevent|treat)\w*|\b(?:positive|favou?rable|"
     r"therapeutic|anti-?\w+)\s+(?:effects?|impact|results?|outcomes?|responses?)\b|\bconfirm\w*\s+(?:the\s+)?"
@@ -236,6 +237,42 @@ _TARGET_KEYS = ("placebo", "control", "vehicle", "sham", "untreated", "@", "othe
                 "immediate", "standard", "usual", "individual")
 
 
+_DEGREE_WORDS = frozenset({"extent", "degree", "so", "markedly", "effectively", "rapidly", "quickly", "often"})
+_CONNECTORS = frozenset({"a", "an", "the", "than", "to", "over", "versus", "vs", "with", "compared", "relative", "from",
+                         "as", "that", "of", "those", "in", "on", "patients", "receiving", "given", "treated", "seen",
+                         "observed", "significantly", "statistically", "did", "was", "were"})
+_CHANGE_VERB = _rx(r"\b(?P<v>reliev\w*|improv\w*|alleviat\w*|enhanc\w*|reduc\w*|decreas\w*|lower(?:ed|s|ing)|"
+                   r"increas\w*|rais\w*|prolong\w*|shorten\w*|attenuat\w*|suppress\w*|prevent\w*)\b")
+_GOOD_VERB = re.compile(r"reliev|improv|alleviat|enhanc", re.I)
+
+
+def _verb_degree(first: str, cmp: str, clause: str, start: int) -> str | None:
+    """better/worse when "more" / "to a greater extent" only grades the verb before it ("X relieved itching to a
+    greater extent than placebo", "X reduced pain scores more than placebo"): the verb's own direction (a benefit
+    verb is better; a change verb takes the polarity of what it changed), reversed for "less"; None when the
+    comparison word names its own outcome ("greater pain relief than", "higher response rates than")."""
+    low = first.lower()
+    if low not in ("more", "greater", "larger", "less", "smaller"):
+        return None
+    rest = [w for w in re.findall(r"[\w@-]+", cmp.lower())[1:] if w not in _CONNECTORS]
+    if len(rest) > 2 or any(w not in _DEGREE_WORDS for w in rest):
+        return None
+    head = clause[max(0, start - 90):start]
+    verbs = list(_CHANGE_VERB.finditer(head))
+    if not verbs:
+        return None
+    v = verbs[-1]
+    if _GOOD_VERB.match(v.group("v")):
+        d = "better"
+    else:
+        offset = max(0, start - 90)
+        d0 = _change_direction(v.group("v"), clause[offset + v.end():], clause, offset + v.end())
+        if d0 is None:
+            return None
+        d = d0
+    return _flip(d) if low in ("less", "smaller") else d
+
+
 def _targeted(clause: str) -> list[tuple[str, str, float, int]]:
     """(direction, target, confidence, position) of each comparison with a named target in a marked clause."""
     out: list[tuple[str, str, float, int]] = []
@@ -264,7 +301,9 @@ def _targeted(clause: str) -> list[tuple[str, str, float, int]]:
             if first == "significant":
                 first = cmp.split()[1]
             at = m.start() + cmp.find(first) + len(first)
-            d0 = _change_direction(first, clause[at:], clause, at)
+            d0 = _verb_degree(first, cmp + " " + clause[m.end("cmp"):m.start("target")], clause, m.start())
+            if d0 is None:
+                d0 = _change_direction(first, clause[at:], clause, at)
             if d0 is None:
                 continue
             d = "no difference" if neg else d0
@@ -297,9 +336,16 @@ def _blank_safety(low: str) -> str:
     return out
 
 
+_CONTROL_ARM_ONLY = _rx(r"^\W*(?:in|within|among)\s+(?:the\s+)?(?:placebo|control|untreated|sham|vehicle)[-\s]*"
+                       r"(?:treated\s+)?(?:groups?|arms?|patients|subjects|participants|recipients)?\b\s*,?")
+_COMPARES = _rx(r"\b(?:than|versus|vs\.?|compared|relative\s+to|difference\s+between)\b")
+
+
 def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> list[Reading]:
     """The readings of one clause about efficacy (none when it is about harms or judges nothing)."""
     low = clause.lower()
+    if _CONTROL_ARM_ONLY.match(low) and not _COMPARES.search(low):
+        return []  # "in the placebo group, no significant change was seen": the control arm alone, no comparison
     if SAFETY_CLAUSE.search(low) and not _EFFICACY_NEAR.search(_blank_safety(low)):
         return []
     hedge = 0.1 if _HEDGE.search(low) else 0.0
@@ -348,7 +394,7 @@ def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> 
         change = re.search(r"(?:reduc|decreas|lower|less|fewer|prevent|increas|higher|greater|more|prolong|longer|"
                            r"shorter|rais|enhanc|attenuat)\w*", word, re.I)
         if change and not re.search(r"effective|efficac|superior|better|benefi|improv|relie|outperform|useful|impeded|"
-                                    r"slowed", word, re.I):
+                                    r"slowed|^(?:may|might|could|can)\s", word, re.I):
             d0 = _change_direction(change.group(0), clause[better.end():], clause, better.end())
             if d0 is None:
                 return []
