@@ -171,8 +171,6 @@ def test_subgroups_and_other_outcomes_are_not_opposites(store):
     outcome = audit("Pregabalin relieves sciatica. Pregabalin does not shorten the time off work for sciatica. "
                     "Pregabalin showed no difference in secondary outcomes for sciatica.", store=store)
     assert outcome.contradictions == []  # a null result on another outcome is no denial of the benefit
-    study = audit("Pregabalin relieves sciatica. One trial found pregabalin did not help sciatica.", store=store)
-    assert study.contradictions == []  # one study's result and a general claim can both be true
     same = audit("Pregabalin relieves leg pain in sciatica. Pregabalin does not reduce leg pain in sciatica.",
                  store=store)
     assert len(same.contradictions) == 1  # the same outcome, the same patients: a real contradiction

@@ -130,8 +130,8 @@ def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
         for b in eff[i + 1:]:
             if a.polarity == b.polarity or _hedged(a) or _hedged(b) or not _drugs(a) or _drugs(a) != _drugs(b):
                 continue
-            if a.attribution == "study" or b.attribution == "study":
-                continue  # one study's result and a general claim (or another study) can both be true
+            if a.attribution == "study" and b.attribution == "study":
+                continue  # two studies may well have found different things
             if a.condition_id != b.condition_id or a.condition_id is None:
                 continue
             if _doses(a) != _doses(b):
