@@ -156,3 +156,64 @@ def test_risk_of_bias_is_not_a_harm(store):
     cs = claims_of(store, "A guideline notes gabapentin was effective in postherpetic neuralgia, but this represents "
                           "second-tier evidence with some risk of bias.")
     assert one(cs, "postherpetic neuralgia").kind != "safety"
+
+
+# ------------------------------------------------------------------ subgroups, outcomes, quantifiers (#17, session 6)
+
+
+def test_subgroups_and_other_outcomes_are_not_opposites(store):
+    groups = audit("Naproxen is not effective for acute low back pain in women. Naproxen relieves acute low back "
+                   "pain in men.", store=store)
+    assert groups.contradictions == []  # a result in one group says nothing of another
+    size = audit("Naproxen relieves severe acute low back pain. Naproxen does not help mild acute low back pain.",
+                 store=store)
+    assert size.contradictions == []
+    outcome = audit("Pregabalin relieves sciatica. Pregabalin does not shorten the time off work for sciatica. "
+                    "Pregabalin showed no difference in secondary outcomes for sciatica.", store=store)
+    assert outcome.contradictions == []  # a null result on another outcome is no denial of the benefit
+    same = audit("Pregabalin relieves leg pain in sciatica. Pregabalin does not reduce leg pain in sciatica.",
+                 store=store)
+    assert len(same.contradictions) == 1  # the same outcome, the same patients: a real contradiction
+
+
+def test_not_for_everyone_is_a_limit_not_a_denial(store):
+    report = audit("Naproxen relieves acute low back pain. Naproxen does not work for everyone with acute low back "
+                   "pain. Naproxen does not always help acute low back pain.", store=store)
+    limit = one(report.claims, "everyone")
+    assert limit.polarity == "positive" and limit.hedge == "not for everyone"
+    assert one(report.claims, "always").polarity == "positive"
+    assert report.contradictions == []
+
+
+def test_absolute_words_overstate_a_benefit(store):
+    cs = claims_of(store, "Sumatriptan cures acute migraine. Sumatriptan always works for acute migraine.")
+    for frag in ("cures", "always"):
+        c = one(cs, frag)
+        assert c.strength and c.verdict != "supported"
+
+
+def test_no_excess_of_adverse_events_is_a_trial_result_not_a_denied_harm(store):
+    cs = claims_of(store, "Pregabalin for sciatica\n\nAdverse events did not differ between the pregabalin and "
+                          "placebo groups.")
+    c = one(cs, "Adverse events")
+    assert c.kind == "safety" and c.verdict != "contradicted"
+    assert "between-group" in c.reason or "no excess" in c.reason
+
+
+def test_symptom_the_drug_treats_is_an_effect_not_a_harm(store):
+    c = one(claims_of(store, "Ondansetron reduced vomiting in children with gastroenteritis."), "vomiting")
+    assert c.kind == "effect"
+    harm = one(claims_of(store, "Ondansetron can cause headache."), "headache")
+    assert harm.kind == "safety"
+
+
+def test_subjectless_items_and_unsaid_comparison_sides_take_the_articles_drug(store):
+    text = ("What is the role of colchicine in gout?\n\nKey benefits:\n"
+            "- Significantly reduces the frequency of gout flares\n"
+            "- Comparable efficacy to NSAIDs for acute gout flares\n\n"
+            "It did not shorten hospital stays.")
+    cs = claims_of(store, text)
+    assert one(cs, "frequency").drugs == ["colchicine"] and one(cs, "frequency").condition_id == "mesh:D006073"
+    comp = one(cs, "Comparable")
+    assert comp.kind == "comparison" and comp.drugs[0] == "colchicine"
+    assert one(cs, "shorten").polarity == "negative"

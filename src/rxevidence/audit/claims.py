@@ -116,6 +116,17 @@ _PRONOUN = re.compile(r"^(?P<bare>this|these|that) (can|may|might|will|helps?|is
                       r"increases?|causes?|relieves?|provides?|belongs?|acts?)\b", re.I)
 _EXPLETIVE = re.compile(r"\bit['’]?s?\s*(is\s+)?(important|essential|crucial|worth|possible|unclear|recommended|"
                         r"necessary|vital|wise|best|not known|likely|true)\b", re.I)
+# a proposition with no subject of its own, as list items and summaries write them ("Significantly reduces the
+# frequency of flares", "Decrease hospitalization rates"): its subject is the article's drug
+_SUBJECTLESS = re.compile(r"^(?:(?:significantly|also|further|markedly|greatly|modestly|effectively|may|can|often|"
+                          r"usually|generally|clearly)\s+)?(?:reduces?|decreases?|lowers?|improves?|prevents?|shortens?|"
+                          r"hastens?|boosts?|relieves?|eases?|alleviates?|helps?|controls?|suppresses?|provides?|"
+                          r"speeds? up|facilitates?|treats?|works?|increases?|prolongs?|halves?|cuts?)\b", re.I)
+# "Comparable efficacy to NSAIDs": a comparison whose first side (the article's drug) goes unsaid
+_COMPARE_HEAD = re.compile(r"^(?:(?:with|has|had|shows?|showed|offers?|provides?)\s+)?(?:comparable|similar|equal|"
+                           r"equivalent|superior|better|greater|inferior|lower|higher)\s+(?:efficacy|effectiveness|"
+                           r"effects?|benefits?|results|outcomes|pain relief|relief)\s+(?:to|as|than|with|versus|vs\.?)\b",
+                           re.I)
 _COMBO_REF = re.compile(r"\b(this|the|that) combination\b|\bthe (pair|combo)\b", re.I)
 _UNKNOWN_AGENT = re.compile(r"\b(vitamin [A-Z]\d*|[a-z]+ (?:supplements?|extract|oil))\b", re.I)
 
@@ -234,10 +245,21 @@ _NOT_CONDITIONS = {"combination", "combined", "treatment", "therapy", "medicatio
 _PRESUPPOSED = re.compile(r"^(in addition to|besides|apart from|as well as|beyond)\b[^,]{0,120},\s*", re.I)
 
 
+def _short_name_ok(c: ConditionMention) -> bool:
+    """A short MeSH mention is kept when it is an acronym ("ADHD", "GERD") or a word of the heading's own name
+    ("gout" for Gout, "acne" for Acne Vulgaris), not a loose synonym that may be an everyday word."""
+    t = c.text.strip()
+    if len(t) >= 3 and t.isupper() and t.isalpha():
+        return True
+    name_words = {w.lower().strip(",") for w in (c.name or "").split()}
+    return len(t) >= 4 and (t.lower() in name_words or t.lower() + "s" in name_words)
+
+
 def _own_conditions(text: str, vocab: Any) -> tuple[list[ConditionMention], list[ConditionMention]]:
     """(conditions the claim is about, conditions it names only as outcomes: "less anxiety about the task")."""
     text = _PRESUPPOSED.sub("", text)  # "In addition to its use in treating X, it treats Y": the claim is about Y
-    found = [c for c in vocab.find_conditions(text) if (not c.id.startswith("mesh:") or len(c.text) > 5)
+    found = [c for c in vocab.find_conditions(text) if (not c.id.startswith("mesh:") or len(c.text) > 5
+                                                        or _short_name_ok(c))
              and c.text.lower() not in _NOT_CONDITIONS]
     found = _qualify(text, found, vocab)
     about, outcomes = [], []
@@ -384,6 +406,8 @@ class Reader:
         drugs = [d for d in drugs if d not in examples]
         if _COMBO_REF.search(text) and self.ctx.combo and len(drugs) < 2:
             drugs = list(dict.fromkeys(self.ctx.combo + drugs))
+        if _COMPARE_HEAD.match(text) and (drugs or classes) and self.ctx.main and self.ctx.main[0] not in drugs:
+            drugs = list(self.ctx.main) + drugs  # "Comparable efficacy to NSAIDs": the article's drug against them
         if not drugs:
             pron = _PRONOUN.search(text)
             anaphora = bool(pron) and not _EXPLETIVE.search(text)
@@ -407,7 +431,9 @@ class Reader:
             elif not classes and _STUDY_CHAIN.search(text) and self.ctx.study_drugs and \
                     self.ctx.study_block >= self.ctx.block - 1:
                 drugs = list(self.ctx.study_drugs)  # "This randomized study involved 114 patients"
-            elif not classes and self.ctx.main and (M.is_safety(text) or re.search(
+            elif not classes and self.ctx.main and _SUBJECTLESS.match(text):
+                drugs = list(self.ctx.main)  # "Significantly reduces the frequency of flares": the article's drug
+            elif not classes and self.ctx.main and (M.DOSE_REF.search(text) or M.is_safety(text) or re.search(
                     r"\b\d+(\.\d+)? ?mg\b|\b(administration|route|routes|subcutaneous(ly)?|intranasal|oral|SC|"
                     r"injection|taking (the |this )?medication|dose|doses|dosing)\b", text, re.I)):
                 drugs = list(self.ctx.main)  # "Adverse events include somnolence": the article's drug
@@ -451,7 +477,7 @@ class Reader:
             def order(n: str) -> int:
                 hit = [h.start for h in self.vocab.find_drugs(text) if h.name == n and hasattr(h, "start")]
                 pos = hit[0] if hit else low.find(n.lower())
-                return pos if pos >= 0 else 10_000
+                return pos if pos >= 0 else -1  # a subject the claim leaves unsaid ("Comparable efficacy to X") comes first
             merged = sorted(drugs + [k for k in parts if k not in drugs], key=order)
             drugs, parts = [d for d in merged if d in drugs], [k for k in merged if k not in drugs]
         product = M.slash_product(text, vocab=self.vocab)

@@ -30,7 +30,7 @@ _OTHER_OUTCOME = re.compile(r"\b(treat|cure|address|fix|reverse)\w* the (underly
                             r"\bprevent\w* (it|them|recurrence|relapse)", re.I)
 _SCOPED = re.compile(r"\b(up to|for up to|over|within|less than)\s+\w+\s+(weeks?|months?|years?|days?)\b", re.I)
 _STRONG_HEDGE = {"may", "might", "could", "possibly", "potentially", "perhaps", "seems to", "appears to",
-                 "does not seem", "do not seem", "suggests", "suggested", "in some", "sometimes"}
+                 "does not seem", "do not seem", "suggests", "suggested", "in some", "sometimes", "not for everyone"}
 
 
 def _hedged(c: Claim) -> bool:
@@ -54,6 +54,76 @@ def _same_condition(a: Claim, b: Claim) -> bool:
     return "pain" in (a.condition_id, b.condition_id)  # "for pain" covers a kind of pain named elsewhere
 
 
+# who a claim is about, when it names a part of the patients: a result in one group is no result in another
+_GROUPS: dict[str, str] = {
+    "female": r"women|woman|female\w*|girls?|mothers?|pregnan\w*",
+    "male": r"men|man|males?|boys?",
+    "children": r"child(?:ren)?|kids?|p(?:a)?ediatric|infants?|toddlers?|adolescents?|teen\w*|youths?",
+    "older": r"elderly|older (?:adults?|people|patients|women|men)|seniors|aged (?:6|7|8)\d",
+    "adults": r"adults?",
+    "severity": r"mild(?:er)?|moderate|severe|moderate[- ]to[- ]severe|mild[- ]to[- ]moderate|refractory|"
+                r"treatment[- ]resistant",
+    "size": r"(?:large|larger|small|smaller|big|bigger|tiny) (?:stones?|ones|tumou?rs?|lesions?|polyps?|infarcts?|"
+            r"wounds?|ulcers?)|\d+(?:\.\d+)? ?(?:to|-|–) ?\d+ ?mm|\d+ ?mm",
+    "risk": r"(?:high|low|higher|lower)[- ]risk|at (?:high |low )?risk",
+    "subgroup": r"subgroups?|a subset|some (?:patients|people)|those who|patients who|people who",
+}
+_GROUP_RX = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _GROUPS.items()}
+_WITH_GROUP = re.compile(r"\b(?:patients|people|those|individuals|adults|children|men|women|anyone) (?:who (?:have|had)|"
+                         r"with|suffering from) (?:both )?([\w'’-]+(?: [\w'’-]+)?)", re.I)
+
+
+def _groups(c: Claim) -> set[str]:
+    """The parts of the patients a claim is limited to ("in women", "large stones", "patients with X")."""
+    text = c.text
+    out = set()
+    for k, rx in _GROUP_RX.items():
+        m = rx.search(text)
+        if m:  # the kind of group, and for severity and size which one ("mild" is not "severe")
+            out.add(k + (":" + m.group(0).lower().split()[0] if k in ("severity", "size") else ""))
+    cond_words = set((c.condition or "").lower().split())
+    for m in _WITH_GROUP.finditer(text):
+        words = set(m.group(1).lower().split())
+        if not words & cond_words:  # "people with depression" in a claim about depression names no subgroup
+            out.add("with " + m.group(1).lower())
+    if out == {"adults"}:
+        return set()  # "in adults" is the usual population of an article, not a subgroup
+    return out
+
+
+# the outcome a negative result names, when it is not the condition itself ("no difference in urologic
+# interventions, time to stone passage or pain"; "did not shorten hospital stays"): a null result on one outcome
+# does not deny a benefit on another
+_NEG_OUTCOME = re.compile(r"\bno (?:significant |statistically significant |clear |meaningful )?(?:differences?|change|"
+                          r"effect|improvement|benefit)s? (?:in|on|for|between groups in)\s+([^.;]{3,120})|"
+                          r"\b(?:did not|does not|do not|didn['’]t|doesn['’]t|failed to|not)\s+(?:significantly\s+)?"
+                          r"(?:shorten|reduce|lower|improve|change|affect|increase|decrease|prolong|lengthen)\s+"
+                          r"([^.;]{3,120})", re.I)
+_SECONDARY = re.compile(r"\b(secondary|other|additional|exploratory|tertiary)\s+(?:\w+\s+)?(outcomes?|end ?points?|"
+                        r"measures?)\b", re.I)
+_OUTCOME_STOP = {"the", "a", "an", "of", "in", "on", "for", "and", "or", "to", "with", "their", "its", "time", "rate",
+                 "rates", "number", "need", "any", "more", "less", "people", "patients", "it", "them"}
+
+
+def _outcome_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z-]{2,}", text.lower()) if w not in _OUTCOME_STOP}
+
+
+def _other_outcome(pos: Claim, neg: Claim) -> bool:
+    """The negative claim's null result is on an outcome other than the one the positive claim's benefit is on."""
+    if _SECONDARY.search(neg.text):
+        return True
+    m = _NEG_OUTCOME.search(neg.text)
+    if m is None:
+        return False
+    phrase = re.split(r"\s+(?:for|in|among|with|after|than|compared|versus|vs\.?)\s", m.group(1) or m.group(2) or "")[0]
+    named = _outcome_words(phrase)
+    cond = _outcome_words(neg.condition or "") | _outcome_words(pos.condition or "")
+    if not named or named & cond or re.match(r"\s*(?:it|them|this|that|symptoms?|the condition)\b", phrase, re.I):
+        return False  # "no difference in pain" in a claim about pain, "did not reduce symptoms": the same outcome
+    return not (named & _outcome_words(pos.text))
+
+
 def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
     eff = [c for c in claims if c.kind == "effect" and c.dimension is None and not c.evidence_quality]
     for i, a in enumerate(eff):
@@ -66,9 +136,13 @@ def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
                 continue
             if _doses(a) != _doses(b):
                 continue  # results for particular doses are not results for the drug
+            if _groups(a) != _groups(b):
+                continue  # "works in men" and "does not work in women": different patients
             pos, neg = (a, b) if a.polarity == "positive" else (b, a)
             if _OTHER_OUTCOME.search(neg.text) and not _OTHER_OUTCOME.search(pos.text):
                 continue  # "relieves symptoms" and "does not treat the cause" are about different outcomes
+            if _other_outcome(pos, neg):
+                continue  # a null result on another outcome ("no difference in secondary outcomes")
             drug = sorted(_drugs(a))[0]
             yield Contradiction(a=pos.text, b=neg.text, reason=(
                 f"One sentence says {drug} works for {pos.condition or 'this'}; the other says it does not."))

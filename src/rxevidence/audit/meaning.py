@@ -21,18 +21,25 @@ _NO_EFFECT = re.compile(
     r"(?:\bnot|n['’]t|\bnever)\s+(?:\w+\s+){0,3}?(better|effective|superior|significant|work|works|help|helps|"
     r"reduce|reduces|relieve|relieves|improve|improves|affect|affects|alter|change|changes|decrease|lower|"
     r"yield|show|shown|confer|benefit|get|provide|prevent|treat|useful|helpful|recommended|established|"
-    r"supported|proven|approved|affected|altered|changed|reduced|improved|relieved|helped|seem to affect)\b|"
+    r"supported|proven|approved|affected|altered|changed|reduced|improved|relieved|helped|seem to affect|"
+    r"shorten|hasten|boost|speed up|prolong|increase)\b|"
     r"\b(fail(?:s|ed)? to|unable to)\s+\w+|\bineffective\b|\badds? (little|nothing)\b|\blittle (or|to) no\b|"
     r"\b(minimal|no) (to no )?(proven )?(efficacy|benefit|effect)\b|\bnot been shown\b|\bunaffected\b|"
     r"\b(was|were|is|are|remained)\s+(weak|lacking|absent|negligible)\b|\bno evidence\b|\blacks?\b", re.I)
 _NOT_NEGATION = re.compile(r"\b(no doubt|not only|no matter|not just|no longer than|not exceed|no more than|"
                            r"not considered a \w+ reliever|whether or not)\b", re.I)
 _RELATIVE = re.compile(r"\b(for|in|among)\s+(those|people|patients|anyone)\s+who\b[^,;]*", re.I)
+# a limit on who benefits or how often ("does not work for everyone", "not all patients respond", "does not always
+# help"): it says the drug works for some, so it neither denies the effect nor contradicts a claim that it works
+QUANTIFIER = re.compile(r"\b(?:not|n['’]t)\s+(?:\w+\s+){0,3}?(?:for|in|with|on)\s+(?:everyone|everybody|every\s+\w+|"
+                        r"all(?:\s+(?:patients|people|cases|individuals|users|women|men|children))?)\b|"
+                        r"\bnot\s+(?:everyone|everybody|all\s+(?:patients|people|individuals|users))\b|"
+                        r"\b(?:not|n['’]t)\s+(?:\w+\s+){0,2}?always\b|\bnot always\b", re.I)
 
 
 def denies(text: str) -> bool:
     """True when the proposition denies the effect / status it names ("did not reduce", "no better than")."""
-    t = _NOT_NEGATION.sub(" ", _RELATIVE.sub(" ", text))
+    t = _NOT_NEGATION.sub(" ", _RELATIVE.sub(" ", QUANTIFIER.sub(" ", text)))
     return bool(_NO_EFFECT.search(t))
 
 
@@ -55,6 +62,9 @@ _STRONG = re.compile(r"\b(very|highly|extremely|quite|significant(?:ly)?|substan
 
 
 def hedge_of(text: str) -> str | None:
+    q = QUANTIFIER.search(text)
+    if q:
+        return "not for everyone"  # "does not work for everyone": works for some
     m = _HEDGE.search(text)
     return m.group(0).lower() if m else None
 
@@ -68,7 +78,18 @@ def attribution_of(text: str) -> str | None:
     return None
 
 
+# absolute words: no drug cures or works for everyone every time; such a claim overstates any benefit found
+ABSOLUTE = re.compile(r"\b(cures?|cured|curing|always (works?|helps?|relieves?|stops?)|guarantee\w*|100 ?%|"
+                      r"works? (for|in) (everyone|everybody|every (patient|case|person))|every time|never fails?|"
+                      r"completely (eliminates?|cures?|stops?|relieves?|gets? rid)|eliminates?|permanently|miracle)\b",
+                      re.I)
+
+
 def strength_of(text: str) -> str | None:
+    if not QUANTIFIER.search(text):
+        a = ABSOLUTE.search(text)
+        if a:
+            return a.group(0).lower()
     m = _STRONG.search(text)
     return m.group(0).lower() if m else None
 
@@ -214,7 +235,7 @@ _MECHANISM = re.compile(
     r"selectivity|proton pumps?|(increas|decreas|reduc)\w* the (amount|production|levels?) of)\b",
     re.I)
 _DESCRIPTION = re.compile(r"\b(member of|class of|family of|belongs? to|(is|are) (not )?considered (a|an)|"
-                          r"is an? (\w+ ){0,3}(drug|medication|"
+                          r"is an? ([\w-]+ ){0,3}(drug|medication|"
                           r"medicine|antidepressant|analgesic|opioid|antihistamine|stimulant|benzodiazepine|"
                           r"antipsychotic|inhibitor|agent|relaxant|triptan)|is one of|classified as|"
                           r"(prescribed|used) (for|to treat)|used in treating|mainly used|indicated for|"
@@ -226,6 +247,24 @@ _DESCRIPTION = re.compile(r"\b(member of|class of|family of|belongs? to|(is|are)
 
 def is_safety(text: str) -> bool:
     return bool(SAFETY.search(text))
+
+
+_TREATS = re.compile(r"\b(reduc\w*|decreas\w*|prevent\w*|control\w*|reliev\w*|treat\w*|eas(e|es|ed|ing)|alleviat\w*|"
+                     r"suppress\w*|lower\w*|stop\w*|manag\w*)\s+(?:[\w-]+\s+){0,3}$", re.I)
+_HARM_ONLY = re.compile(r"side|adverse|unwanted|risk|safe|danger|toxic|contraindicat|interaction|addict|dependen|"
+                        r"abus|misuse|withdrawal|overdose|death", re.I)
+
+
+def harm_is_target(text: str) -> bool:
+    """Every symptom word the safety rule sees is what the drug treats ("reduced vomiting", "prevents nausea"):
+    an efficacy claim about that symptom, not a statement about harms."""
+    hits = list(SAFETY.finditer(text))
+    if not hits:
+        return False
+    for m in hits:
+        if _HARM_ONLY.match(m.group(0)) or not _TREATS.search(text[max(0, m.start() - 40): m.start()]):
+            return False
+    return True
 
 
 def is_mechanism(text: str) -> bool:
@@ -243,7 +282,8 @@ EFFECT = re.compile(
     r"work(?:s|ed)?|improv\w*|eas(?:e|es|ed|ing)|alleviat\w*|better|benefit\w*|beneficial|successful|affect\w*|"
     r"alter\w*|decreas\w*|lower\w*|change[sd]?|useful|superior|inferior|worse|treat(?:s|ed|ing|ment)?|"
     r"prevent\w*|control\w*|suppress\w*|respon\w*|remission|recovery|healed|heal|cure\w*|outcomes?|"
-    r"improvement|no difference|placebo|longer|tolerat\w*|endur\w*|able to)\b", re.I)
+    r"improvement|no difference|placebo|longer|tolerat\w*|endur\w*|able to|boost\w*|hasten\w*|shorten\w*|"
+    r"speed(?:s|ed)? up|facilitat\w*)\b", re.I)
 _PRACTICE_DOCTORS = re.compile(r"\b(doctors?|physicians?|clinicians?|prescribers?|healthcare (professionals|"
                                r"providers))\b.{0,60}\b(use|uses|prescribe|prescribes|give|given|attitude|sometimes "
                                r"prescribe)\b", re.I)
@@ -259,7 +299,7 @@ _DOSING = re.compile(r"\b(standard|usual|typical|recommended|starting|initial|ma
                      r"^dosage\b|\b(dose|dosing) (is|of|range)\b", re.I)
 _EFFICACY = re.compile(r"\b(effective|effectiveness|efficacy|efficacious|relie(?:f|ve|ved|ves|ving)|reduc\w* "
                        r"(pain|symptoms|the|hot|urge|micturition|blood|a1c|your risk|risk)|improv\w*|help(?:s|ed|ful)?|work(?:s|ed)?|"
-                       r"benefit\w*|alleviat\w*|better|superior)\b", re.I)
+                       r"benefit\w*|alleviat\w*|better|superior|boost\w*|hasten\w*|shorten\w*)\b", re.I)
 # "… relieves pain, with a moderate side effect profile": the harm is an aside to an efficacy claim
 _ADJUNCT = re.compile(r",?\s+with (a |an )?(\w+ ){0,2}(side[- ]effect profile|side effects|tolerability)\b.*$", re.I)
 _ANTI_INFLAMMATORY = re.compile(r"\b(lacks?|no|not|minimal|little|without|doesn['’]t|does not)\b.{0,40}"
@@ -276,6 +316,9 @@ _METHOD = re.compile(r"\b(to (test|assess|measure|study|find out|see|determine|e
                      r"whether|the primary outcome)\b", re.I)
 _RESULT = re.compile(r"\b(found|showed|shows|concluded|demonstrat\w*|did not|was not|were not|no (significant )?"
                      r"(difference|effect)|yield\w*|effective|better|worse|reduced|improved|relieved)\b", re.I)
+
+
+DOSE_REF = re.compile(r"\b(?:low|lower|high|higher|standard|usual|single|double)[- ]dos(?:e|es|ing)\b", re.I)
 
 
 def has_effect_words(text: str) -> bool:
@@ -379,7 +422,7 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
         m.kind, m.combination = "combination", combo
     elif is_mechanism(text) and not (m.evidence and has_effect_words(text)):
         m.kind = "mechanism"
-    elif is_safety(_ADJUNCT.sub("", text)) and not (m.evidence or (_EFFICACY.search(text) and not re.search(
+    elif is_safety(_ADJUNCT.sub("", text)) and not harm_is_target(text) and not (m.evidence or (_EFFICACY.search(text) and not re.search(
             r"side[- ]effects?|adverse|unwanted|(?<!reduces your )(?<!reduces the )risks?\b|somnolen|drows|sedat",
             _ADJUNCT.sub("", text), re.I))) and not re.search(r"\breduc\w* (your |the )?risk", text, re.I):
         m.kind = "safety"
@@ -393,7 +436,10 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
         m.kind = "study"  # "a study compared A with B": describes the study, asserts no result
     if relation == "same" and m.kind == "effect" and re.search(r"\b(no single|none of the|among (the )?\w+)", text, re.I):
         m.kind, m.relation = "comparison", relation  # "no single antihistamine has been proven superior"
-    if relation and m.kind == "effect" and (n_drugs >= 2 or len(re.findall(r"\b\d+(?:\.\d+)? ?mg\b", text)) >= 2):
+    named_doses = len(DOSE_REF.findall(text)) >= 2  # "low-dose regimen is as effective as high-dose regimens"
+    doses = len(re.findall(r"\b\d+(?:\.\d+)? ?mg\b", text)) >= 2 or named_doses
+    if relation and (m.kind == "effect" or (named_doses and m.kind == "safety" and _EFFICACY.search(text))) and (
+            n_drugs >= 2 or doses):
         m.kind, m.relation = "comparison", relation  # two drugs, or two doses of one drug
     if m.kind == "effect" and _TIMING.search(text):
         m.kind = "mechanism"  # "most effective when taken within an hour of a meal": how to take it, not whether

@@ -23,6 +23,7 @@ from ...domain import is_review
 from ...models import Brief
 from ...models.audit import Claim, ClaimEvidence
 from ..briefs import Facts
+from ..meaning import ABSOLUTE
 from .evidence import Summary, Tested, aspect_results, cite, labels, summarise, tested
 
 Verdict = tuple[str, str, list[Tested]]  # (verdict, reason, evidence)
@@ -95,6 +96,9 @@ def _body(claim: Claim, drug: str, s: Summary, brief: Brief | None) -> Verdict:
                 f"The strongest studies disagree: {found}.", s.top)
     if _asserts_benefit(claim):
         if s.result == "benefit":
+            if claim.strength and ABSOLUTE.fullmatch(claim.strength):
+                return ("partly supported", f"Studies found a benefit ({found}), but no study shows “{claim.strength}”: "
+                        f"the claim overstates it ({certainty} certainty).", s.top)
             if claim.strength and (s.small or (certainty in ("low", "very low") and not s.strong)):
                 return ("partly supported", f"Studies found a benefit, but {'a small one' if s.small else certainty + ' certainty'}"
                         f" ({found}); “{claim.strength}” overstates it.", s.top)

@@ -128,7 +128,33 @@ def _comparative(claim: Claim, topics: list[str], facts: Facts) -> bool:
     return True
 
 
+# "adverse events did not differ between groups", "side effects were similar to placebo": a between-arm result of
+# a trial (no excess harm), settled only by a study comparing the arms, never by a label listing the harm
+NO_EXCESS = re.compile(r"\b(did not|do not|does not|didn['’]t|don['’]t|doesn['’]t)\s+differ\b|\bno (statistically )?"
+                       r"(significant )?differences?\b|\b(similar|comparable|equal)\b.{0,40}\b(between|across|to|with|in "
+                       r"both|among)\b|\bsimilar to placebo\b|\bno more (often|frequent\w*|common)\b", re.I)
+_NO_EXCESS_EVIDENCE = re.compile(r"\b(did not|was not|were not|not)\s+(significantly\s+)?differ\w*|\bno (statistically )?"
+                                 r"(significant )?differences?\b|\b(similar|comparable)\b", re.I)
+
+
+def _no_excess(claim: Claim, drug: str, topics: list[str], facts: Facts) -> tuple[str, str, list[ClaimEvidence]]:
+    for src, text in _evidence_for(drug, facts):
+        if not src.startswith(("pmid:", "nct:", "ext:", "doi:")):
+            continue  # a label lists harms; it does not say whether they were more common than with the comparator
+        for t in topics or ["side effects"]:
+            for sent in sentences_with(text, re.compile(TOPICS[t][1], re.I)):
+                if _NO_EXCESS_EVIDENCE.search(sent):
+                    quote = around(sent, _NO_EXCESS_EVIDENCE, 150)
+                    return "supported", f"{src} reports no excess of {t} with {drug}: “{quote}”.", [
+                        ClaimEvidence(id=src, note=quote)]
+    return ("unverifiable", f"A between-group result on {' or '.join(topics) or 'harms'}; no study of {drug} reporting "
+            "it was found (a label listing side effects does not say whether they were more common than with the "
+            "comparator).", [])
+
+
 def _one(claim: Claim, drug: str, topics: list[str], facts: Facts) -> tuple[str, str, list[ClaimEvidence]]:
+    if NO_EXCESS.search(claim.text) and not _DENIES.search(claim.text):
+        return _no_excess(claim, drug, topics, facts)
     denies = bool(_DENIES.search(claim.text)) and not _WARNS.search(claim.text) or (
         claim.polarity == "negative" and not _WARNS.search(claim.text))
     if "long-term use" in topics and not re.search(r"\b(not|never|avoid|only|short)\b", claim.text, re.I):
