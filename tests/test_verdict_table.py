@@ -76,3 +76,35 @@ def test_a_drug_read_as_comparator_is_not_what_the_study_tested() -> None:
     roles = [DrugRole(drug="drugy", role="studied"), DrugRole(drug="drugx", role="comparator")]
     v = study(1, "better", roles=roles)
     assert study_tests(v, ["drugy"]) and not study_tests(v, ["drugx"])
+
+
+def test_curated_evidence_wins_over_automatic_trials_of_the_same_drug() -> None:
+    from rxevidence.synthesize import curated_precedence
+
+    curated = [study(1, "better"), study(2, "better")]
+    automatic = [study(3, "no difference", curated=False), study(4, "no difference", design="cohort", curated=False)]
+    counted, aside = curated_precedence(curated + automatic, ["drugx"])
+    assert [v.id for v in counted] == ["pmid:1", "pmid:2"]
+    assert {v.id for v in aside} == {"pmid:3", "pmid:4"}
+    assert grade(counted).verdict == grade(curated).verdict
+
+
+def test_an_automatic_review_over_curated_trials_still_counts() -> None:
+    from rxevidence.synthesize import curated_precedence
+
+    review = study(5, "better", design="meta-analysis", curated=False)
+    counted, aside = curated_precedence([study(1, "better"), review], ["drugx"])
+    assert review in counted and not aside
+    # but not a meta-analysis beside a curated systematic review: reviews are one tier
+    counted, aside = curated_precedence([study(1, "better", design="systematic review"), review], ["drugx"])
+    assert aside == [review]
+
+
+def test_automatic_studies_of_a_drug_nobody_curated_count() -> None:
+    from rxevidence.synthesize import curated_precedence
+
+    other = study(6, "better", curated=False, roles=[DrugRole(drug="drugy", role="studied")])
+    counted, aside = curated_precedence([study(1, "better"), other], ["drugx", "drugy"])
+    assert other in counted and not aside
+    only_auto = [study(7, "better", curated=False), study(8, "no difference", curated=False)]
+    assert curated_precedence(only_auto, ["drugx"]) == (only_auto, [])

@@ -20,6 +20,7 @@ from .domain import (
     LABEL_JURISDICTION,
     NOTE_JURISDICTION,
     STATUS_SEVERITY,
+    UNRANKED,
     design_name,
     design_rank,
     design_weight,
@@ -271,6 +272,46 @@ def is_direct(v: StudyView) -> bool:
         and p.humans is not False
         and not p.healthy_volunteers
     )
+
+
+def _design_tier(design: str | None) -> int:
+    """How strong a design is for the precedence rule: every review (meta-analysis, systematic review) is one
+    tier, the other designs keep their rank (lower is stronger)."""
+    return 0 if is_review(design) else design_rank(design)
+
+
+def _tested_drugs(v: StudyView, drugs: Iterable[str]) -> set[str]:
+    """Which of ``drugs`` the study tested (its studied drugs, else its drugs)."""
+    studied = {r.drug for r in v.appraisal.roles if r.role == "studied"} or set(v.appraisal.drugs)
+    return studied & set(drugs)
+
+
+def curated_precedence(views: list[StudyView], drugs: Iterable[str]) -> tuple[list[StudyView], list[StudyView]]:
+    """(counted, set aside): curated appraisals win over automatic ones.
+
+    For each drug with curated evidence among ``views``, an automatically appraised study of that drug counts
+    only when its design is stronger than the strongest curated design for that drug (a review over curated
+    trials; never an automatic trial beside curated trials or reviews), so ingesting records never overrides a
+    curated verdict with evidence of the same or weaker design. Automatic studies of a drug nobody curated,
+    and studies of no asked drug, count as before. The same record already carries its curated appraisal
+    (retrieval prefers it)."""
+    drugs = list(drugs)
+    best: dict[str, int] = {}
+    for v in views:
+        if v.curated:
+            for d in _tested_drugs(v, drugs) or set(drugs):
+                best[d] = min(best.get(d, UNRANKED), _design_tier(v.design))
+    if not best:
+        return views, []
+    counted: list[StudyView] = []
+    aside: list[StudyView] = []
+    for v in views:
+        tested = _tested_drugs(v, drugs)
+        if v.curated or not tested or any(_design_tier(v.design) < best.get(d, UNRANKED + 1) for d in tested):
+            counted.append(v)
+        else:
+            aside.append(v)
+    return counted, aside
 
 
 # ------------------------------------------------------------------ grading
@@ -718,11 +759,15 @@ def synthesize(query: Query, ev: Evidence, *, facts: Facts) -> Brief:
                  "another active drug are listed but not counted in the efficacy verdict.",
             citations=_cite(v.id for v in head_to_head), section="bottom-line"))
     no_results = [t.id for t in ev.trials if _completed_without_results(t)]
-    broad = bool(cond and len(ev.condition_ids) > 3 and len({v.condition_id for v in direct}) > 1)
     if query.relation == "combination":
         combo_direct = [v for v in direct if _tests_all(v, query)]
         alone = not combo_direct
         direct = combo_direct or direct
+    # curated appraisals win: automatic studies of a curated drug count only with a stronger design
+    direct, aside = curated_precedence(direct, drugs)
+    indirect, aside_indirect = curated_precedence(indirect, drugs)
+    aside += aside_indirect
+    broad = bool(cond and len(ev.condition_ids) > 3 and len({v.condition_id for v in direct}) > 1)
     if cond is None:
         g = Grade("insufficient evidence", "very low", [("no condition named in the question", [])], 0, 0, 0)
         brief.notes.append("Name a condition (e.g. 'for low back pain') to get a verdict; "
@@ -761,6 +806,12 @@ def synthesize(query: Query, ev: Evidence, *, facts: Facts) -> Brief:
             citations=_cite(v.id for v in used), section="bottom-line",
             claims=Claims(designs=dict(Counter(v.design for v in used)))))
         sentences.extend(separate)
+        if aside:
+            sentences.append(Sentence(
+                text=f"{len(aside)} automatically appraised {'study is' if len(aside) == 1 else 'studies are'} "
+                     "listed but not counted in the verdict: curated evidence of the same or a stronger design "
+                     "covers the drug.",
+                citations=_cite(v.id for v in aside), section="bottom-line"))
         by_cond: dict[str, list[StudyView]] = defaultdict(list)
         for v in used:
             by_cond[v.condition_id or "unspecified"].append(v)

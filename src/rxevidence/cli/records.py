@@ -37,6 +37,15 @@ def _print_formats(as_json: bool) -> None:
     console.print(t)
 
 
+RATE_MIN_RECORDS = 100  # a rate over fewer records (or under half a second) measures start-up, not ingest
+
+
+def _rate_is_meaningful(d: dict) -> bool:
+    """Whether the summary's records/s says something: enough records over enough time."""
+    done = sum(f["records"] for f in d["files"])
+    return bool(d["records_per_s"]) and d["seconds"] >= 0.5 and done >= RATE_MIN_RECORDS
+
+
 def progress_rate(n: int, n0: int, seconds: float) -> str:
     """Records per second of this run: records read since the file started (or resumed) at ``n0``,
     over at least half a second ("" before that: no 893,181,802 rec/s from a resumed count)."""
@@ -92,7 +101,7 @@ def _print_summary(d: dict[str, Any]) -> None:
         f"{d['unchanged']:,} unchanged, {d['skipped']:,} skipped"
         + (f", {d['vocab_terms']:,} vocabulary terms" if d["vocab_terms"] else "")
         + f" in {_seconds(d['seconds'])}" + (f" ({d['records_per_s']:,.0f} records/s)"
-                                               if d["seconds"] >= 0.5 and d["records_per_s"] else "")
+                                               if _rate_is_meaningful(d) else "")
     )
     for reason, n in d["skipped_reasons"].items():
         console.print(f"  skipped {n:,}: {escape(reason)}")
