@@ -7,7 +7,7 @@ their old signatures for callers that have a store but no Context.
 from __future__ import annotations
 
 from .models import Query
-from .pipeline import ask
+from .pipeline.ask import ask
 from .question import parse
 from .store.base import Store
 from .vocab import Vocabulary, load_vocabulary

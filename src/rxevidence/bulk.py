@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -420,7 +420,7 @@ def _run_postgres(client: Client, store: Store, jobs: list[FileJob], options: di
     prep: dict[int, Any] = {}
     ids_known: dict[int, frozenset[str]] = {}
     commits: dict[int, Any] = {}
-    kinds: dict[str, tuple[str, int]] = {}
+    kinds: dict[Hashable, tuple[str, int]] = {}  # future key -> (stage, file index)
     next_submit = 0
     next_commit = 0  # the first file whose commit is not submitted yet
     finished = 0

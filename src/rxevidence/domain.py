@@ -14,8 +14,9 @@ against their types when this module loads.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 # ---------------------------------------------------------------------------- study designs
 
@@ -278,7 +279,8 @@ AUTOMATIC: Appraiser = "automatic"
 
 def _check() -> None:
     """Each table has exactly the values of its type (run at import: a missed entry fails loudly)."""
-    pairs = [(Design, DESIGN), (JurisdictionName, JURISDICTIONS), (PainDimension, PAIN_DIMENSION)]
+    pairs: list[tuple[Any, Collection[str]]] = [
+        (Design, DESIGN), (JurisdictionName, JURISDICTIONS), (PainDimension, PAIN_DIMENSION)]
     for lit, table in pairs:
         if set(get_args(lit)) != set(table):
             raise AssertionError(f"domain table out of step with its type: {sorted(set(get_args(lit)) ^ set(table))}")

@@ -10,10 +10,12 @@ find is explained in ``messages`` with "did you mean" suggestions in ``unknown``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import InputError
 from .models import DrugMention, Query, Suggestion
+from .models.query import Intent, Relation
 from .vocab import ConditionHit, DrugHit, Vocabulary, load_vocabulary, tokens
 
 MAX_CHARS = 500
@@ -74,7 +76,8 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
 
     unknown = _unknown_drug_words(text, drugs, conditions, v)
     query.unknown = [Suggestion(word=u.word, suggestions=u.suggestions) for u in unknown]
-    query.relation, query.intent = _relation_intent(low, sorted([*drugs, *unknown], key=lambda h: h.start))
+    mentions: list[DrugHit | _Unknown] = [*drugs, *unknown]
+    query.relation, query.intent = _relation_intent(low, sorted(mentions, key=lambda h: h.start))
     if any(d.members and not d.is_class for d in drugs) and query.relation == "single":
         query.relation = "combination"  # a combination product named alone (Percocet)
     if query.relation == "combination" and query.intent == "efficacy":
@@ -189,9 +192,9 @@ def _split_population_conditions(
     return (kept, described) if kept else (conditions, [])
 
 
-def _relation_intent(low: str, drugs: list[DrugHit]) -> tuple[str, str]:
+def _relation_intent(low: str, drugs: Sequence[DrugHit | _Unknown]) -> tuple[Relation, Intent]:
     safety = bool(_SAFETY.search(low))
-    relation = "single"
+    relation: Relation = "single"
     if len(drugs) >= 2:
         # the words between the first two drug mentions decide; else the whole question
         between = low[drugs[0].end : drugs[1].start]
@@ -207,7 +210,8 @@ def _relation_intent(low: str, drugs: list[DrugHit]) -> tuple[str, str]:
         relation = "comparison"
     if safety:
         return relation, "safety"
-    return relation, {"single": "efficacy", "comparison": "comparison", "combination": "combination"}[relation]
+    intents: dict[Relation, Intent] = {"single": "efficacy", "comparison": "comparison", "combination": "combination"}
+    return relation, intents[relation]
 
 
 @dataclass

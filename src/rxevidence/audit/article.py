@@ -246,10 +246,12 @@ def segments(text: str) -> list[Segment]:
             continue
         if not ln.item:  # a paragraph: consecutive text lines
             j = i
-            while j + 1 < len(lines) and lines[j + 1] is not None and not lines[j + 1].item \
-                    and not lines[j + 1].text.rstrip().endswith(":") and not _starts_section(lines, j + 1):
+            last = ln
+            while j + 1 < len(lines) and (nx := lines[j + 1]) is not None and not nx.item \
+                    and not nx.text.rstrip().endswith(":") and not _starts_section(lines, j + 1):
                 j += 1
-            _sentences(text, lines[i].start, lines[j].end, "sentence", block, None, section, out)
+                last = nx
+            _sentences(text, ln.start, last.end, "sentence", block, None, section, out)
             i = j + 1
             continue
         _sentences_line(ln, "item", block, None, section, out)
@@ -263,14 +265,14 @@ def _lead(lines: list[_Line | None], i: int, out: list[Segment], block: int, sec
     lead = lines[i]
     assert lead is not None
     j = i + 1
-    while j < len(lines) and lines[j] is None and j + 1 < len(lines) and lines[j + 1] and lines[j + 1].item:
+    while j < len(lines) and lines[j] is None and j + 1 < len(lines) and (nx := lines[j + 1]) and nx.item:
         j += 1  # blank lines between a lead-in and its list
     kids: list[_Line] = []
-    while j < len(lines) and lines[j] is not None and lines[j].item and (not lead.item or lines[j].indent > lead.indent):
-        kids.append(lines[j])
+    while j < len(lines) and (kid := lines[j]) is not None and kid.item and (not lead.item or kid.indent > lead.indent):
+        kids.append(kid)
         j += 1
-        while j < len(lines) and lines[j] is None and j + 1 < len(lines) and lines[j + 1] and lines[j + 1].item \
-                and (not lead.item or lines[j + 1].indent > lead.indent):
+        while j < len(lines) and lines[j] is None and j + 1 < len(lines) and (nx := lines[j + 1]) and nx.item \
+                and (not lead.item or nx.indent > lead.indent):
             j += 1
     top = min((k.indent for k in kids), default=0)
     direct = [k for k in kids if k.indent == top]

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from ..errors import SourceError, UsageError
 from ..live import ProgressFn, SourceSummary, fetch_labels, fetch_pubmed, fetch_trials
@@ -35,7 +35,7 @@ def _progress(enabled: bool) -> Iterator[ProgressFn]:
         disable=not enabled,
         transient=True,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(source: str, done: int, total: int | None) -> None:
             if source not in tasks:

@@ -26,7 +26,7 @@ def drug_panel(name: str, index: LabelFacts | None) -> tuple[DrugPanel | None, l
     if facts is None or not (facts.classes or facts.uses or facts.products):
         return None, []
     src = facts.source_url()
-    uses = []
+    uses: list[str] = []
     for u in facts.uses:
         t = u.text + (f" ({'/'.join(u.routes)})" if u.routes else "")
         if t.lower() not in {x.lower() for x in uses}:

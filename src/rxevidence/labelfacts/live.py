@@ -44,7 +44,7 @@ def label_rank(rec: Record, drug: str) -> tuple:
     single = ing == [drug] or (len(ing) == 1 and drug in ing[0])
     appl = _application(rec)
     brand = appl.startswith(("NDA", "BLA")) or (not appl and rec.extra.get("document_type", "").startswith("HUMAN"))
-    version = int(rec.version) if (rec.version or "").isdigit() else 0
+    version = int(rec.version) if rec.version and rec.version.isdigit() else 0
     return (not single, not brand, tuple(-ord(c) for c in (rec.date or "")), -version)
 
 

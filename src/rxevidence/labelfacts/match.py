@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -145,7 +145,7 @@ def _extra_broader(facts_index: Any, mesh: str, trees: list[str]) -> list[str]:
 class Finding(BaseModel):
     """What the label facts say about one drug for one condition."""
 
-    status: str  # on-label | off-label | no position found
+    status: Literal["on-label", "off-label", "no position found"]
     condition_id: str | None = None  # the condition judged (the query's, or "mesh:D..." read from its words)
     note: str
     source: str | None = None

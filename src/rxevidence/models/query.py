@@ -8,6 +8,9 @@ from pydantic import Field
 
 from .base import _Model
 
+Relation = Literal["single", "combination", "comparison"]
+Intent = Literal["efficacy", "comparison", "combination", "safety"]
+
 
 class DrugMention(_Model):
     text: str  # the user's words, e.g. "Valium"
@@ -40,9 +43,9 @@ class Suggestion(_Model):
 class Query(_Model):
     text: str
     drugs: list[DrugMention] = Field(default_factory=list)
-    relation: Literal["single", "combination", "comparison"] = "single"
+    relation: Relation = "single"
     condition: ConditionMention | None = None
-    intent: Literal["efficacy", "comparison", "combination", "safety"] = "efficacy"
+    intent: Intent = "efficacy"
     population: list[str] = Field(default_factory=list)  # "children", "older adults", "pregnancy"
     # conditions that describe who is treated, not what ("stroke in people with atrial fibrillation")
     population_conditions: list[ConditionMention] = Field(default_factory=list)

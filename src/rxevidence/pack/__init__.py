@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..domain import is_review
 from ..errors import ValidationFailed
@@ -41,6 +42,9 @@ class Pack:
         return [s for s in self.studies if drug in s.drugs]
 
 
+_FileT = TypeVar("_FileT", bound=BaseModel)
+
+
 def data_dir() -> Path:
     return Path(str(resources.files("rxevidence.pack") / "data"))
 
@@ -50,7 +54,7 @@ def _yaml_files(sub: str) -> list[Path]:
     return sorted(d.glob("*.yaml")) if d.exists() else []
 
 
-def _load_file(path: Path, model: type, problems: list[str]):
+def _load_file(path: Path, model: type[_FileT], problems: list[str]) -> _FileT | None:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
@@ -100,10 +104,10 @@ def _load_pack_cached(strict: bool) -> Pack:
     for path in _yaml_files("drugs"):
         h.update(path.read_bytes())
         pack.files.append(f"drugs/{path.name}")
-        f = _load_file(path, DrugFile, pack.problems)
-        if f is None:
+        drug_file = _load_file(path, DrugFile, pack.problems)
+        if drug_file is None:
             continue
-        for d in f.drugs:
+        for d in drug_file.drugs:
             if d.name in pack.drugs:
                 pack.problems.append(f"drugs/{path.name}: drug {d.name!r} defined twice")
                 continue
@@ -112,10 +116,10 @@ def _load_pack_cached(strict: bool) -> Pack:
     for path in _yaml_files("studies"):
         h.update(path.read_bytes())
         pack.files.append(f"studies/{path.name}")
-        f = _load_file(path, StudyFile, pack.problems)
-        if f is None:
+        study_file = _load_file(path, StudyFile, pack.problems)
+        if study_file is None:
             continue
-        for s in f.studies:
+        for s in study_file.studies:
             if s.id in seen:
                 pack.problems.append(f"studies/{path.name}: {s.id} duplicates an entry in {seen[s.id]}")
                 continue

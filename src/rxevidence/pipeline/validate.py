@@ -58,8 +58,8 @@ def brief_problems(brief: Brief, store: Store, appraisals: dict[str, Appraisal] 
             if total != cl.n_total:
                 problems.append(f"{where}: total N {cl.n_total} disagrees with cited records ({total})")
     for st in brief.studies:
-        a = appraisals.get(st.id)
-        if a is not None and (a.direction != st.direction or a.design != st.design or a.n != st.n):
+        app = appraisals.get(st.id)
+        if app is not None and (app.direction != st.direction or app.design != st.design or app.n != st.n):
             problems.append(f"study {st.id}: summary disagrees with its appraisal")
     return problems
 

@@ -84,10 +84,10 @@ def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = Fal
                   "off-label": "yellow"}.get(r.status, "dim")
             console.print(Text.assemble((f"{r.jurisdiction:<12}", "bold"), " ", (r.status, st), "  ",
                                         (r.note or ""), (_short_source(r.source_name, r.source, r.date), "dim")))
-            for d in r.details:
-                console.print(Text.assemble("    ↳ ", (f"{d.condition_name or d.condition}: ", "bold"), d.status,
-                                            (f" — {d.statement}" if d.statement else ""),
-                                            (_short_source(d.source_name, d.source, d.date), "dim")))
+            for det in r.details:
+                console.print(Text.assemble("    ↳ ", (f"{det.condition_name or det.condition}: ", "bold"), det.status,
+                                            (f" — {det.statement}" if det.statement else ""),
+                                            (_short_source(det.source_name, det.source, det.date), "dim")))
 
     if brief.matrix:
         heading("Evidence matrix")
@@ -102,11 +102,11 @@ def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = Fal
 
     if brief.combinations:
         heading("Combinations")
-        for c in brief.combinations:
-            console.print(Text.assemble(("  " + " + ".join(c.combination), "bold"),
-                                        f" vs {'; '.join(c.comparators)}" if c.comparators else "",
-                                        f" ({c.condition})" if c.condition else "", f": {c.direction}",
-                                        (f"  [{' '.join(c.study_ids)}]", "dim")))
+        for combo in brief.combinations:
+            console.print(Text.assemble(("  " + " + ".join(combo.combination), "bold"),
+                                        f" vs {'; '.join(combo.comparators)}" if combo.comparators else "",
+                                        f" ({combo.condition})" if combo.condition else "", f": {combo.direction}",
+                                        (f"  [{' '.join(combo.study_ids)}]", "dim")))
 
     if brief.harms:
         heading("Harms that matter")
@@ -137,10 +137,10 @@ def render_terminal(console: Console, brief: Brief, *, all_sentences: bool = Fal
         if not items:
             continue
         heading(title)
-        for s in items:
-            cites = " ".join(f"[{citation_label(c)}]" for c in s.citations[:6])
-            more = f" (+{len(s.citations) - 6})" if len(s.citations) > 6 else ""
-            console.print(Text.assemble("  • ", s.text, (f" {cites}{more}", "dim")))
+        for sent in items:
+            cites = " ".join(f"[{citation_label(c)}]" for c in sent.citations[:6])
+            more = f" (+{len(sent.citations) - 6})" if len(sent.citations) > 6 else ""
+            console.print(Text.assemble("  • ", sent.text, (f" {cites}{more}", "dim")))
     for n in brief.notes:
         console.print(Text("Note: " + n, style="yellow"))
     console.print()
@@ -192,9 +192,9 @@ def render_markdown(brief: Brief) -> str:
     if brief.studies:
         out.append("## Studies\n")
         out.append("| id | year | design | N | condition | direction | finding |\n|---|---|---|---|---|---|---|")
-        for s in brief.studies:
-            out.append(f"| {_link(s.id)} | {s.year or ''} | {s.design} | {s.n or ''} | {_md(s.condition or '')} | "
-                       f"{s.direction} | {_md(s.finding or '')}{'' if s.appraiser == 'curated' else ' (automatic)'} |")
+        for st in brief.studies:
+            out.append(f"| {_link(st.id)} | {st.year or ''} | {st.design} | {st.n or ''} | {_md(st.condition or '')} | "
+                       f"{st.direction} | {_md(st.finding or '')}{'' if st.appraiser == 'curated' else ' (automatic)'} |")
         out.append("")
     if brief.excluded:
         out.append("Excluded (retracted): " + ", ".join(_link(s.id) for s in brief.excluded) + "\n")

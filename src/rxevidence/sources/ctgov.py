@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from lxml import etree
 
@@ -31,6 +31,16 @@ _PHASES = {"EARLY_PHASE1": "Early Phase 1", "PHASE1": "Phase 1", "PHASE2": "Phas
 
 
 # ------------------------------------------------------------------ shared normalisers
+
+
+class _Intervention(TypedDict):
+    """One intervention as stored in a trial record's ``extra["interventions"]``."""
+
+    type: str | None
+    name: str | None
+    description: str | None
+    other_names: list[str]
+    arm_labels: list[str]
 
 
 def norm_phase(values: list[str]) -> str | None:
@@ -158,7 +168,7 @@ def parse_v2_study(study: Any, *, path: str = "", position: int | str | None = N
         Section(label="Primary Outcomes", code="primary_outcomes", text=outs(outcomes.primaryOutcomes) or ""),
         Section(label="Secondary Outcomes", code="secondary_outcomes", text=outs(outcomes.secondaryOutcomes) or ""),
     ]
-    interventions = [
+    interventions: list[_Intervention] = [
         {"type": i.type, "name": clean(i.name), "description": clean(i.description),
          "other_names": dedupe(clean(n) or "" for n in i.otherNames),
          "arm_labels": dedupe(clean(n) or "" for n in i.armGroupLabels)}
@@ -249,7 +259,7 @@ def parse_legacy_study(cs: etree._Element, *, path: str = "") -> Record | Skippe
         Section(label="Primary Outcomes", code="primary_outcomes", text=outs("primary_outcome") or ""),
         Section(label="Secondary Outcomes", code="secondary_outcomes", text=outs("secondary_outcome") or ""),
     ]
-    interventions = [
+    interventions: list[_Intervention] = [
         {"type": clean(i.findtext("intervention_type")), "name": clean(i.findtext("intervention_name")),
          "description": clean(i.findtext("description")),
          "other_names": dedupe(clean(o.text) or "" for o in i.iterfind("other_name")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ..errors import InputError, ParseError
@@ -140,7 +141,7 @@ class CTGovClient(ApiClient):
                 "pageToken": token,
                 "format": "json",
             }
-            page, _ = self.fetch("studies", params, lambda b, _u=url: parse_page(b, convert, source=_u))
+            page, _ = self.fetch("studies", params, partial(parse_page, convert=convert, source=url))
             yield page
             token = page.next_token
             if not token:

@@ -30,10 +30,6 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
 
-def _list_of(model: type[BaseModel]) -> Any:
-    return Annotated[list[model], BeforeValidator(_none_is_empty)]  # type: ignore[valid-type]
-
-
 class DateStruct(_M):
     date: str | None = None
 
@@ -90,8 +86,8 @@ class ArmGroup(_M):
 
 
 class ArmsInterventions(_M):
-    interventions: _list_of(Intervention) = Field(default_factory=list)
-    armGroups: _list_of(ArmGroup) = Field(default_factory=list)
+    interventions: Annotated[list[Intervention], BeforeValidator(_none_is_empty)] = Field(default_factory=list)
+    armGroups: Annotated[list[ArmGroup], BeforeValidator(_none_is_empty)] = Field(default_factory=list)
 
 
 class Outcome(_M):
@@ -101,8 +97,8 @@ class Outcome(_M):
 
 
 class Outcomes(_M):
-    primaryOutcomes: _list_of(Outcome) = Field(default_factory=list)
-    secondaryOutcomes: _list_of(Outcome) = Field(default_factory=list)
+    primaryOutcomes: Annotated[list[Outcome], BeforeValidator(_none_is_empty)] = Field(default_factory=list)
+    secondaryOutcomes: Annotated[list[Outcome], BeforeValidator(_none_is_empty)] = Field(default_factory=list)
 
 
 class Description(_M):
@@ -128,7 +124,7 @@ class Reference(_M):
 
 
 class References(_M):
-    references: _list_of(Reference) = Field(default_factory=list)
+    references: Annotated[list[Reference], BeforeValidator(_none_is_empty)] = Field(default_factory=list)
 
 
 class Protocol(_M):

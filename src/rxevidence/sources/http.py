@@ -299,14 +299,14 @@ class ApiClient:
             if hit is not None:
                 body, age = hit
                 try:
-                    value = parse(body)
+                    cached = parse(body)
                 except (RxEvidenceError, ValueError):
-                    value = None  # an unreadable cache entry: fetch again below
+                    pass  # an unreadable cache entry: fetch again below
                 else:
                     with self._stats_lock:
                         self.stats.cache_hits += 1
                         self.stats.cache_ages_s.append(age)
-                    return value, ApiResponse(shown, 200, body, from_cache=True, age_s=age)
+                    return cached, ApiResponse(shown, 200, body, from_cache=True, age_s=age)
         if self.offline:
             raise OfflineError(
                 f"offline mode (--offline or RXEVIDENCE_OFFLINE=1) forbids the network: not fetching {shown}",

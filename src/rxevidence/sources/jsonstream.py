@@ -96,7 +96,9 @@ class _Text:
     def skip_ws(self, i: int) -> int:
         """Index of the next non-blank character (reading more as needed)."""
         while True:
-            i = _WS.match(self.buf, i).end()
+            m = _WS.match(self.buf, i)
+            assert m is not None  # _WS matches the empty string
+            i = m.end()
             if i < len(self.buf) or self.eof:
                 return i
             i = self.fill(i)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
-from lxml import etree
+from lxml.etree import _Element as El
 
 from ..errors import ParseError
 from ..models import Deletion, MeshHeading, Provenance, Record, Section, Skipped
@@ -26,9 +26,6 @@ NCT_RE = re.compile(r"\bNCT\d{8}\b")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-
-El = etree._Element
-
 
 def _at(el: El | None, *path: str) -> El | None:
     """The first child along ``path`` (faster than ``find`` with a path: no ElementPath parsing)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ..errors import ParseError, SourceError
@@ -182,10 +183,10 @@ class OpenFDAClient(ApiClient):
         skip = 0
         while len(out) < limit:
             page = min(MAX_LIMIT, limit - len(out))
-            params = {"search": search, "limit": page, "skip": skip or None, "sort": sort}
+            params: dict[str, str | int | None] = {"search": search, "limit": page, "skip": skip or None, "sort": sort}
             url = self.url(path)
             (records, total), _ = self.fetch(
-                path, params, lambda b, _u=url: parse_results(b, convert, source=_u), accept=(404,)
+                path, params, partial(parse_results, convert=convert, source=url), accept=(404,)
             )
             out.extend(records)
             skip += len(records)

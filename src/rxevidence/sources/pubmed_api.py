@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from lxml import etree
 
@@ -210,7 +211,7 @@ class PubMedClient(ApiClient):
         """Run a search; with ``use_history`` the result carries WebEnv and query_key for efetch."""
         if not term.strip():
             raise InputError("Empty PubMed search")
-        params = {"db": "pubmed", "term": term, "retmax": retmax, "sort": "relevance"}
+        params: dict[str, str | int] = {"db": "pubmed", "term": term, "retmax": retmax, "sort": "relevance"}
         if use_history:
             params["usehistory"] = "y"
         result, _ = self.fetch("esearch.fcgi", params, parse_esearch)
@@ -233,7 +234,7 @@ class PubMedClient(ApiClient):
             else:
                 params["id"] = ",".join(search.ids[start : start + n])
             url = self.url("efetch.fcgi")
-            items, _ = self.fetch("efetch.fcgi", params, lambda b, _u=url: parse_efetch(b, source=_u))
+            items, _ = self.fetch("efetch.fcgi", params, partial(parse_efetch, source=url))
             yield items
 
     def search_and_fetch(

@@ -38,7 +38,7 @@ class Checkpoint:
 
 
 Item = Record | Deletion | Skipped | VocabTerm
-Parser = Callable[..., Iterator[Item]]
+Parser = Callable[..., Iterator[Item | Checkpoint]]  # Checkpoint only when asked for (checkpoints=True)
 
 
 @dataclass(frozen=True)
@@ -180,5 +180,5 @@ def _safe_sniff(f: SourceFormat, name: str, head: bytes) -> bool:
         return False
 
 
-def parse_path(path: str | Path, *, fmt: str | None = None, **options: Any) -> Iterator[Item]:
+def parse_path(path: str | Path, *, fmt: str | None = None, **options: Any) -> Iterator[Item | Checkpoint]:
     return detect(path, fmt=fmt).parse(str(path), **options)

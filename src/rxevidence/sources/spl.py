@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lxml import etree
+from lxml.etree import _Element as El
 
 from ..errors import ParseError
 from ..models import Provenance, Record, Section, Skipped
@@ -41,9 +41,6 @@ LOINC = {
 UNCLASSIFIED = "42229-5"
 ACTIVE_CLASSES = {"ACTIB", "ACTIM", "ACTIR"}  # active ingredient by basis of strength: base, moiety, reference
 _BLOCK = {"paragraph", "title", "item", "tr", "td", "th", "list", "table", "caption", "br"}
-
-El = etree._Element
-
 
 def _q(path: str) -> str:
     return "/".join(f"v3:{p}" if p and not p.startswith(("@", "*")) else p for p in path.split("/"))

@@ -38,6 +38,8 @@ except ImportError:  # pragma: no cover - depends on the optional extra
     _igzip = None
     _GZ_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 
+_FILE_ERRORS: tuple[type[BaseException], ...] = (*_GZ_ERRORS, OSError)  # unreadable or truncated file
+
 _HARDENED = dict(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False)
 
 
@@ -62,7 +64,7 @@ def parse_file(path: str | Path) -> etree._Element:
             return etree.parse(f, parser=safe_parser()).getroot()
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed XML: {e.msg}", path=str(path), position=_pos(e)) from e
-    except (*_GZ_ERRORS, OSError) as e:
+    except _FILE_ERRORS as e:
         raise ParseError(f"unreadable or truncated file: {e}", path=str(path)) from e
 
 

@@ -98,6 +98,14 @@ _TSV = (
 )
 
 
+def _scalar(cur: psycopg.Cursor) -> Any:
+    """The first column of the one row a query such as ``SELECT count(*)`` returns."""
+    row = cur.fetchone()
+    if row is None:
+        raise StoreError("PostgreSQL returned no row for a single-row query")
+    return row[0]
+
+
 def _phrase(text: str) -> str | None:
     """A phrase as a tsquery string: words joined with <-> (followed by), safely quoted."""
     words = [w.replace("'", "").strip("-") for w in _WORD.findall(text.lower())]
@@ -156,17 +164,17 @@ class PostgresStore(Store):
     @staticmethod
     def _read_only(cur: psycopg.Cursor) -> bool:
         cur.execute("SELECT current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery()")
-        if cur.fetchone()[0]:
+        if _scalar(cur):
             return True
         cur.execute("SELECT to_regclass('records') IS NOT NULL")
-        if cur.fetchone()[0]:
+        if _scalar(cur):
             cur.execute("SELECT NOT has_table_privilege('records', 'INSERT')")
-            return bool(cur.fetchone()[0])
+            return bool(_scalar(cur))
         return False
 
     def _applied(self, cur: psycopg.Cursor) -> list[str]:
         cur.execute("SELECT to_regclass('schema_migrations') IS NOT NULL")
-        if not cur.fetchone()[0]:
+        if not _scalar(cur):
             return []
         cur.execute("SELECT name FROM schema_migrations")
         return [r[0] for r in cur.fetchall()]
@@ -269,7 +277,7 @@ class PostgresStore(Store):
 
     def changed_ids(self, records: Sequence[Record]) -> set[str]:
         ids = list(dict.fromkeys(r.id for r in records))
-        stored = dict(self._exec("SELECT id, hash FROM records WHERE id = ANY(%s)", (ids,)).fetchall()) if ids else {}
+        stored: dict[str, str] = dict(self._exec("SELECT id, hash FROM records WHERE id = ANY(%s)", (ids,)).fetchall()) if ids else {}
         return {r.id for r in records if stored.get(r.id) != content_hash(r)}
 
     def delete_record(self, record_id: str) -> bool:
@@ -315,8 +323,8 @@ class PostgresStore(Store):
 
     def count(self, kind: str | None = None) -> int:
         if kind:
-            return self._exec("SELECT count(*) FROM records WHERE kind = %s", (kind,)).fetchone()[0]
-        return self._exec("SELECT count(*) FROM records").fetchone()[0]
+            return int(_scalar(self._exec("SELECT count(*) FROM records WHERE kind = %s", (kind,))))
+        return int(_scalar(self._exec("SELECT count(*) FROM records")))
 
     def _fts(self, tsquery: str, kind: str | None, limit: int) -> list[SearchHit]:
         sql = (

@@ -249,9 +249,9 @@ class ConditionVocabulary:
             if not top:
                 continue  # no term starts with this word
             for n in range(min(top, MAX_CONDITION_WORDS, len(toks) - i), 0, -1):
-                cid = self._cterms.get(" ".join(keys[i : i + n]))
-                if cid:
-                    spans.append((toks[i][1], toks[i + n - 1][2], cid, 0.85 if any(fixed[i : i + n]) else 1.0))
+                term_cid = self._cterms.get(" ".join(keys[i : i + n]))
+                if term_cid:
+                    spans.append((toks[i][1], toks[i + n - 1][2], term_cid, 0.85 if any(fixed[i : i + n]) else 1.0))
                     break
         # keep the longest non-overlapping spans; on a tie, a curated concept beats a MeSH one
         spans.sort(key=lambda s: (-(s[1] - s[0]), s[2].startswith("mesh:"), s[0]))

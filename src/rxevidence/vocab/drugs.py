@@ -41,7 +41,7 @@ class DrugVocabulary:
         """Whether ``name`` is (an ingredient of) a medicine: in DrugCentral, Drugs@FDA or RxNorm, or one of our
         classes and names; not an enzyme, receptor, lab analyte or endogenous substance."""
         canons = self._terms.get(norm(name))
-        return bool(canons) and all(c in self._real for c in canons)
+        return bool(canons and all(c in self._real for c in canons))
 
     def find_ingredients(self, text: str) -> list[tuple[str, int, int]]:
         """Ingredients of medicines named in a long text, as (canonical name, start, end); see

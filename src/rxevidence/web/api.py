@@ -76,7 +76,9 @@ async def brief_json_response(request: Request, q: str) -> Response:
     etag = svc.brief_etag("json", question)
     if etag and (hit := not_modified(request, etag)) is not None:
         return hit
-    entry = svc.cached_brief(question) or await run_in_threadpool(svc.brief, question)
+    entry = svc.cached_brief(question)
+    if entry is None:
+        entry = await run_in_threadpool(svc.brief, question)
     return cached_response(request, entry.json)
 
 

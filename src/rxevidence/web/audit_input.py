@@ -131,8 +131,8 @@ async def _from_form(request: Request) -> AuditInput:
         if fmt is _MISSING:
             fmt = guess or TEXT_TYPES.get(ptype) or "text"
         return AuditInput(check_text(text), check_format(fmt))
-    text = form.get("text")
-    if not isinstance(text, str):
+    field = form.get("text")
+    if not isinstance(field, str):
         raise WebError("The form needs a 'text' field (or a 'file' upload) with the article.", 422,
                        ["text: required (or upload a file as 'file')"])
-    return AuditInput(check_text(text), check_format(fmt))
+    return AuditInput(check_text(field), check_format(fmt))

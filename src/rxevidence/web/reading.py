@@ -96,9 +96,9 @@ def alternatives(query: Query) -> list[Alternative]:
             rel = str(alt["relation"])
             out.append(Alternative("relation", f"as {RELATIONS[rel]}", plain_question(query, relation=rel)))
         elif kind == "drug" and name and alt.get("text"):
-            q = swap_words(query.text, str(alt["text"]), name)
-            if q:
-                out.append(Alternative("drug", f"{name} (for “{alt['text']}”)", q))
+            swapped = swap_words(query.text, str(alt["text"]), name)
+            if swapped:
+                out.append(Alternative("drug", f"{name} (for “{alt['text']}”)", swapped))
         seen.add(kind + ":" + name)
     if len(query.drugs) > 1 and not any(a.kind == "relation" for a in out):
         for rel in ("combination", "comparison"):
@@ -107,10 +107,10 @@ def alternatives(query: Query) -> list[Alternative]:
     for s in query.unknown:
         for sugg in s.suggestions[:3]:
             name = _PAREN.sub("", sugg).strip()
-            q = swap_words(query.text, s.word, name)
-            if q and ("drug:" + name) not in seen:
+            swapped = swap_words(query.text, s.word, name)
+            if swapped and ("drug:" + name) not in seen:
                 seen.add("drug:" + name)
-                out.append(Alternative("drug", f"{sugg} (for “{s.word}”)", q))
+                out.append(Alternative("drug", f"{sugg} (for “{s.word}”)", swapped))
     return out
 
 

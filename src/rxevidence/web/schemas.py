@@ -50,10 +50,11 @@ class SearchPage(BaseModel):
     results: list[SearchResult]
 
 
+_RECORD_FIELDS: dict[str, Any] = {name: (f.annotation, f) for name, f in Record.model_fields.items()}
 RecordPage = create_model(  # Record's fields (its ``url`` property becomes a field) plus the appraisals
     "RecordPage",
     __doc__="A record as ``rxevidence show ID --json``: its fields, its public ``url`` and its appraisals.",
-    **{name: (f.annotation, f) for name, f in Record.model_fields.items()},
+    **_RECORD_FIELDS,
     url=(str | None, None),
     appraisals=(list[Appraisal], Field(default_factory=list)),
     appraisal=(Appraisal | None, Field(default=None, description="The first of `appraisals` (curated first).")),

@@ -20,6 +20,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import InputError
@@ -40,7 +41,7 @@ class WebSettings:
             object.__setattr__(self, "audit_dir", Path(self.audit_dir))
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> WebSettings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> WebSettings:
         """Settings from ``RXEVIDENCE_*`` variables; keyword ``overrides`` that are not None win.
 
         :raises InputError: a malformed value (not a number, a base URL that is not http(s)://host).
