@@ -38,3 +38,18 @@ def test_a_clause_about_the_control_arm_alone_is_no_comparison() -> None:
     # a comparison stated from the control arm's side still reads
     assert directions("In the control group, pain was significantly higher than in the drugx group.") == [
         ("better", "placebo")]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Drugx facilitates wound closure in older adults.", "better"),
+    ("Drugx achieves analgesic efficacy in knee arthritis.", "better"),
+    ("Patients given drugx reached higher knowledge scores than controls.", "better"),
+    ("Eight weeks of drugx does not induce a significant change in fasting glucose.", "no difference"),
+    ("This trial provides no support for drugx as a way to keep blood pressure controlled.", "no difference"),
+])
+def test_plain_benefit_and_null_wordings(text: str, want: str) -> None:
+    assert [d for d, _t in directions(text)] == [want]
+
+
+def test_a_harm_compared_between_arms_says_nothing_on_efficacy() -> None:
+    assert directions("Drugx has a greater potential of respiratory depression than placebo.") == []

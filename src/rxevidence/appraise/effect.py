@@ -35,7 +35,7 @@ SAFETY_CLAUSE = _rx(
     r"nausea\s+and\s+vomiting|headache\s+was\s+the\s+most|extrapyramidal|weight\s+gain|hypoglyc\w+\s+(?:episodes?|"
     r"events?)|laboratory|abnormalit\w+|complications|bleeding|ulcers?\s+(?:rates?|incidence)|insomnia\s+was|"
     r"less\s+insomnia|compliance|convenien\w+|cost\w*|expensive|preferred|preference|irritation|reporting|"
-    r"adverse\s+event\s+profile|event\s+frequency)"
+    r"adverse\s+event\s+profile|event\s+frequency|respiratory\s+depression|airway\s+obstruction|desaturation)"
 )
 _EFFICACY_NEAR = _rx(r"\b(?:effective\w*|efficac\w+|superior|improv\w+|relie\w+|respon\w+|remission|healing|mortality|"
                      r"symptom\w*|pain|analges\w+|relapse|blood\s+pressure|control|decreas\w+|reduc\w+|lower\w*|"
@@ -46,7 +46,7 @@ NO_DIFF = _rx(
     r"significant(?:ly)?\b|\bnon-?significant\w*|\binsignificant\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
     r"improve|reduce|decrease|increase|affect|alter|show|demonstrate|reach|result|outperform|prevent|influence|modify|"
     r"lower|prolong|provide|produce|enhance|benefit|protect|confer)\b|\bdo(?:es)?\s+not\s+(?:\w+\s+)?(?:improve|reduce|"
-    r"affect|alter|prevent|appear|seem|influence|offer|provide|enhance|protect|differ)\b|\bno\s+(?:difference|differences|"
+    r"affect|alter|prevent|appear|seem|influence|offer|provide|enhance|protect|differ|induce|cause|produce)\b|\bno\s+(?:difference|differences|"
     r"change|effect|benefit|advantage|improvement|evidence\s+(?:of|for|that)|clinically\s+(?:relevant|significant|"
     r"important)\s+\w+)\b|\b(?:were|was|are|is)\s+(?:similar|comparable|equivalent|equally\s+effective|not\s+"
     r"different)\b|\bsimilar\s+(?:efficacy|effects?|improvements?|results|reductions?|response|decreases?|"
@@ -60,7 +60,7 @@ NO_DIFF = _rx(
     r"\bunchanged\b|\b(?:was|were)\s+not\s+(?:demonstrated|shown|observed|found|detected)\b|\bcould\s+not\s+be\s+"
     r"(?:demonstrated|shown)\b|\bno\s+(?:anti-?\w+|\w+-lowering|\w+-reducing)\s+effect\b|\babsence\s+of\s+"
     r"(?:any\s+)?(?:significant\s+)?(?:differences?|effects?|benefits?)\b|\b(?:useful|suitable|valuable|reasonable|"
-    r"effective)\s+alternative\s+to\b|\bno\s+advantage\b|\boffered\s+no\b|\bdid\s+not\s+offer\b|^\s*not\s+"
+    r"effective)\s+alternative\s+to\b|\bno\s+advantage\b|\bprovides?\s+no\s+(?:\w+\s+)?support\b|\bno\s+support\s+for\b|\boffered\s+no\b|\bdid\s+not\s+offer\b|^\s*not\s+"
 )
 BETTER = _rx(
     r"\b(?:is|was|are|were|be|being|proved|proven|remains?|appears?\s+to\s+be|seems?\s+to\s+be)\s+(?:an?\s+|as\s+)?"
@@ -82,7 +82,7 @@ BETTER = _rx(
     r"(?:\w+[-\s]?){0,2}(?:efficacy|effectiveness|benefit)\b|\bdemonstrat\w+\s+(?:the\s+|its\s+)?(?:\w+\s+)?"
     r"(?:efficacy|effectiveness|benefit)\b|\b(?:relief|improvement|benefit|response|remission)\s+(?:was|were)\s+"
     r"(?:obtained|achieved|observed|seen|noted|reported|found)\b|\bsignificantly\s+(?:impeded|slowed|delayed)\b|"
-    r"\bhelps?\s+(?:to\s+)?(?:reduce|improve|relieve|prevent)\b|\bsaved?\s+\d*\s*lives\b"
+    r"\bhelps?\s+(?:to\s+)?(?:reduce|improve|relieve|prevent)\b|\bfacilitat(?:es|ed)\b|\bachiev\w+\s+(?:\w+\s+){0,4}?(?:efficacy|relief|control|benefit)\b|\bsaved?\s+\d*\s*lives\b"
 )
 WORSE = _rx(
     r"\bless\s+effective\b|\bless\s+efficacious\b|\binferior\b|\bworse\b|\bworsen\w*|\bdeteriorat\w+|\bincreased\s+"
@@ -126,7 +126,7 @@ HIGHER_IS_BETTER = _rx(
     r"(?:pain|symptom)\s+relief|global\s+(?:improvement|assessment)|analgesia|duration\s+of\s+analgesia|vigor|"
     r"energy|well-being|wellbeing|mood|performance|remission\s+rates?|response\s+rates?|therapeutic\s+response|"
     r"free\s+of\s+symptoms|symptom-free|normal\s+function|exercise\s+time|workload|abstinence|adherence|effective\w*|"
-    r"efficacy|benefit\w*|continent|dry)\b"
+    r"efficacy|benefit\w*|continent|dry|knowledge|skills?|competence)\b"
 )
 _DOWN = _rx(r"\b(?:reduc\w+|decreas\w+|lower\w*|less(?:er)?|fewer|declin\w+|diminish\w+|attenuat\w+|alleviat\w+|"
             r"fell|fall|falls|shorter|suppress\w+|inhibit\w+|prevent\w*|lessen\w*|drop\w*|smaller|impeded|slowed)\b")
