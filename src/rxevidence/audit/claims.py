@@ -104,6 +104,9 @@ def _call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
 
 # ------------------------------------------------------------------ conditions
 
+# a condition named as a harm ("side effects like diarrhea", "can cause dizziness") is not what the claim treats
+_HARM_MENTION = re.compile(r"\b(side[- ]effects?|adverse (?:effects?|events?|reactions?)|(?:can|may|might|could|often) "
+                           r"cause)\b(?:\s+(?:like|such as|including|include|of|are|is))?[\s\w,]{0,30}$", re.I)
 _OUTCOME_MENTION = re.compile(r"\b(less|more|lower|higher|reduced|increased|decreased|fewer)\s+$", re.I)
 _EXPERIMENTAL = re.compile(r"\b(tourniquet|cold pressor|heat pain|heat-related pain|electrical (stimulation|pain)|"
                            r"capsaicin|experimental pain|pain model|healthy volunteers|laboratory pain|"
@@ -181,7 +184,8 @@ def _own_conditions(text: str, vocab: Any) -> tuple[list[ConditionMention], list
     about, outcomes = [], []
     for c in found:
         pos = text.lower().find(c.text.lower())
-        (outcomes if pos > 0 and _OUTCOME_MENTION.search(text[:pos]) else about).append(c)
+        (outcomes if pos > 0 and (_OUTCOME_MENTION.search(text[:pos]) or _HARM_MENTION.search(text[:pos]))
+         else about).append(c)
     return _most_specific(about, vocab), outcomes
 
 
