@@ -217,3 +217,33 @@ def test_subjectless_items_and_unsaid_comparison_sides_take_the_articles_drug(st
     comp = one(cs, "Comparable")
     assert comp.kind == "comparison" and comp.drugs[0] == "colchicine"
     assert one(cs, "shorten").polarity == "negative"
+
+
+def test_a_clear_majority_of_the_strongest_studies_decides():
+    from rxevidence.audit.judges.evidence import Tested, summarise
+    from rxevidence.models import StudySummary
+
+    def t(i: int, d: str) -> Tested:
+        return Tested(StudySummary(id=f"pmid:{i}", design="rct", n=200, direction=d), d)  # type: ignore[arg-type]
+
+    assert summarise([t(1, "better"), t(2, "better"), t(3, "better"), t(4, "no difference")]).result == "benefit"
+    assert not summarise([t(1, "better"), t(2, "better"), t(3, "better"), t(4, "no difference")]).strong
+    assert summarise([t(1, "better"), t(2, "better"), t(4, "no difference")]).result == "mixed"
+    assert summarise([t(1, "no difference"), t(2, "no difference"), t(3, "worse"), t(4, "better")]).result == "no benefit"
+
+
+def test_a_condition_named_as_a_side_effect_is_not_the_claims_use():
+    from rxevidence.audit.claims import _own_conditions
+    from rxevidence.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    about, _ = _own_conditions("they can have side effects like diarrhea or stomach pain", vocab)
+    assert not any("diarrh" in c.text.lower() for c in about)
+    about, _ = _own_conditions("it relieves diarrhea", vocab)
+    assert any("diarrh" in c.text.lower() for c in about)
+
+
+def test_mechanism_claim_naming_the_drugs_own_class(store):
+    r = audit("Propranolol is a type of beta blocker.", store=store, kind="text")
+    mech = [c for c in r.claims if c.kind == "mechanism"]
+    assert mech and mech[0].verdict == "supported"

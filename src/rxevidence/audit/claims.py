@@ -17,93 +17,9 @@ from ..models.audit import Claim
 from ..question import unknown_drugs
 from . import meaning as M
 from .article import Segment, has_verb, segments
+from .propositions import Proposition, split_propositions
 
-# ------------------------------------------------------------------ proposition splitting
-
-_SPLIT = re.compile(
-    r"\s*;\s*(?:however,?\s*)?|"
-    r",?\s+\b(but|although|though|whereas)\b\s+|"
-    r",\s+(however|while|yet|despite)\b,?\s+|"
-    r",\s+(which is why|and this is why|so)\s+|"
-    r",\s+(and)\s+(?=(?:it\s+|they\s+)?(?:can|may|might|could|does|do|did|is|are|was|were|has|have|will|also|"
-    r"often|helps?|works?|reduces?|increases?|improves?|causes?)\b)|"
-    r",\s+(with)\s+(?=(?:only|no|one|two|a|an|\d|most|some|few)\b)", re.I)
-_CAUSE_AFTER = {"which is why", "and this is why", "so"}
-_CAUSE_BEFORE = {"because", "since"}
-
-
-@dataclass
-class Proposition:
-    text: str
-    offset: int  # in the segment text
-    link: str | None = None  # "cause" (explains the next one), "effect", "concession"
-    inherits: bool = False  # no subject of its own: takes the previous proposition's drugs
-
-
-def _paren_spans(text: str) -> list[tuple[int, int]]:
-    spans, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, i))
-    return spans
-
-
-_LEADING_CONCESSIVE = re.compile(r"^((?:[\w ]{1,25}:\s*)?(?:while|although|though|whereas|even though)\s+)([^,]{8,}?),\s+",
-                                 re.I)
-
-
-def split_propositions(text: str) -> list[Proposition]:
-    """The propositions of one sentence (see the module docstring); short or verbless pieces stay attached."""
-    m = _LEADING_CONCESSIVE.match(text)
-    if m and has_verb(text[m.end():]):  # "While X, Y" / "Although approved for X, Y": two propositions
-        rest = split_propositions(text[m.end():])
-        for r in rest:
-            r.offset += m.end()
-        rest[0].link = "concession"
-        return [Proposition(m.group(2), len(m.group(1)))] + rest
-    parens = _paren_spans(text)
-    cuts: list[tuple[int, int, str]] = []
-    for m in _SPLIT.finditer(text):
-        if any(a <= m.start() <= b for a, b in parens):
-            continue
-        word = next((g for g in m.groups() if g), ";").lower()
-        right = text[m.end():]
-        if word not in ("despite", "with", "because", "since") and not has_verb(right.split(",")[0] + " " + right):
-            continue  # elliptical ("…, but not the sensory experience of it"): one proposition
-        cuts.append((m.start(), m.end(), word))
-    props: list[Proposition] = []
-    pos = 0
-    pending_link: str | None = None
-    for a, b, word in cuts:
-        piece = text[pos:a]
-        if len(piece.split()) >= 3:
-            props.append(Proposition(piece.strip(" ,"), pos + (len(piece) - len(piece.lstrip(" ,"))), pending_link))
-            pending_link = None
-            if word in _CAUSE_AFTER:
-                props[-1].link = "cause"
-                pending_link = "effect"
-            elif word in _CAUSE_BEFORE:
-                props[-1].link = "effect"
-                pending_link = "cause"
-            elif word in ("but", "although", "though", "whereas", "however", "while", "yet", "despite"):
-                pending_link = "concession"
-            pos = b
-    tail = text[pos:]
-    if props and len(tail.split()) < 3:
-        props[-1].text = (props[-1].text + " " + tail).strip()
-    elif tail.strip():
-        props.append(Proposition(tail.strip(" ,"), pos + (len(tail) - len(tail.lstrip(" ,"))), pending_link))
-    for p in props[1:]:
-        p.inherits = bool(re.match(r"(?:also\s+|often\s+|only\s+)?(can|may|might|could|does|do|did|is|are|was|"
-                                   r"were|has|have|will|helps?|works?|reduces?|increases?|improves?|causes?|"
-                                   r"makes?|not)\b", p.text, re.I))
-    return props or [Proposition(text, 0)]
+__all__ = ["Proposition", "split_propositions", "find_claims", "listed_uses"]
 
 
 # ------------------------------------------------------------------ drugs
@@ -188,6 +104,9 @@ def _call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
 
 # ------------------------------------------------------------------ conditions
 
+# a condition named as a harm ("side effects like diarrhea", "can cause dizziness") is not what the claim treats
+_HARM_MENTION = re.compile(r"\b(side[- ]effects?|adverse (?:effects?|events?|reactions?)|(?:can|may|might|could|often) "
+                           r"cause)\b(?:\s+(?:like|such as|including|include|of|are|is))?[\s\w,]{0,30}$", re.I)
 _OUTCOME_MENTION = re.compile(r"\b(less|more|lower|higher|reduced|increased|decreased|fewer)\s+$", re.I)
 _EXPERIMENTAL = re.compile(r"\b(tourniquet|cold pressor|heat pain|heat-related pain|electrical (stimulation|pain)|"
                            r"capsaicin|experimental pain|pain model|healthy volunteers|laboratory pain|"
@@ -265,7 +184,8 @@ def _own_conditions(text: str, vocab: Any) -> tuple[list[ConditionMention], list
     about, outcomes = [], []
     for c in found:
         pos = text.lower().find(c.text.lower())
-        (outcomes if pos > 0 and _OUTCOME_MENTION.search(text[:pos]) else about).append(c)
+        (outcomes if pos > 0 and (_OUTCOME_MENTION.search(text[:pos]) or _HARM_MENTION.search(text[:pos]))
+         else about).append(c)
     return _most_specific(about, vocab), outcomes
 
 

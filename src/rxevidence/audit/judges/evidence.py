@@ -114,7 +114,16 @@ def summarise(items: list[Tested], brief: Brief | None = None) -> Summary:
     dirs = {t.direction for t in tier}
     good, bad = dirs & {"better"}, dirs & {"no difference", "worse"}
     result = "mixed" if (good and bad) or "mixed" in dirs else ("benefit" if good else "no benefit")
-    strong = result != "mixed" and any(is_review(t.study.design) or (t.study.n or 0) >= 100 for t in tier)
+    split = result == "mixed"
+    if split:  # a clear majority of the strongest studies (3 to 1 or more) decides; a closer split stays mixed
+        n_good = sum(t.direction == "better" for t in tier)
+        n_other = len(tier) - n_good
+        n_null = sum(t.direction in ("no difference", "worse") for t in tier)
+        if n_good >= 3 * n_other:
+            result = "benefit"
+        elif n_null >= 3 * (len(tier) - n_null):
+            result = "no benefit"
+    strong = result != "mixed" and not split and any(is_review(t.study.design) or (t.study.n or 0) >= 100 for t in tier)
     small = result == "benefit" and any(SMALL.search(t.study.finding or "") for t in tier)
     if brief is not None and result == "benefit" and brief.certainty in ("low", "very low") and not strong:
         small = small or False

@@ -213,6 +213,34 @@ def _content(text: str, drugs: list[str]) -> set[str]:
     return {w for w in words if w not in _STOP and not any(w.startswith(d[:5]) for d in drugs)}
 
 
+_ROLE = re.compile(r"^(?P<target>.+?)[\s-]+(?P<role>inhibitor|blocker|blocking agent|antagonist|agonist|reuptake inhibitor)s?$",
+                   re.I)
+_ACTS = {"inhibitor": r"inhibit|block|stop|suppress|shut", "blocker": r"block|inhibit|stop|antagoni",
+         "blocking agent": r"block|inhibit|stop|antagoni", "antagonist": r"block|antagoni|inhibit",
+         "agonist": r"activat|stimulat|bind|mimic|acts? on|agonist", "reuptake inhibitor": r"reuptake|increas|boost"}
+
+
+def _class_named(claim: Claim, facts: Facts) -> tuple[str, str, str] | None:
+    """The claim describes the drug by its own pharmacological class: "a beta blocker", "blocks proton pumps"
+    (class "proton pump inhibitor"), "is a proton pump inhibitor". (drug, class, source) or None."""
+    text = claim.text
+    for b in facts.briefs():
+        for p in b.drugs:
+            if p.name not in claim.drugs or not p.sources:
+                continue
+            for cls in p.classes:
+                if re.search(rf"\b{re.escape(cls)}s?\b", text, re.I):
+                    return p.name, cls, p.sources[0]
+                m = _ROLE.match(cls)
+                if m is None or len(m.group("target")) < 4:
+                    continue
+                target = re.escape(m.group("target")).replace(r"\ ", r"[\s-]+")
+                if re.search(rf"\b{target}", text, re.I) and re.search(
+                        rf"\b({_ACTS[m.group('role').lower()]})", text, re.I):
+                    return p.name, cls, p.sources[0]
+    return None
+
+
 def judge_mechanism(claim: Claim, facts: Facts) -> None:
     """A mechanism or a causal premise, against label mechanism / class facts and study sentences on it."""
     words = _content(claim.text, claim.drugs)
@@ -233,6 +261,14 @@ def judge_mechanism(claim: Claim, facts: Facts) -> None:
             specific = any(_MECH_WORDS.search(w) for w in shared)
             if specific and len(shared) >= (1 if len(words) <= 3 else 2) and (best is None or len(shared) > best[0]):
                 best = (len(shared), src, sent.strip())
+    if best is None and claim.polarity != "negative":
+        named = _class_named(claim, facts)
+        if named is not None:
+            drug, cls, src = named
+            claim.verdict = "supported"
+            claim.evidence = [ClaimEvidence(id=src, note=f"{drug}: {cls}")]
+            claim.reason = f"{drug} is a {cls} ({src}), which is what the claim describes."
+            return
     if best is None:
         claim.verdict = "unverifiable"
         claim.reason = ("A causal explanation; no study or label fact about that mechanism was found."
