@@ -197,3 +197,29 @@ def test_background_mentions_are_read_in_their_own_sentence():
                    "Paracetamol reduced pain scores at six hours. Patients with a history of asthma were excluded.")
     tags = {(t.concept, t.source) for t in tag_record(rec, v) if t.kind == "drug"}
     assert ("acetaminophen", "passing") in tags
+
+
+def test_a_form_of_the_drug_is_the_drug():
+    v = load_vocabulary()
+    forms = v.drug_forms("estrogen")
+    assert "esterified estrogens" in forms and "estrogens, conjugated" in forms
+    assert "selective estrogen receptor modulators" not in forms  # the words in the middle: another drug
+    assert any("/" in f and "estradiol" in f.split("/") for f in v.drug_forms("estradiol"))  # a combination
+    assert v.drug_forms("propranolol") == ["propranolol"]
+
+
+def test_retrieval_finds_records_tagged_with_a_form_of_the_drug(tmp_path):
+    s = SQLiteStore(str(tmp_path / "f.db"))
+    s.upsert_many([_article("16", "Esterified estrogens for hot flashes: a randomized trial",
+                            "Women with hot flashes took esterified estrogens or placebo.")])
+    assert ("drug", "esterified estrogens", "title") in s.tags_of(["pmid:16"])["pmid:16"]
+    ev = retrieve(s, parse("Does estrogen help hot flashes?"), vocab=load_vocabulary())
+    assert "pmid:16" in ev.scores
+    s.close()
+
+
+def test_older_names_of_diabetes_types_are_read_as_the_type():
+    v = load_vocabulary()
+    assert [h.id for h in v.find_conditions("type II diabetic patients")] == ["mesh:D003924"]
+    assert [h.id for h in v.find_conditions("patients with non-insulin dependent diabetes")] == ["mesh:D003924"]
+    assert [h.id for h in v.find_conditions("insulin-dependent diabetic children")] == ["mesh:D003922"]

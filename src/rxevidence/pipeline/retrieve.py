@@ -124,7 +124,9 @@ def retrieve(context: Context, query: Query, *, limit: int = MAX_HITS) -> Eviden
     if any(not d.members and not vocab.is_drug(d.name) for d in query.drugs):
         concept_hits = found  # a class without known members has no ingredient tags to join on
     else:
-        concept = drugs + [d.name.lower() for d in query.drugs if d.is_class]  # records about the class itself
+        # records about a form of a drug (salt, ester, preparation, combination) or the class itself
+        forms = [f for n in drugs for f in vocab.drug_forms(n)]
+        concept = list(dict.fromkeys(forms + [d.name.lower() for d in query.drugs if d.is_class]))
         concept_hits = by_concept(store, concept, indexed_scope(vocab, query, conds), found, limit=limit)
     for rid, score in concept_hits.items():
         ev.scores.setdefault(rid, score)

@@ -96,6 +96,39 @@ class DrugVocabulary:
                     out.append(c)
         return out
 
+    def drug_forms(self, name: str) -> list[str]:
+        """``name`` and the real drugs that are a form of it: a salt, ester or named preparation
+        ("estradiol valerate", "esterified estrogens", "estrogens, conjugated", "insulin lispro") or a
+        combination product with it as one ingredient ("estradiol/norethisterone"). A form is a name that
+        starts or ends with the ingredient's words (a plural counts), one ingredient of a combination at a
+        time; a name with the words in its middle ("selective estrogen receptor modulators") is no form.
+        What a full-text search for the ingredient's name finds, as concept ids."""
+        key = norm(name)
+        words = tuple(key.split())
+        out = [key]
+        if not words:
+            return out
+        index: dict[str, list[str]] | None = self.__dict__.get("_form_index")
+        if index is None:
+            index = {}
+            for canon in self._real:
+                for part in canon.split("/"):
+                    for w in {*_form_words(part)[:1], *_form_words(part)[-1:]}:
+                        index.setdefault(w.removesuffix("s"), []).append(canon)
+            self.__dict__["_form_index"] = index
+        seen = {key}
+        for canon in sorted(set(index.get(words[0].removesuffix("s"), [])) | set(index.get(words[-1].removesuffix("s"), []))):
+            if canon in seen:
+                continue
+            for part in canon.split("/"):
+                pw = tuple(w.removesuffix("s") for w in _form_words(part))
+                qw = tuple(w.removesuffix("s") for w in words)
+                if len(pw) > len(qw) and (pw[: len(qw)] == qw or pw[-len(qw) :] == qw) or pw == qw:
+                    out.append(canon)
+                    seen.add(canon)
+                    break
+        return out
+
     def synonyms(self, name: str) -> list[str]:
         """Search terms for an ingredient: the ingredient, salts, synonyms and brand names."""
         canons = self._terms.get(norm(name), [norm(name)])
@@ -393,3 +426,7 @@ class IngredientScanner:
                 out.extend((name, start, end) for name in names)
             i += n
         return out
+
+
+def _form_words(name: str) -> list[str]:
+    return re.findall(r"[\w-]+", name.lower())
