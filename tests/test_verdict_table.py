@@ -42,9 +42,22 @@ def test_grade_small_trials_are_rated_down_for_imprecision() -> None:
 
 
 def test_grade_disagreeing_trials_are_mixed_and_rated_down_for_inconsistency() -> None:
-    g = grade([study(1, "better"), study(2, "no difference"), study(3, "better"), study(4, "no difference")])
+    pl = "placebo"
+    g = grade([study(1, "better", comparator_type=pl), study(2, "no difference", comparator_type=pl),
+               study(3, "better", comparator_type=pl), study(4, "no difference", comparator_type=pl)])
     assert g.verdict == "mixed/uncertain"
     assert any(r.startswith("inconsistency") for r, _ in g.reasons)
+
+
+def test_no_difference_against_a_comparator_of_unknown_kind_is_not_counted_against_the_drug() -> None:
+    # "no difference" from a study whose comparator is not known to be placebo may be "as good as another
+    # drug": it cannot say the drug does not work, so it counts like an unclear result
+    unknown = [study(i, "no difference") for i in range(2, 5)]
+    g = grade([study(1, "better", n=400, comparator_type="placebo"), study(5, "better", n=400,
+                                                                        comparator_type="placebo"), *unknown])
+    assert g.verdict == "effective"
+    assert g.weight == grade([study(1, "better", n=400), study(5, "better", n=400)]).weight
+    assert grade([study(i, "no difference", comparator_type="placebo") for i in range(3)]).verdict == "ineffective"
 
 
 def test_grade_ignores_unclear_results_and_says_so_when_nothing_is_usable() -> None:

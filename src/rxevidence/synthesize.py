@@ -351,7 +351,10 @@ def grade(
 ) -> Grade:
     """GRADE-style verdict and certainty for a set of studies on one question."""
     reasons: list[tuple[str, list[str]]] = []
-    usable = [v for v in views if v.appraisal.direction != "unclear" and _weight(v) > 0]
+    # "no difference" against a comparator not known to be placebo may mean "as good as another drug": it
+    # cannot say the drug does not work, so it counts like an unclear result (listed, not weighed)
+    usable = [v for v in views if v.appraisal.direction != "unclear" and _weight(v) > 0
+              and not (v.appraisal.direction == "no difference" and comparator_kind(v) == "unknown")]
     if not usable:
         return Grade("insufficient evidence", "very low", [("no study with a usable result", [])], 0, 0, 0)
     ids = [v.id for v in usable]
