@@ -435,7 +435,7 @@ def verdict_word(weight: float, share: float, level: int) -> str:
 # ------------------------------------------------------------------ sections
 
 
-def _cite(ids: Iterable[str]) -> list[str]:
+def _cite(ids: Iterable[str | None]) -> list[str]:
     return sorted(dict.fromkeys(i for i in ids if i))
 
 
@@ -676,10 +676,10 @@ def synthesize(query: Query, ev: Evidence, *, facts: Facts) -> Brief:
     if query.relation == "combination" or combos:
         for v in combos:
             a = v.appraisal
-            row = CombinationRow(combination=sorted(a.drugs), comparators=[a.comparator] if a.comparator else [],
-                                 condition=v.condition_name, direction=a.direction, study_ids=[v.id],
-                                 finding=a.finding)
-            brief.combinations.append(row)
+            combo_row = CombinationRow(combination=sorted(a.drugs), comparators=[a.comparator] if a.comparator else [],
+                                       condition=v.condition_name, direction=a.direction, study_ids=[v.id],
+                                       finding=a.finding)
+            brief.combinations.append(combo_row)
             sentences.append(Sentence(
                 text=f"Combination {' + '.join(sorted(a.drugs))}"
                      + (f" vs {a.comparator}" if a.comparator else "")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain import is_secondary
 from ..models import Record
@@ -158,8 +158,14 @@ EXP_PAIN_RE = Gated(_rx(
 PROTOCOL_RE = Gated(_rx(r"\bstudy\s+protocol\b|\btrial\s+protocol\b|\bdesign\s+and\s+rationale\b|\bprotocol\s+for\s+a\b|\brationale\s+and\s+design\b"), 'protocol', 'rationale')
 PHARMACOKINETIC_RE = Gated(_rx(r"\bpharmacokinetic|\bbioavailability\b|\bbioequivalen"), 'pharmacokinetic', 'bioavailab', 'bioequival')
 
+class _Searcher(Protocol):
+    """A pattern, a Gated pattern or a word matcher: anything with ``search(text)``."""
+
+    def search(self, text: str, /) -> re.Match[str] | None: ...
+
+
 # hand-set weights of the RCT score (log-odds); no training data was used
-_RCT_WEIGHTS: tuple[tuple[Gated | re.Pattern[str], float, str], ...] = (
+_RCT_WEIGHTS: tuple[tuple[_Searcher, float, str], ...] = (
     (RANDOM_RE, 4.0, "text"),
     (BLIND_RE, 1.5, "text"),
     (PLACEBO_RE, 1.2, "text"),

@@ -387,7 +387,8 @@ class LinearModel:
             arrays["idf_index"] = nz.astype(np.int32)
             arrays["idf_value"] = self.idf[nz].astype(np.float16)
             arrays["idf_default"] = np.array([self.idf.max(), self.idf.shape[0]], dtype=np.float64)
-        np.savez_compressed(path, **arrays)
+        # numpy's stub: a **dict might fill the keyword-only allow_pickle: bool (numpy 1.26 has no such parameter)
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:

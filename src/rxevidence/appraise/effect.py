@@ -353,6 +353,7 @@ def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> 
     clause = re.sub(r"\b(significant\w*)\s+and\s+(?:similar|comparable)\b", r"\1", clause, flags=re.I)
     marked = _mark(clause, studied, comparators)
     readings: list[Reading] = []
+    target: str | None  # a named target in the loop; placebo or none for the whole clause after it
     for d, target, conf, at in _targeted(marked):
         # a comparison of harms inside an efficacy sentence ("a tolerability profile comparable to that of Y")
         window = marked[max(0, at - 60):at].lower()

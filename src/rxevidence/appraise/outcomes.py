@@ -435,7 +435,7 @@ def extract_outcomes(
             break
     finding = concl[0] if concl else None
     # the conclusion sentence that carries a judgement is the better finding
-    overall = "unclear"
+    overall_direction: str = "unclear"
     for s in concl:
         oc = outcome_of(s)
         raw2, judgement, _ = rule_direction(s)
@@ -450,15 +450,15 @@ def extract_outcomes(
         if d == "unclear" and judgement:
             d = judgement
         if d != "unclear":
-            overall, finding = d, s
+            overall_direction, finding = d, s
             break
-    if overall == "unclear" and outcomes:
+    if overall_direction == "unclear" and outcomes:
         if primary_idx is not None and outcomes[primary_idx].direction != "unclear":
-            overall = outcomes[primary_idx].direction
+            overall_direction = outcomes[primary_idx].direction
         else:
             ds = {o.direction for o in outcomes if o.name != "adverse events" and o.direction != "unclear"}
             if len(ds) == 1:
-                overall = ds.pop()
+                overall_direction = ds.pop()
             elif len(ds) > 1:
-                overall = "mixed"
-    return OutcomesResult(outcomes=outcomes, direction=overall, finding=finding)
+                overall_direction = "mixed"
+    return OutcomesResult(outcomes=outcomes, direction=overall_direction, finding=finding)

@@ -84,6 +84,7 @@ class SizeResult:
 def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
     """Randomised / enrolled N (and, for reviews, the number of studies and participants)."""
     res = SizeResult()
+    m: re.Match[str] | None
     if review:
         for s in sentences:
             if not _STUDIES_GATE.search(s):

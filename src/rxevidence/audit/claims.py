@@ -181,7 +181,8 @@ def _own_conditions(text: str, vocab: Any) -> tuple[list[ConditionMention], list
                                                         or _short_name_ok(c))
              and c.text.lower() not in _NOT_CONDITIONS]
     found = _qualify(text, found, vocab)
-    about, outcomes = [], []
+    about: list[ConditionMention] = []
+    outcomes: list[ConditionMention] = []
     for c in found:
         pos = text.lower().find(c.text.lower())
         (outcomes if pos > 0 and (_OUTCOME_MENTION.search(text[:pos]) or _HARM_MENTION.search(text[:pos]))
@@ -331,8 +332,8 @@ class Reader:
         if not drugs:
             pron = _PRONOUN.search(text)
             anaphora = bool(pron) and not _EXPLETIVE.search(text)
-            definite = bool(pron and pron.group("noun")) and not re.match(r"these|those|both", pron.group("det") or "",
-                                                                            re.I)
+            definite = bool(pron and pron.group("noun") and not re.match(r"these|those|both", pron.group("det") or "",
+                                                                         re.I))
             plural = bool(pron and re.match(r"these|those|both|they|either", pron.group(0).strip(",; "), re.I))
             if prop.inherits and prev and not classes:
                 drugs = list(prev)

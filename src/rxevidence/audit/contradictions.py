@@ -34,7 +34,7 @@ _STRONG_HEDGE = {"may", "might", "could", "possibly", "potentially", "perhaps", 
 
 
 def _hedged(c: Claim) -> bool:
-    return bool(c.hedge) and c.hedge.lower() in _STRONG_HEDGE or bool(
+    return bool(c.hedge and c.hedge.lower() in _STRONG_HEDGE) or bool(
         c.hedge and re.match(r"(may|might|could|seems?|appears?|in some|some )", c.hedge, re.I))
 
 
@@ -232,7 +232,7 @@ def _regulatory(claims: list[Claim]) -> Iterator[Contradiction]:
 def find_contradictions(claims: list[Claim]) -> list[Contradiction]:
     """Every pair of claims in the article that cannot both be true (see the module docstring)."""
     out: list[Contradiction] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     for rule in (_effect, _perception, _combination, _safety, _comparison, _regulatory):
         for x in rule(claims):
             key = tuple(sorted((x.a, x.b)))

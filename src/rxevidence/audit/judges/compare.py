@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ...domain import FLIPPED_DIRECTION, is_randomised
+from ...domain import FLIPPED_DIRECTION, AuditVerdict, is_randomised
 from ...models import Brief, StudySummary
 from ...models.audit import Claim, ClaimEvidence
 from ..briefs import Facts
@@ -31,7 +31,7 @@ def _head_to_head(studies: list[StudySummary], a: str, b: str, names_a: set[str]
     members. An automatic appraisal may list the comparator among the drugs: it counts when the comparator
     names it and the first drug is the other side."""
     na, nb = names_a or {a}, names_b or {b}
-    out = []
+    out: list[tuple[StudySummary, str]] = []
     for st in studies:
         tested_, comp = set(st.drugs), (st.comparator or "").lower()
         if not tested_ or not is_randomised(st.design) or st.direction in ("unclear", "mixed"):
@@ -114,7 +114,7 @@ def _peers(claim: Claim, studies: list[StudySummary], a: str) -> list[str]:
 
 def _within_class(studies: list[StudySummary], names: set[str]) -> list[tuple[StudySummary, str]]:
     """"No member of the class is better than another": head-to-head studies between two members."""
-    out = []
+    out: list[tuple[StudySummary, str]] = []
     for s in studies:
         if not s.drugs or s.drugs[0] not in names or not is_randomised(s.design) or s.direction in ("unclear", "mixed"):
             continue
@@ -127,7 +127,7 @@ def _within_class(studies: list[StudySummary], names: set[str]) -> list[tuple[St
 def _against_words(claim: Claim, studies: list[StudySummary], names: set[str]) -> list[tuple[StudySummary, str]]:
     """Studies of A whose comparator matches the claim's comparator words ("non-opioid medications")."""
     words = [w for w in re.findall(r"[a-z]{4,}", (claim.comparator or "").lower()) if w not in ("than", "with")]
-    out = []
+    out: list[tuple[StudySummary, str]] = []
     for s in studies:
         comp = (s.comparator or "").lower()
         if set(s.drugs) & names:
@@ -160,7 +160,7 @@ def judge_comparison(claim: Claim, facts: Facts) -> None:
         return
     a = claim.drugs[0]
     others = [d for d in claim.drugs[1:] if d != a]
-    studies: list[StudySummary] = []
+    studies = []
     for br in facts.briefs():
         studies += [s for s in br.studies if s.id not in {x.id for x in studies}]
     studies = _in_scope(studies, facts, claim)
@@ -234,7 +234,7 @@ def _combo_studies(brief: Brief | None, drugs: list[str]) -> list[StudySummary]:
     return [s for s in brief.studies if all(_mentions(s, d) for d in drugs) and s.direction != "unclear"]
 
 
-def _vs_each(claim: Claim, studies: list[StudySummary]) -> tuple[str, str]:
+def _vs_each(claim: Claim, studies: list[StudySummary]) -> tuple[AuditVerdict, str]:
     """"More effective than either alone": the combination must beat each part."""
     beats: dict[str, bool | None] = {}
     for d in claim.drugs:
@@ -262,7 +262,7 @@ def _vs_each(claim: Claim, studies: list[StudySummary]) -> tuple[str, str]:
     return "contradicted", f"Each of {', '.join(no)} alone helped as much; the combination was not shown better."
 
 
-def _added(claim: Claim, studies: list[StudySummary]) -> tuple[str, str] | None:
+def _added(claim: Claim, studies: list[StudySummary]) -> tuple[AuditVerdict, str] | None:
     """Add-on claims: "B adds little to A", "no benefit to adding B", "A plus B against A alone"."""
     for st in studies:
         comp = (st.comparator or "").lower()
@@ -315,8 +315,9 @@ def judge_combination(claim: Claim, facts: Facts) -> None:
         return
     s = summarise([t for t in [_as_tested(st) for st in studies] if t is not None])
     pos = claim.polarity == "positive"
-    claim.verdict = {"benefit": "supported" if pos else "contradicted",
-                     "no benefit": "contradicted" if pos else "supported"}.get(s.result, "partly supported")
+    by_result: dict[str, AuditVerdict] = {"benefit": "supported" if pos else "contradicted",
+                                          "no benefit": "contradicted" if pos else "supported"}
+    claim.verdict = by_result.get(s.result, "partly supported")
     claim.reason = f"Studies of {' + '.join(claim.drugs)} together: " + ", ".join(
         f"{st.id} ({st.design}: {st.direction})" for st in studies[:3]) + "."
 

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import re
 
-from ...domain import is_review
+from ...domain import AuditVerdict, is_review
 from ...models import Brief
 from ...models.audit import Claim, ClaimEvidence
 from ..briefs import Facts
 from ..meaning import ABSOLUTE
 from .evidence import Summary, Tested, aspect_results, cite, labels, summarise, tested
 
-Verdict = tuple[str, str, list[Tested]]  # (verdict, reason, evidence)
+Verdict = tuple[AuditVerdict, str, list[Tested]]  # (verdict, reason, evidence)
 
 
 def _asserts_benefit(claim: Claim) -> bool:
@@ -172,7 +172,7 @@ def judge_one(claim: Claim, drug: str, brief: Brief | None) -> Verdict:
     return _body(claim, drug, s, brief)
 
 
-def combine(parts: list[tuple[str, Verdict]]) -> tuple[str, str, list[Tested]]:
+def combine(parts: list[tuple[str, Verdict]]) -> Verdict:
     """One verdict for a claim about several drugs ("A, B and C have not been shown to help")."""
     verdicts = {v for _, (v, _, _) in parts}
     evidence = [t for _, (_, _, items) in parts for t in items]

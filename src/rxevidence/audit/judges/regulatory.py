@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ...domain import DEFAULT_JURISDICTION, JURISDICTIONS, NO_POSITION
+from ...domain import DEFAULT_JURISDICTION, JURISDICTIONS, NO_POSITION, AuditVerdict
 from ...models import Brief, RegulatoryRow
 from ...models.audit import Claim, ClaimEvidence
 from ..briefs import Facts
@@ -20,7 +20,7 @@ def _rows(brief: Brief, jurisdiction: str) -> list[RegulatoryRow]:
     return [r for r in brief.regulatory if r.jurisdiction == jurisdiction]
 
 
-def _approval(pos: bool, row: RegulatoryRow) -> str:
+def _approval(pos: bool, row: RegulatoryRow) -> AuditVerdict:
     on_detail = any(d.status == "on-label" for d in row.details)  # a narrower use is on the label
     if row.status == "on-label":
         return "supported" if pos else "contradicted"
@@ -31,7 +31,7 @@ def _approval(pos: bool, row: RegulatoryRow) -> str:
     return "unverifiable"
 
 
-def _recommendation(pos: bool, row: RegulatoryRow) -> str:
+def _recommendation(pos: bool, row: RegulatoryRow) -> AuditVerdict:
     """A guideline position on the use itself; positions on narrower conditions (sciatica under back pain)
     are reported but do not decide a claim about the broader use."""
     if row.status == "recommended":
@@ -41,7 +41,7 @@ def _recommendation(pos: bool, row: RegulatoryRow) -> str:
     return "unverifiable"
 
 
-def _one(claim: Claim, drug: str, use: str, brief: Brief) -> tuple[str, str, list[ClaimEvidence]]:
+def _one(claim: Claim, drug: str, use: str, brief: Brief) -> tuple[AuditVerdict, str, list[ClaimEvidence]]:
     pos = claim.polarity == "positive"
     status = claim.claimed_status or "approved"
     j = claim.jurisdiction or (DEFAULT_JURISDICTION if status == "approved" else None)
@@ -59,7 +59,7 @@ def _one(claim: Claim, drug: str, use: str, brief: Brief) -> tuple[str, str, lis
     if not use and status == "approved":
         panel = next((p for p in brief.drugs if p.name == drug), None)
         if panel is not None and panel.indications:
-            v = "supported" if pos else "contradicted"
+            v: AuditVerdict = "supported" if pos else "contradicted"
             return v, f"{drug} has labelled uses: {'; '.join(panel.indications)[:160]}.", [
                 ClaimEvidence(id=s) for s in panel.sources[:1]]
         return "unverifiable", f"No label facts for {drug} were found.", []
@@ -86,7 +86,12 @@ def judge_regulatory(claim: Claim, facts: Facts) -> None:
     else:  # an unverifiable part is not a false part
         claim.verdict = next(v for v in ("contradicted", "partly supported", "supported") if v in verdicts)
     seen: set[str] = set()
-    claim.evidence = [e for _, _, (_, _, ev) in parts for e in ev if not (e.id in seen or seen.add(e.id))]
+    evidence: list[ClaimEvidence] = []
+    for e in (e for _, _, (_, _, ev) in parts for e in ev):
+        if e.id not in seen:  # the first item of each id, in order
+            seen.add(e.id)
+            evidence.append(e)
+    claim.evidence = evidence
     claim.reason = " ".join(f"{r.rstrip('.')}: {v}." for _, _, (v, r, _) in parts)
 
 
