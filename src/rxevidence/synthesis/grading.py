@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..domain import CERTAINTY_BY_LEVEL, design_weight, is_randomised, is_review
+from ..domain import CERTAINTY_BY_LEVEL, Certainty, Verdict, design_weight, is_randomised, is_review
 from .study import StudyView, comparator_kind
 
 
 @dataclass
 class Grade:
-    verdict: str
-    certainty: str
+    verdict: Verdict
+    certainty: Certainty
     reasons: list[tuple[str, list[str]]]  # (reason text, study ids)
     better: float
     against: float
@@ -118,7 +118,7 @@ AGAINST = 0.30  # at most this share favours it: it does not
 FIRM_LEVEL = 3  # moderate or high certainty says it plainly; low or very low says "probably"
 
 
-def verdict_word(weight: float, share: float, level: int) -> str:
+def verdict_word(weight: float, share: float, level: int) -> Verdict:
     """The verdict word for ``weight`` of usable evidence, ``share`` of it favouring the drug, at GRADE
     ``level`` (1 very low .. 4 high). The same evidence always gets the same word."""
     if weight < MIN_WEIGHT:

@@ -1,44 +1,14 @@
-"""The evidence matrix (condition x outcome) and the per-study summaries the brief lists."""
+"""The evidence matrix: one row per condition x outcome, graded, and one sentence per row."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
 from ..domain import dimension_label, is_review
-from ..ids import record_url
-from ..models import MatrixRow, StudySummary
+from ..models import Claims, MatrixRow, Sentence
 from .grading import grade
 from .study import StudyView
-
-
-def summarise_study(v: StudyView) -> StudySummary:
-    a = v.appraisal
-    main = a.outcomes[0] if a.outcomes else None
-    return StudySummary(
-        id=v.id,
-        title=v.record.title if v.record else None,
-        year=v.year,
-        journal=v.record.journal if v.record else None,
-        design=a.design,
-        n=a.n,
-        direction=a.direction,
-        condition=v.condition_name,
-        condition_id=v.condition_id,
-        comparator=a.comparator,
-        outcome=main.name if main else None,
-        pain_dimension=main.pain_dimension if main else None,
-        drugs=list(a.drugs),
-        humans=a.population.humans,
-        healthy_volunteers=a.population.healthy_volunteers,
-        finding=a.finding,
-        effect=main.effect if main else None,
-        appraiser=a.appraiser,
-        flags=list(a.flags),
-        retracted=v.retracted,
-        url=record_url(v.id),
-        related_ids=list(v.related_ids),
-        outcomes=[o.model_copy() for o in a.outcomes],
-    )
+from .wording import fmt_counts, fmt_directions
 
 
 def _outcome_rows(v: StudyView) -> list[tuple[str | None, str]]:
@@ -95,3 +65,16 @@ def build_matrix(views: list[StudyView]) -> list[MatrixRow]:
             )
         )
     return rows
+
+
+def matrix_sentences(rows: list[MatrixRow]) -> list[Sentence]:
+    """One sentence per matrix row: the designs, participants, directions and certainty."""
+    sentences: list[Sentence] = []
+    for row in rows:
+        text = (f"{row.condition.capitalize()} — {row.outcome}: {fmt_counts(row.designs)}"
+                + (f" (about {row.total_n:,} participants in primary studies)" if row.total_n else "")
+                + f"; {fmt_directions(row.directions)}"
+                + (f" [{row.note}]" if row.note else "") + f". Certainty: {row.certainty}.")
+        sentences.append(Sentence(text=text, citations=row.study_ids, section="evidence",
+                                  claims=Claims(designs=row.designs, n_total=row.total_n)))
+    return sentences

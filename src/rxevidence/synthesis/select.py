@@ -16,6 +16,7 @@ MAX_STUDIES_LISTED = 60
 
 
 def vocab_call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
+    """``vocab.name(*args)``, or ``default`` when the vocabulary lacks that method or does not know the term."""
     fn = getattr(vocab, name, None)
     if fn is None:
         return default
