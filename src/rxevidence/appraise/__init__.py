@@ -100,7 +100,7 @@ def _trial_arms(record: Record) -> tuple[list[Arm], list[str]]:
                     drugs.append(d)
             if role == "intervention" and len(drugs) > 1:
                 role = "combination"
-            arms.append(Arm(name=name, role=role, drugs=drugs))  # type: ignore[arg-type]
+            arms.append(Arm(name=name, role=role, drugs=drugs))
         elif isinstance(a, str):
             arms.append(Arm(name=a, role="placebo" if "placebo" in a.lower() else "intervention"))
     drugs_all = list(dict.fromkeys(d for d in drug_names.values() if d))
@@ -119,7 +119,7 @@ def _trial_roles(record: Record, arms: list[Arm]) -> RolesResult:
                 "comparator" if a.role in ("comparator", "placebo") else "studied")
             if all(d != x for x, _ in order):
                 order.append((d, role))
-    res.roles = [DrugRole(drug=d, role=r, confidence=0.9) for d, r in order]  # type: ignore[arg-type]
+    res.roles = [DrugRole(drug=d, role=r, confidence=0.9) for d, r in order]
     res.studied = [d for d, r in order if r == "studied"]
     res.background = [d for d, r in order if r == "background"]
     res.comparators = [d for d, r in order if r == "comparator"]
@@ -195,7 +195,7 @@ def appraise_record(record: Record) -> Appraisal | None:
         appraiser_version=appraiser_version(),
         design=d.design,
         design_detail=d.detail,
-        design_source=d.source,  # type: ignore[arg-type]
+        design_source=d.source,
         design_confidence=d.confidence,
     )
     v = view(record, parts)

@@ -203,7 +203,7 @@ def _learned_classifier() -> Callable[..., list[tuple[str, float]]] | None:
     """
     batch = getattr(direction, "classify_directions", None)
     if batch is not None:
-        return batch  # type: ignore[no-any-return]
+        return batch
     single = getattr(direction, "classify_direction", None)
     if single is None:
         return None
@@ -422,10 +422,10 @@ def extract_outcomes(
             primary_idx = len(outcomes)
         outcomes.append(OutcomeResult(
             name=name,
-            pain_dimension=dim,  # type: ignore[arg-type]
-            phase=_phase(s, text) if dim is not None else None,  # type: ignore[arg-type]
-            direction=direction,  # type: ignore[arg-type]
-            raw_direction=raw,  # type: ignore[arg-type]
+            pain_dimension=dim,
+            phase=_phase(s, text) if dim is not None else None,
+            direction=direction,
+            raw_direction=raw,
             effect=eff.effect,
             ci=eff.ci,
             p_value=eff.p_value,

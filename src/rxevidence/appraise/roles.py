@@ -401,7 +401,7 @@ def read_roles(view: AbstractView, *, design: str = "other") -> RolesResult:
     res.placebo = _placebo_arm([(p, w) for _, _, w, p in spans])
     res.combination = cues.combination
     roles = _decide(names, cues, mentioned, first_pos, view)
-    res.roles = [DrugRole(drug=d, role=r, sentence=s, confidence=round(c, 2))  # type: ignore[arg-type]
+    res.roles = [DrugRole(drug=d, role=r, sentence=s, confidence=round(c, 2))
                  for d, (r, c, s) in sorted(roles.items(), key=lambda kv: first_pos.get(kv[0], 0))]
     res.studied = [r.drug for r in res.roles if r.role == "studied"]
     res.background = [r.drug for r in res.roles if r.role == "background"]

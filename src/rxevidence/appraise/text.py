@@ -7,6 +7,7 @@ hundreds of abstracts per second on one core.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -207,7 +208,7 @@ class Gated:
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self._maybe(text) else None
 
-    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(text) if self._maybe(text) else iter(())
 
     def sub(self, repl: str, text: str) -> str:

@@ -133,6 +133,7 @@ class LabelFacts:
         self._drugs: dict[str, dict[str, Any]] = data.get("drugs", {})
         self._cache: dict[str, DrugFacts | None] = {}
         self._by_name: dict[str, str] | None = None
+        self._phrase_cache: dict[str, str] | None = None  # labelfacts.live: phrase -> MeSH id
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._drugs

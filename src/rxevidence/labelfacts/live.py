@@ -68,7 +68,7 @@ def _phrases(index: LabelFacts) -> dict[str, str]:
             cache.setdefault(words, mesh)
         for w, mesh in index._wordings.items():
             cache.setdefault(w, mesh)
-        index._phrase_cache = cache  # type: ignore[attr-defined]
+        index._phrase_cache = cache
     return cache
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -75,9 +75,9 @@ def _load_file(path: Path, model: type[_FileT], problems: list[str]) -> _FileT |
 def _describe_loc(raw: object, loc: tuple) -> str:
     """Name the study/drug an error location points into (its id or name)."""
     try:
-        node = raw
+        node: Any = raw
         for part in loc[:2]:
-            node = node[part]  # type: ignore[index]
+            node = node[part]
         if isinstance(node, dict):
             label = node.get("id") or node.get("name")
             if label:

@@ -13,7 +13,7 @@ Every fact carries the URL where it was checked and the date it was checked.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -49,7 +49,7 @@ def is_primary_regulatory(url: str) -> bool:
 
 class _PrimaryCited(BaseModel):
     @model_validator(mode="after")
-    def _primary(self):  # type: ignore[no-untyped-def]
+    def _primary(self) -> Self:
         if not is_primary_regulatory(getattr(self, "verified_url", "")):
             raise ValueError(f"regulatory facts cite the primary page (DailyMed, Drugs@FDA, FDA, NICE/NHS, MHRA, EMA), "
                              f"not {getattr(self, 'verified_url', '')!r}; record a copy read on in read_on")

@@ -197,7 +197,8 @@ def drugsfda_result_record(result: Any, *, path: str = "", position: int | None 
         "review_priority": s.get("review_priority"),
     } for s in result.get("submissions") or []]
     rec = build_record(appl, clean(result.get("sponsor_name")), appl_type, products, subs, path=path, fmt=FORMAT_JSON)
-    rec.provenance.position = pos  # type: ignore[union-attr]
+    if rec.provenance is not None:  # build_record always sets it
+        rec.provenance.position = pos
     of = result.get("openfda") or {}
     if isinstance(of, Mapping):
         for k in ("generic_name", "brand_name", "rxcui"):

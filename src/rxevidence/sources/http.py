@@ -404,10 +404,11 @@ class ApiClient:
 
 def call_converter(fn: Callable[..., Any], item: Any, *, source: str, position: int) -> Any:
     """Call a per-result converter whatever its keywords (``source=`` or ``path=``/``position=``)."""
+    params: Mapping[str, inspect.Parameter]
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):  # pragma: no cover - builtins
-        params = {}  # type: ignore[assignment]
+        params = {}
     kwargs: dict[str, Any] = {}
     if "source" in params:
         kwargs["source"] = source

@@ -109,7 +109,7 @@ def row_to_record(
     nct = get("nct")
     return Record(
         id=rid,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         title=get("title"),
         sections=[Section(text=abstract)] if abstract else [],
         pmid=pmid,

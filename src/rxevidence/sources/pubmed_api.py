@@ -149,7 +149,7 @@ def parse_esearch(body: bytes) -> SearchResult:
             translation=r.get("querytranslation"),
         )
     try:
-        root = etree.fromstring(body, parser=etree.XMLParser(**_HARDENED))  # type: ignore[arg-type]
+        root = etree.fromstring(body, parser=etree.XMLParser(**_HARDENED))
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed esearch XML: {e.msg}") from e
     if root.tag != "eSearchResult":
@@ -170,7 +170,7 @@ def parse_esearch(body: bytes) -> SearchResult:
 def parse_efetch(body: bytes, *, source: str) -> list[Record | Deletion | Skipped]:
     """A whole efetch PubmedArticleSet; ParseError when it is truncated or is not one."""
     try:
-        root = etree.fromstring(body, parser=etree.XMLParser(**_HARDENED))  # type: ignore[arg-type]
+        root = etree.fromstring(body, parser=etree.XMLParser(**_HARDENED))
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed or truncated efetch XML: {e.msg}", path=source) from e
     if root.tag != "PubmedArticleSet":

@@ -46,7 +46,7 @@ _HARDENED = dict(resolve_entities=False, no_network=True, huge_tree=False, load_
 def safe_parser(**overrides: object) -> etree.XMLParser:
     """A hardened ``XMLParser`` for small documents (API responses, test snippets)."""
     opts = {**_HARDENED, "remove_comments": True, "remove_pis": True, **overrides}
-    return etree.XMLParser(**opts)  # type: ignore[arg-type]
+    return etree.XMLParser(**opts)
 
 
 def parse_bytes(data: bytes, *, path: str = "<bytes>") -> etree._Element:

@@ -54,7 +54,7 @@ def search_page(store: Store, q: str, *, kind: str | None, limit: int, offset: i
     hits = hits[:SEARCH_TOTAL_LIMIT]
     page = hits[offset:offset + limit]
     records = store.get_records([h.id for h in page])
-    results = [SearchResult(id=h.id, kind=h.kind, title=h.title, year=h.year, score=round(h.score, 4),  # type: ignore[arg-type]
+    results = [SearchResult(id=h.id, kind=h.kind, title=h.title, year=h.year, score=round(h.score, 4),
                             snippet=snippet(record_text(store, records.get(h.id), h.id), terms),
                             url=record_url(h.id), record=f"/api/records/{h.id}") for h in page]
 
@@ -62,7 +62,7 @@ def search_page(store: Store, q: str, *, kind: str | None, limit: int, offset: i
         params = {"q": q, **({"kind": kind} if kind else {}), "limit": limit, "offset": off}
         return "/api/search?" + urlencode(params)
 
-    return SearchPage(query=q, kind=kind, total=len(hits), total_is_exact=exact,  # type: ignore[arg-type]
+    return SearchPage(query=q, kind=kind, total=len(hits), total_is_exact=exact,
                       total_limit=SEARCH_TOTAL_LIMIT, offset=offset, limit=limit, count=len(results),
                       next=link(offset + limit) if offset + limit < len(hits) else None,
                       prev=link(max(0, offset - limit)) if offset > 0 else None, results=results)
