@@ -86,6 +86,12 @@ def load_builtin() -> None:
     _loaded = True
 
 
+def listed_formats() -> list[SourceFormat]:
+    """Every registered record format, in detection order (priority, then name)."""
+    load_builtin()
+    return sorted(FORMATS.values(), key=lambda f: (f.priority, f.name))
+
+
 def open_binary(path: str | Path) -> IO[bytes]:
     """Open a file for reading bytes, transparently un-gzipping ``.gz`` (by magic number)."""
     p = Path(path)
