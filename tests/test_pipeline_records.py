@@ -61,3 +61,15 @@ def test_web_services_build_their_context_once_per_store_state():
         assert svc.context() is not ctx  # the store changed: a new context
     finally:
         svc.close()
+
+
+def test_reset_caches_forgets_every_module_level_cache():
+    from rxevidence.appraise import resources, size
+    from rxevidence.pipeline import reset_caches
+    from rxevidence.store import concepts
+
+    concepts.shipped_vocabulary()
+    assert resources.vocabulary() is not None and size._single_word_drugs()
+    reset_caches()
+    assert concepts._vocab is None and resources._state["vocab"] is None
+    assert size._single_word_drugs.cache_info().currsize == 0

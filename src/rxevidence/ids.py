@@ -58,7 +58,8 @@ _NCT = re.compile(r"^NCT\d{8}$", re.I)
 
 def is_record_id(text: str) -> bool:
     """``pmid:...``, ``nct:...``, ... (a URL is not a record id)."""
-    return text.startswith(RECORD_PREFIXES)
+    prefix, sep, _ = text.partition(":")
+    return bool(sep) and prefix in PREFIXES  # read from the table on each call
 
 
 def kind_of(record_id: str) -> str | None:
