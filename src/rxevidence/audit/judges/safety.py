@@ -169,7 +169,7 @@ def _one(claim: Claim, drug: str, topics: list[str], facts: Facts) -> tuple[str,
                 ok = occurs != denies
                 quote = around(sent, re.compile(rx, re.I), 150)
                 what = "a boxed warning" if sent.lower().startswith("boxed warning") else (
-                    "the label" if not src.startswith(("pmid:", "nct:")) else src)
+                    "the label" if not is_study_id(src) else src)
                 return ("supported" if ok else "contradicted",
                         f"On {t}, {what} for {drug} {'agrees' if ok else 'says otherwise'}: “{quote}”.",
                         [ClaimEvidence(id=src, note=quote)])
