@@ -121,3 +121,24 @@ def test_automatic_studies_of_a_drug_nobody_curated_count() -> None:
     assert other in counted and not aside
     only_auto = [study(7, "better", curated=False), study(8, "no difference", curated=False)]
     assert curated_precedence(only_auto, ["drugx"]) == (only_auto, [])
+
+
+def test_an_automatic_no_difference_worded_as_equivalence_with_another_drug_is_a_comparison() -> None:
+    # "celecoxib is as effective as naproxen" read with a placebo comparator (a placebo arm sat beside the
+    # active one): how the drug compares, not evidence that it does not work
+    def auto(i: int, finding: str, direction: str = "no difference") -> StudyView:
+        v = study(i, direction, curated=False, comparator_type="placebo")
+        v.appraisal.finding = finding
+        return v
+    same = auto(2, "Drugx 200 mg/day is as effective as a standard dose of naproxen in reducing the pain.")
+    assert comparator_kind(same) == "active"
+    assert comparator_kind(auto(3, "Drugx and drugy are equally efficacious in treating the symptoms.")) == "active"
+    for finding in ("Drugx was no more effective than placebo.", "Drugx was as effective as placebo.",
+                    "There was no difference in pain scores."):
+        assert comparator_kind(auto(4, finding)) == "placebo"
+    assert comparator_kind(auto(5, "Drugx is as effective as naproxen.", "better")) == "placebo"
+    better = study(1, "better", n=400, comparator_type="placebo")
+    assert grade([better, same]).weight == grade([better]).weight
+    curated = study(6, "no difference", comparator_type="placebo")
+    curated.appraisal.finding = "As effective as naproxen."
+    assert comparator_kind(curated) == "placebo"  # a curated comparator type is taken as read

@@ -203,11 +203,29 @@ _HARM_OUTCOME = re.compile(r"\b(adverse|safety|side[- ]effects?|tolerab\w*|cost\
                            r"mortality|death|harms?|toxicity|withdrawals? due|dropouts?)\b", re.I)
 
 
+#: A "no difference" result worded as equivalence with another treatment ("as effective as naproxen", "equally
+#: efficacious", "comparable efficacy", "non-inferior"): the study compared the drug with an active one, whatever
+#: comparator type was read (placebo arms often sit beside the active arm). "as effective as placebo" is not one.
+_EQUIVALENCE = re.compile(r"\b(as (effective|efficacious|good) as|equally (effective|efficacious)|(comparable|similar) "
+                          r"(efficacy|effectiveness)|non-?inferior\w*|equivalent (to|efficacy))\b", re.I)
+_PLACEBO_WORD = re.compile(r"\b(placebo|sham|vehicle|no treatment|untreated)\b", re.I)
+
+
+def equivalence_claim(v: StudyView) -> bool:
+    """An automatically read "no difference" whose conclusion says the drug is as good as another treatment."""
+    a = v.appraisal
+    finding = a.finding or ""
+    return (a.appraiser != "curated" and a.direction == "no difference" and bool(_EQUIVALENCE.search(finding))
+            and not _PLACEBO_WORD.search(finding))
+
+
 def comparator_kind(v: StudyView) -> str:
     """'placebo' (placebo, sham, usual care, no treatment), 'active' (another drug) or 'unknown'."""
     a = v.appraisal
     if a.comparator_type in ("active", "dose"):
         return "active"  # another drug, or another dose of the same drug: a comparison, not "does it work"
+    if equivalence_claim(v):
+        return "active"  # "as effective as <another drug>": how it compares, not whether it works
     if a.comparator_type in ("placebo", "no treatment", "add-on"):
         return "placebo"
     if a.comparator and _PLACEBO.search(a.comparator):
@@ -351,10 +369,12 @@ def grade(
 ) -> Grade:
     """GRADE-style verdict and certainty for a set of studies on one question."""
     reasons: list[tuple[str, list[str]]] = []
-    # "no difference" against a comparator not known to be placebo may mean "as good as another drug": it
-    # cannot say the drug does not work, so it counts like an unclear result (listed, not weighed)
+    # "no difference" against a comparator not known to be placebo (or worded "as effective as" another
+    # treatment) may mean "as good as another drug": it cannot say the drug does not work, so it counts like an
+    # unclear result (listed, not weighed)
     usable = [v for v in views if v.appraisal.direction != "unclear" and _weight(v) > 0
-              and not (v.appraisal.direction == "no difference" and comparator_kind(v) == "unknown")]
+              and not (v.appraisal.direction == "no difference"
+                       and (comparator_kind(v) == "unknown" or equivalence_claim(v)))]
     if not usable:
         return Grade("insufficient evidence", "very low", [("no study with a usable result", [])], 0, 0, 0)
     ids = [v.id for v in usable]
