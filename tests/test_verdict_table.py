@@ -142,3 +142,22 @@ def test_an_automatic_no_difference_worded_as_equivalence_with_another_drug_is_a
     curated = study(6, "no difference", comparator_type="placebo")
     curated.appraisal.finding = "As effective as naproxen."
     assert comparator_kind(curated) == "placebo"  # a curated comparator type is taken as read
+
+
+def test_an_automatic_mixed_result_that_beat_placebo_counts_for_the_drug() -> None:
+    from rxevidence.synthesize import efficacy_direction
+
+    def auto(i: int, finding: str, direction: str = "mixed", curated: bool = False) -> StudyView:
+        v = study(i, direction, curated=curated, comparator_type="placebo")
+        v.appraisal.finding = finding
+        return v
+    beat = auto(1, "Drugx 90 mg was more effective than placebo and similar in efficacy to naproxen over 12 weeks.")
+    assert efficacy_direction(beat) == "better"
+    assert efficacy_direction(auto(2, "All doses of drugx significantly improved the symptoms compared with "
+                                      "placebo.")) == "better"
+    for finding in ("Drugx was not more effective than placebo on pain, but improved sleep.",
+                    "Drugx improved sleep but not pain."):
+        assert efficacy_direction(auto(3, finding)) == "mixed"
+    assert efficacy_direction(auto(4, "Superior to placebo.", curated=True)) == "mixed"  # curated read as is
+    g = grade([beat, study(5, "better", n=400, comparator_type="placebo")])
+    assert g.better == g.weight and g.verdict == "effective"

@@ -219,6 +219,27 @@ def equivalence_claim(v: StudyView) -> bool:
             and not _PLACEBO_WORD.search(finding))
 
 
+#: A conclusion that the drug beat placebo: "more effective than placebo", "superior to placebo", "significantly
+#: improved ... compared with placebo" (within one sentence, not negated).
+_BEATS_PLACEBO = re.compile(r"\b((more effective|more efficacious|superior|better) (than|to|over) (with )?placebo|"
+                            r"significantly (improved|reduced|better|greater|decreased|increased|relieved)\b[^.;]{0,120}"
+                            r"\b(compared (with|to)|than|versus|vs\.?|over) (with )?placebo)\b", re.I)
+_NEGATED = re.compile(r"\b(not|no|neither|nor|failed to|did not|was not|were not)\b", re.I)
+
+
+def efficacy_direction(v: StudyView) -> str:
+    """The direction a study gives the efficacy verdict: its appraised direction, except that an automatically
+    read "mixed" result whose conclusion says the drug beat placebo ("more effective than placebo and similar in
+    efficacy to naproxen") counts as "better": the placebo comparison is what "does it work" asks, the other
+    arm says how it compares."""
+    a = v.appraisal
+    if a.appraiser != "curated" and a.direction == "mixed":
+        m = _BEATS_PLACEBO.search(a.finding or "")
+        if m and not _NEGATED.search((a.finding or "")[max(0, m.start() - 40):m.end()]):
+            return "better"
+    return a.direction
+
+
 def comparator_kind(v: StudyView) -> str:
     """'placebo' (placebo, sham, usual care, no treatment), 'active' (another drug) or 'unknown'."""
     a = v.appraisal
@@ -379,10 +400,11 @@ def grade(
         return Grade("insufficient evidence", "very low", [("no study with a usable result", [])], 0, 0, 0)
     ids = [v.id for v in usable]
     weight = sum(_weight(v) for v in usable)
-    better = sum(_weight(v) for v in usable if v.appraisal.direction == "better")
-    better += 0.5 * sum(_weight(v) for v in usable if v.appraisal.direction == "mixed")
-    against = sum(_weight(v) for v in usable if v.appraisal.direction in ("no difference", "worse"))
-    against += 0.5 * sum(_weight(v) for v in usable if v.appraisal.direction == "mixed")
+    direction = {v.id: efficacy_direction(v) for v in usable}
+    better = sum(_weight(v) for v in usable if direction[v.id] == "better")
+    better += 0.5 * sum(_weight(v) for v in usable if direction[v.id] == "mixed")
+    against = sum(_weight(v) for v in usable if direction[v.id] in ("no difference", "worse"))
+    against += 0.5 * sum(_weight(v) for v in usable if direction[v.id] == "mixed")
     share = better / weight if weight else 0.0
 
     has_random = any(is_randomised(v.design) for v in usable)
