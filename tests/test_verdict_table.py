@@ -161,3 +161,24 @@ def test_an_automatic_mixed_result_that_beat_placebo_counts_for_the_drug() -> No
     assert efficacy_direction(auto(4, "Superior to placebo.", curated=True)) == "mixed"  # curated read as is
     g = grade([beat, study(5, "better", n=400, comparator_type="placebo")])
     assert g.better == g.weight and g.verdict == "effective"
+
+
+def test_a_review_that_rates_its_own_evidence_caps_the_certainty() -> None:
+    from rxevidence.models.appraisal import OutcomeResult as Outcome
+    from rxevidence.synthesize import review_certainty
+
+    def review(i: int, finding: str, effect: str | None = None) -> StudyView:
+        v = study(i, "better", design="systematic review", n=2000, comparator_type="placebo")
+        v.appraisal.finding = finding
+        if effect:
+            v.appraisal.outcomes = [Outcome(name="pain relief", direction="better", effect=effect)]
+        return v
+    low = review(1, "Drugx reduced pain versus placebo, but the evidence was of very low quality.")
+    assert review_certainty(low) == 1
+    assert review_certainty(review(2, "Low-certainty evidence suggests drugx helps.")) == 2
+    assert review_certainty(review(3, "Drugx helped, with a low-certainty effect in hip pain.")) is None  # a part
+    assert review_certainty(review(4, "Drugx helped.", "RR 1.6 (1.2 to 2.2); moderate certainty")) == 3
+    trials = [study(i, "better", n=400, comparator_type="placebo") for i in range(5, 8)]
+    assert grade([*trials, review(8, "Drugx helped.")]).certainty == "high"
+    g = grade([low, study(9, "better", n=100, comparator_type="placebo")])
+    assert g.certainty == "very low" and any("rate their own evidence" in r for r, _ in g.reasons)

@@ -381,6 +381,29 @@ def _weight(v: StudyView) -> float:
     return w
 
 
+#: A rating of the evidence itself: "very low quality evidence", "the evidence was rated low quality" (a
+#: "low-certainty effect in osteoarthritis" rates one part of a finding, not the evidence); in an outcome's
+#: effect text ("RR 1.6 (1.2 to 2.2); moderate certainty") the rating is that outcome's.
+_STATED_CERTAINTY = re.compile(r"\b(?:(very low|low|moderate|high)[- ](?:quality|certainty)[- ]evidence|evidence (?:was|is|"
+                               r"were) (?:of |rated )?(very low|low|moderate|high)(?: quality| certainty)?)\b", re.I)
+_OUTCOME_CERTAINTY = re.compile(r"\b(very low|low|moderate|high)[- ](?:quality|certainty)\b", re.I)
+_LEVEL_BY_WORD = {"very low": 1, "low": 2, "moderate": 3, "high": 4}
+
+
+def review_certainty(v: StudyView) -> int | None:
+    """The GRADE level a review states for its own evidence ("the evidence was of very low quality",
+    "low-certainty evidence"), from its conclusion, else from its benefit outcomes (the highest stated there);
+    None when it states none. A review's own rating of a body of trials is the best reading of how sure it is."""
+    def levels(text: str, pattern: re.Pattern[str]) -> list[int]:
+        return [_LEVEL_BY_WORD[next(g for g in m.groups() if g).lower()] for m in pattern.finditer(text)]
+    found = levels(v.appraisal.finding or "", _STATED_CERTAINTY)
+    if not found:
+        for o in v.appraisal.outcomes:
+            if o.direction in ("better", "no difference", "mixed") and not _HARM_OUTCOME.search(o.name or ""):
+                found += levels(o.effect or "", _OUTCOME_CERTAINTY)
+    return max(found) if found else None
+
+
 def grade(
     views: list[StudyView],
     *,
@@ -445,6 +468,12 @@ def grade(
         level -= 1
         reasons.append((f"publication bias suspected: {len(trials_without_results)} registered trial(s) "
                         "completed without posted results", trials_without_results))
+    stated = [lv for v in usable if is_review(v.design) and (lv := review_certainty(v)) is not None]
+    review_weight = sum(_weight(v) for v in usable if is_review(v.design))
+    if stated and review_weight >= 0.5 * weight and max(stated) < level:
+        level = max(stated)
+        reasons.append((f"the reviews rate their own evidence {CERTAINTY_BY_LEVEL[level]} certainty",
+                        [v.id for v in usable if is_review(v.design) and review_certainty(v) is not None]))
     if len(usable) == 1:
         level = min(level, 3)  # one study cannot show that results replicate
         reasons.append(("a single study: consistency cannot be judged", ids))
