@@ -182,3 +182,12 @@ def test_a_review_that_rates_its_own_evidence_caps_the_certainty() -> None:
     assert grade([*trials, review(8, "Drugx helped.")]).certainty == "high"
     g = grade([low, study(9, "better", n=100, comparator_type="placebo")])
     assert g.certainty == "very low" and any("rate their own evidence" in r for r, _ in g.reasons)
+
+
+def test_one_usable_randomised_trial_of_any_size_gets_a_word_with_its_imprecision() -> None:
+    assert verdict_word(0.5, 1.0, 2, randomised=True) == "probably effective"
+    assert verdict_word(0.5, 1.0, 2) == "insufficient evidence"  # as little non-randomised evidence: no word
+    auto = study(1, "better", n=None, curated=False, comparator_type="placebo")  # size not read: weight 0.96
+    g = grade([auto])
+    assert (g.verdict, g.certainty) == ("probably effective", "low")
+    assert grade([study(2, "better", design="cohort", n=30, curated=False)]).verdict == "insufficient evidence"

@@ -480,7 +480,8 @@ def grade(
     level = max(1, min(4, level))
     certainty = CERTAINTY_BY_LEVEL[level]
 
-    return Grade(verdict_word(weight, share, level), certainty, reasons, better, against, weight)
+    return Grade(verdict_word(weight, share, level, randomised=has_random), certainty, reasons, better, against,
+                 weight)
 
 
 #: The verdict table (docs/appraisal.md, "From certainty to the verdict word"): the share of the usable
@@ -491,10 +492,12 @@ AGAINST = 0.30  # at most this share favours it: it does not
 FIRM_LEVEL = 3  # moderate or high certainty says it plainly; low or very low says "probably"
 
 
-def verdict_word(weight: float, share: float, level: int) -> str:
+def verdict_word(weight: float, share: float, level: int, *, randomised: bool = False) -> str:
     """The verdict word for ``weight`` of usable evidence, ``share`` of it favouring the drug, at GRADE
-    ``level`` (1 very low .. 4 high). The same evidence always gets the same word."""
-    if weight < MIN_WEIGHT:
+    ``level`` (1 very low .. 4 high). The same evidence always gets the same word. A usable randomised trial
+    of any size is enough for a word (its size is already in the certainty: imprecision, a single small
+    study); less than ``MIN_WEIGHT`` of non-randomised evidence is not."""
+    if weight < MIN_WEIGHT and not randomised:
         return "insufficient evidence"
     if share >= FAVOURS:
         return "effective" if level >= FIRM_LEVEL else "probably effective"
