@@ -191,3 +191,20 @@ def test_one_usable_randomised_trial_of_any_size_gets_a_word_with_its_imprecisio
     g = grade([auto])
     assert (g.verdict, g.certainty) == ("probably effective", "low")
     assert grade([study(2, "better", design="cohort", n=30, curated=False)]).verdict == "insufficient evidence"
+
+
+def test_a_drug_the_title_names_as_the_patients_existing_treatment_is_background() -> None:
+    from rxevidence.models import Record
+
+    def titled(title: str) -> StudyView:
+        roles = [DrugRole(drug="drugy", role="studied"), DrugRole(drug="drugx", role="studied")]
+        v = study(1, "no difference", curated=False, comparator_type="placebo", roles=roles)
+        v.record = Record(id="pmid:1", kind="article", title=title, abstract="")
+        return v
+    for title in ("Effect of drugy as supplementary therapy in patients with heart failure treated with drugx",
+                  "Effect of drugy on progression in patients pretreated with high-dose drugx",
+                  "Three doses of drugy versus placebo as add-on therapy to drugx in hypertension"):
+        assert not study_tests(titled(title), ["drugx"]) and study_tests(titled(title), ["drugy"])
+    # "patients treated with drugx or drugy" names what was tested
+    assert study_tests(titled("Outcomes in patients treated with low-dose drugx or drugy: a randomized trial"),
+                       ["drugx"])

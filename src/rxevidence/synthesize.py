@@ -179,6 +179,29 @@ def select_studies(ev: Evidence, vocab: Any) -> tuple[list[StudyView], list[Stud
     return included, excluded
 
 
+_BACKGROUND_LEAD = (r"(?:\b(?:patients|people|subjects|adults|children|women|men|those)\b[^.;:]{0,60}?\b(?:already |"
+                    r"previously )?(?:treated|pretreated|receiving|taking|maintained|stabili[sz]ed|on)\b(?: with| on)?"
+                    r"(?: (?:high|low|standard|usual|stable|maximal|chronic|long-term)[- ]dose)?(?: of)? |"
+                    r"\b(?:added|add-on|adjunct\w*|in addition|supplementary|on top) (?:therapy |treatment )?to "
+                    r"(?:ongoing |existing |background |conventional |standard )?(?:therapy with |treatment with )?)")
+
+
+def background_in_title(v: StudyView, drugs: set[str]) -> set[str]:
+    """Which of ``drugs`` the record's title names as the patients' existing treatment after naming another of
+    them ("Effect of felodipine ... in patients with heart failure treated with enalapril", "atenolol ... in
+    patients pretreated with high-dose enalapril"): background therapy, not what the study tested, whatever
+    role the automatic reader gave it."""
+    title = (v.record.title if v.record else "") or ""
+    found = set()
+    for d in drugs:
+        m = re.search(_BACKGROUND_LEAD + rf"{re.escape(d)}\b", title, re.I)
+        # only when the title names another tested drug first ("Effect of felodipine ... treated with enalapril");
+        # "patients treated with low-dose olanzapine or haloperidol" names what was tested
+        if m and any(re.search(rf"\b{re.escape(o)}\b", title[:m.start()], re.I) for o in drugs - {d}):
+            found.add(d)
+    return found
+
+
 def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination).
 
@@ -187,6 +210,8 @@ def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     """
     drugs = set(drugs)
     studied = {r.drug for r in v.appraisal.roles if r.role == "studied"}
+    if len(studied) > 1 and v.appraisal.appraiser != "curated":
+        studied -= background_in_title(v, studied)
     if studied:  # the appraisal read each drug's role: only what the study tested counts
         return bool(studied & drugs)
     if not v.appraisal.drugs:
