@@ -225,3 +225,13 @@ def test_a_condition_describing_who_is_treated_is_a_population_condition():
 def test_bare_pain_never_outranks_the_condition_it_describes():
     assert parse("Does naproxen relieve gout pain?").condition.mesh_id == "D006073"
     assert parse("Does hydroxyurea reduce pain crises in sickle cell disease?").condition.mesh_id == "D000755"
+
+
+@pytest.mark.parametrize("text,drugs", [
+    ("how to take your medicine diabetes", ["antidiabetic"]),
+    ("what effect if take high cholesteron pill", ["lipid-lowering agent"]),
+    ("how long the trichomoniasis take to clear after i take the medicine", []),
+    ("metformin, my diabetes medicine, for weight loss?", ["metformin"]),
+])
+def test_a_condition_beside_a_medicine_word_names_its_class(text, drugs):
+    assert [d.name for d in parse(text).drugs] == drugs

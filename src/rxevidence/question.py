@@ -57,6 +57,8 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     drugs = v.find_drugs(text)
     drugs, conditions = _resolve_overlaps(drugs, conditions)
     drugs = _drop_appositive_classes(drugs, low)
+    if not drugs:
+        drugs = _classes_named_by_condition(conditions, low, v)
 
     query = Query(text=text)
     query.drugs = _expand(drugs, v)
@@ -132,6 +134,27 @@ def _drop_appositive_classes(drugs: list[DrugHit], low: str) -> list[DrugHit]:
             if near:
                 continue
         out.append(c)
+    return out
+
+
+_MEDICINE = r"(?:medicines?|medications?|meds|pills?|tablets?|drugs?)"
+_MEDICINE_AFTER = re.compile(rf"^\s*{_MEDICINE}\b")
+_MEDICINE_BEFORE = re.compile(rf"\b{_MEDICINE}\s+(?:for\s+)?(?:my\s+|your\s+|the\s+)?$")
+
+
+def _classes_named_by_condition(conditions: list[ConditionHit], low: str, v: Vocabulary) -> list[DrugHit]:
+    """With no medicine named, a condition right beside a medicine word names the class that treats it ("how to
+    take your medicine diabetes", "a high cholesteron pill"): the class whose lay name is that condition's
+    ("diabetes medicine" -> antidiabetic), for the condition or a broader one. A medicine word further away
+    ("the trichomoniasis ... after I take the medicine") names no class."""
+    out: list[DrugHit] = []
+    for c in conditions:
+        if not (_MEDICINE_AFTER.match(low[c.end:]) or _MEDICINE_BEFORE.search(low[:c.start])):
+            continue
+        cname = v.class_for_condition(c.id)
+        hit = v.resolve_drug(cname, fuzzy=False) if cname else None
+        if hit is not None and all(h.name != hit.name for h in out):
+            out.append(DrugHit(**{**hit.model_dump(), "text": c.text}, start=c.start, end=c.end))
     return out
 
 
