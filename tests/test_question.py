@@ -235,3 +235,14 @@ def test_bare_pain_never_outranks_the_condition_it_describes():
 ])
 def test_a_condition_beside_a_medicine_word_names_its_class(text, drugs):
     assert [d.name for d in parse(text).drugs] == drugs
+
+
+@pytest.mark.parametrize("text,relation", [
+    ("Is taking ibuprofen and acetaminophen together better than either alone for a toothache?", "combination"),
+    ("Is liothyronine added to levothyroxine better than levothyroxine alone for hypothyroidism?", "combination"),
+    ("Is ibuprofen better than acetaminophen alone?", "comparison"),
+    ("Is ibuprofen better than naproxen for back pain?", "comparison"),
+])
+def test_a_combination_against_one_of_its_drugs_alone_is_a_combination(text, relation):
+    q = parse(text)
+    assert q.relation == relation and q.intent == relation

@@ -215,6 +215,10 @@ def _split_population_conditions(
     return (kept, described) if kept else (conditions, [])
 
 
+_THAN_ALONE = re.compile(r"\bthan\s+(?:(?:either|each|both)(?:\s+of\s+them)?|[\w-]+(?:\s+[\w-]+)?)\s+"
+                         r"(?:alone|on (?:its|their) own|by (?:itself|themselves)|monotherapy)\b")
+
+
 def _relation_intent(low: str, drugs: Sequence[DrugHit | _Unknown]) -> tuple[Relation, Intent]:
     safety = bool(_SAFETY.search(low))
     relation: Relation = "single"
@@ -231,6 +235,8 @@ def _relation_intent(low: str, drugs: Sequence[DrugHit | _Unknown]) -> tuple[Rel
             relation = "combination"
     if re.search(r"\b(is|are) .* (better|worse|more effective|less effective) than\b", low) and len(drugs) >= 2:
         relation = "comparison"
+    if len(drugs) >= 2 and _THAN_ALONE.search(low) and _COMBINATION.search(low[drugs[0].end : drugs[1].start]):
+        relation = "combination"  # "A with B better than A alone": the combination against one of its drugs
     if safety:
         return relation, "safety"
     intents: dict[Relation, Intent] = {"single": "efficacy", "comparison": "comparison", "combination": "combination"}
