@@ -197,12 +197,19 @@ def _widened(drug: str, facts: Facts) -> str | None:
     return None
 
 
+# a whole chapter of diseases ("Bacterial Infections and Mycoses", "Respiratory Tract Diseases"), not one condition
+_CATEGORY = re.compile(r"\b(diseases|disorders|abnormalities|infections|mycoses|neoplasms|conditions|"
+                       r"signs and symptoms|manifestations)\b|\band\b", re.I)
+
+
 def _not_against(claim: Claim, drug: str, v: Verdict, wider: str | None) -> Verdict:
-    """Studies in another condition or population may support a claim, never refute it: a null or mixed result
-    there says nothing about the claim's own condition (nor a benefit there against a claim that it fails here)."""
+    """Studies read for a whole category of diseases may support a claim, never refute it: a null or mixed result
+    in other diseases of the chapter says nothing about the claim's own condition (nor a benefit there against a
+    claim that the drug fails here)."""
     verdict, reason, items = v
-    if wider is None or verdict not in ("contradicted", "partly supported") or claim.evidence_quality:
-        return v
+    if wider is None or not _CATEGORY.search(wider) or verdict not in ("contradicted", "partly supported") \
+            or claim.evidence_quality:
+        return v  # a close condition ("back muscle spasm" read as back pain) still tests the claim
     if verdict == "partly supported" and not reason.startswith("The strongest studies disagree"):
         return v  # an overstated benefit stays an overstatement
     where = claim.condition or "this condition"
