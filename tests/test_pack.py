@@ -12,7 +12,7 @@ from rxevidence.ask import ask
 from rxevidence.models import Query
 from rxevidence.pack import SCOPE, install_pack, load_pack, study_appraisal, validate_pack
 from rxevidence.store import SQLiteStore
-from rxevidence.synthesize import _PLACEBO
+from rxevidence.synthesis import PLACEBO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def test_every_drug_condition_pair_gets_a_filled_brief(store):
         # ... unless every such study compared it with another active drug only (how it compares, not whether
         # it works): then the brief must say so
         placebo_controlled = [s for s in tested if len(s.drugs) > 1 and s.design == "rct"
-                              or _PLACEBO.search(s.comparator or "placebo")]
+                              or PLACEBO.search(s.comparator or "placebo")]
         if (tested and not placebo_controlled and b.verdict == "insufficient evidence"
                 and not any("head-to-head" in r for r in b.reasons)):
             problems.append(f"head-to-head only {[s.id for s in tested]} but the brief does not say so")

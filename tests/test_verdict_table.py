@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rxevidence.models import Appraisal, DrugRole
-from rxevidence.synthesize import StudyView, comparator_kind, grade, verdict_word
-from rxevidence.synthesize import tests_drug as study_tests
+from rxevidence.synthesis import StudyView, comparator_kind, grade, verdict_word
+from rxevidence.synthesis import tests_drug as study_tests
 
 
 def study(i: int, direction: str, *, design: str = "rct", n: int | None = 200, curated: bool = True,
@@ -92,7 +92,7 @@ def test_a_drug_read_as_comparator_is_not_what_the_study_tested() -> None:
 
 
 def test_curated_evidence_wins_over_automatic_trials_of_the_same_drug() -> None:
-    from rxevidence.synthesize import curated_precedence
+    from rxevidence.synthesis import curated_precedence
 
     curated = [study(1, "better"), study(2, "better")]
     automatic = [study(3, "no difference", curated=False), study(4, "no difference", design="cohort", curated=False)]
@@ -103,7 +103,7 @@ def test_curated_evidence_wins_over_automatic_trials_of_the_same_drug() -> None:
 
 
 def test_an_automatic_review_over_curated_trials_still_counts() -> None:
-    from rxevidence.synthesize import curated_precedence
+    from rxevidence.synthesis import curated_precedence
 
     review = study(5, "better", design="meta-analysis", curated=False)
     counted, aside = curated_precedence([study(1, "better"), review], ["drugx"])
@@ -114,7 +114,7 @@ def test_an_automatic_review_over_curated_trials_still_counts() -> None:
 
 
 def test_automatic_studies_of_a_drug_nobody_curated_count() -> None:
-    from rxevidence.synthesize import curated_precedence
+    from rxevidence.synthesis import curated_precedence
 
     other = study(6, "better", curated=False, roles=[DrugRole(drug="drugy", role="studied")])
     counted, aside = curated_precedence([study(1, "better"), other], ["drugx", "drugy"])

@@ -17,7 +17,7 @@ from ..models.evidence import Evidence
 from ..pack import Pack
 from ..question import parse
 from ..store.base import Store
-from ..synthesize import synthesize
+from ..synthesis import synthesize
 from .appraise import appraise_missing
 from .context import Context, build_context
 from .retrieve import retrieve

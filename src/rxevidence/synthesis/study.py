@@ -1,0 +1,121 @@
+"""A study as the synthesis sees it (:class:`StudyView`) and what one study is: which drugs it tested, what it
+compared them with, whether it is direct evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..domain import design_rank, is_effect_design, is_review
+from ..models import Appraisal, Query, Record
+
+
+@dataclass
+class StudyView:
+    """A study as the synthesis sees it: record + best appraisal + where it sits in the matrix."""
+
+    id: str
+    record: Record | None
+    appraisal: Appraisal
+    condition_id: str | None
+    condition_name: str | None
+    related_ids: list[str]
+
+    @property
+    def design(self) -> str:
+        return self.appraisal.design
+
+    @property
+    def n(self) -> int | None:
+        return self.appraisal.n
+
+    @property
+    def curated(self) -> bool:
+        return self.appraisal.appraiser == "curated"
+
+    @property
+    def retracted(self) -> bool:
+        return "retracted" in self.appraisal.flags or bool(self.record and self.record.retracted)
+
+    @property
+    def year(self) -> int | None:
+        return self.record.year if self.record else None
+
+    def sort_key(self) -> tuple:
+        return (
+            design_rank(self.design),
+            0 if self.curated else 1,
+            -(self.n or 0),
+            -(self.year or 0),
+            self.id,
+        )
+
+
+def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
+    """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination).
+
+    A drug every arm received (``diazepam + naproxen vs naproxen + placebo``) is background
+    therapy, not what the study tested.
+    """
+    drugs = set(drugs)
+    studied = {r.drug for r in v.appraisal.roles if r.role == "studied"}
+    if studied:  # the appraisal read each drug's role: only what the study tested counts
+        return bool(studied & drugs)
+    if not v.appraisal.drugs:
+        return True
+    comparator = (v.appraisal.comparator or "").lower()
+    tested = {d for d in v.appraisal.drugs if not (len(v.appraisal.drugs) > 1 and re.search(
+        rf"\b{re.escape(d)}\b", comparator) and not re.search(rf"\b{re.escape(d)} alone\b", comparator))}
+    return bool(tested & drugs)
+
+
+PLACEBO = re.compile(r"\b(placebo|sham|vehicle|dummy|no treatment|no drug|usual care|standard care|waiting list|"
+                      r"wait-list|control group|untreated|baseline|pre-drug)\b", re.I)
+
+
+_HARM_OUTCOME = re.compile(r"\b(adverse|safety|side[- ]effects?|tolerab\w*|cost\w*|bleed\w*|cardiovascular|ulcer\w*|"
+                           r"mortality|death|harms?|toxicity|withdrawals? due|dropouts?)\b", re.I)
+
+
+def comparator_kind(v: StudyView) -> str:
+    """'placebo' (placebo, sham, usual care, no treatment), 'active' (another drug) or 'unknown'."""
+    a = v.appraisal
+    if a.comparator_type in ("active", "dose"):
+        return "active"  # another drug, or another dose of the same drug: a comparison, not "does it work"
+    if a.comparator_type in ("placebo", "no treatment", "add-on"):
+        return "placebo"
+    if a.comparator and PLACEBO.search(a.comparator):
+        return "placebo"
+    if any(arm.role == "placebo" for arm in a.arms):
+        return "placebo"
+    if a.comparator or any(arm.role == "comparator" and arm.drugs for arm in a.arms):
+        return "active"
+    return "unknown"
+
+
+def efficacy_outcomes_only_harms(v: StudyView) -> bool:
+    """True when every outcome the study reports is a harm, safety or cost outcome."""
+    outs = v.appraisal.outcomes
+    return bool(outs) and all(_HARM_OUTCOME.search(o.name or "") for o in outs)
+
+
+def tests_all(v: StudyView, query: Query) -> bool:
+    """The study's regimen contains every drug (or a member of every class) the question combines."""
+    got = set(v.appraisal.drugs)
+    return len(query.drugs) > 1 and all(got & set(m.members or [m.name]) for m in query.drugs)
+
+
+def is_combination(v: StudyView) -> bool:
+    """A tested regimen of several drugs (a review that pools several drugs is not a combination)."""
+    return len(v.appraisal.drugs) > 1 and not is_review(v.design)
+
+
+def is_direct(v: StudyView) -> bool:
+    p = v.appraisal.population
+    return (
+        is_effect_design(v.design)
+        and v.design != "experimental pain model"
+        and p.humans is not False
+        and not p.healthy_volunteers
+    )
