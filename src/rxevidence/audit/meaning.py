@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain import names_regulator
+
 # ------------------------------------------------------------------ stance (does the claim assert or deny it?)
 
 _NEG_WORD = r"(?:not|no|never|n['’]t|cannot|without|neither|nor|none|nothing|fail(?:s|ed)? to|unable to)"
@@ -204,8 +206,8 @@ _DEFINITION = re.compile(r"\bmeaning (that )?[^,]*,|[“\"]?off-label,?[”\"]?,
 
 def is_regulatory(text: str) -> bool:
     text = _DEFINITION.sub(" ", text)
-    return bool(_REG.search(text)) or bool(re.search(r"\brecommend\w*\b", text, re.I) and
-                                              re.search(r"\b(NICE|NHS|guideline|FDA|EMA)\b", text, re.I))
+    return bool(_REG.search(text)) or names_regulator(text) or bool(
+        re.search(r"\brecommend\w*\b", text, re.I) and re.search(r"\b(NICE|NHS|guideline|FDA|EMA)\b", text, re.I))
 
 
 def regulatory_claim(text: str) -> tuple[str, bool]:

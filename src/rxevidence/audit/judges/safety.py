@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ...ids import is_study_id
 from ...models.audit import Claim, ClaimEvidence
 from ..briefs import Facts, sentences_with
 
@@ -139,7 +140,7 @@ _NO_EXCESS_EVIDENCE = re.compile(r"\b(did not|was not|were not|not)\s+(significa
 
 def _no_excess(claim: Claim, drug: str, topics: list[str], facts: Facts) -> tuple[str, str, list[ClaimEvidence]]:
     for src, text in _evidence_for(drug, facts):
-        if not src.startswith(("pmid:", "nct:", "ext:", "doi:")):
+        if not is_study_id(src):
             continue  # a label lists harms; it does not say whether they were more common than with the comparator
         for t in topics or ["side effects"]:
             for sent in sentences_with(text, re.compile(TOPICS[t][1], re.I)):
