@@ -94,7 +94,7 @@ def test_no_traceback_without_debug(url, monkeypatch):
     def boom(*a, **k):
         raise ValueError("something unexpected")
 
-    monkeypatch.setattr(records, "ingest_paths", boom)
+    monkeypatch.setattr(records, "ingest_files", boom)
     r = CliRunner().invoke(app, ["ingest", __file__, "--db", url])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert "unexpected ValueError: something unexpected" in r.output and "--debug" in r.output

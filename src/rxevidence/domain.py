@@ -181,16 +181,25 @@ class Jurisdiction:
     name: str  # the JSON value ("US FDA")
     mentions: re.Pattern[str]  # words in an article that name it ("FDA", "Food and Drug Administration")
     label_based: bool = False  # its position comes from the drug label (on-label / off-label)
+    hosts: tuple[str, ...] = ()  # its own web sites: the pages a pack fact about it may cite (never a copy)
+    bodies: re.Pattern[str] | None = None  # names of the body itself: a sentence naming one is a regulatory claim
 
 
 #: Every jurisdiction, in the order briefs list them. Positions come from the pack (``positions`` with this
-#: ``jurisdiction``); adding one (say "Health Canada") is one entry here plus its positions in the pack data.
+#: ``jurisdiction``); adding one (say "Health Canada") is one entry here (and in ``JurisdictionName``) plus its
+#: positions in the pack data: briefs list its rows, the pack accepts its sites, the audit reads its claims.
 JURISDICTIONS: dict[str, Jurisdiction] = {
     "US FDA": Jurisdiction("US FDA", re.compile(r"\b(FDA|Food and Drug Administration|United States|American)\b",
-                                                re.I), label_based=True),
+                                                re.I), label_based=True,
+                           hosts=("dailymed.nlm.nih.gov", "www.accessdata.fda.gov", "www.fda.gov"),
+                           bodies=re.compile(r"\b(FDA|Food and Drug Administration)\b", re.I)),
     "UK NICE/NHS": Jurisdiction("UK NICE/NHS", re.compile(
-        r"\b(NHS|NICE|National Health Service|UK|United Kingdom|British)\b", re.I)),
-    "EU EMA": Jurisdiction("EU EMA", re.compile(r"\b(EMA|European Medicines Agency|EU|European)\b", re.I)),
+        r"\b(NHS|NICE|National Health Service|UK|United Kingdom|British)\b", re.I),
+        hosts=("www.nice.org.uk", "cks.nice.org.uk", "www.nhs.uk", "www.gov.uk"),  # NICE, NHS, MHRA (gov.uk)
+        bodies=re.compile(r"\b(NICE|NHS|National Health Service|MHRA)\b", re.I)),
+    "EU EMA": Jurisdiction("EU EMA", re.compile(r"\b(EMA|European Medicines Agency|EU|European)\b", re.I),
+                           hosts=("www.ema.europa.eu",),
+                           bodies=re.compile(r"\b(EMA|European Medicines Agency)\b", re.I)),
 }
 #: The jurisdiction a claim is judged against when it names none.
 DEFAULT_JURISDICTION = "US FDA"
@@ -205,9 +214,45 @@ def jurisdictions_named(text: str) -> list[str]:
     return [j.name for j in JURISDICTIONS.values() if j.mentions.search(text)]
 
 
+def names_regulator(text: str) -> bool:
+    """Whether ``text`` names a regulator or guideline body of the table (the FDA, NICE, the EMA, ...)."""
+    return any(j.bodies is not None and j.bodies.search(text) for j in JURISDICTIONS.values())
+
+
+def regulatory_hosts() -> frozenset[str]:
+    """The web sites regulatory facts may cite: every jurisdiction's own ``hosts``."""
+    return frozenset(h for j in JURISDICTIONS.values() for h in j.hosts)
+
+
+def check_jurisdiction(name: str) -> str:
+    """``name`` when it is a jurisdiction of the table (ValueError otherwise): the pack's validator."""
+    if name not in JURISDICTIONS:
+        raise ValueError(f"unknown jurisdiction {name!r}; known: {', '.join(JURISDICTIONS)} (rxevidence.domain)")
+    return name
+
+
 # ---------------------------------------------------------------------------- audit
 
 AuditVerdict = Literal["supported", "partly supported", "contradicted", "unverifiable"]
+
+
+@dataclass(frozen=True)
+class AuditVerdictInfo:
+    """How an audit verdict is shown: the terminal's icon and rich style (the web's ``v-<word>`` CSS class
+    follows from the word)."""
+
+    icon: str
+    style: str
+
+
+#: Every audit verdict, in the order the audit page lists them. A new word is one entry here (and in
+#: ``AuditVerdict``) plus the judge that returns it (``rxevidence/audit/judges/``).
+AUDIT_VERDICT: dict[str, AuditVerdictInfo] = {
+    "supported": AuditVerdictInfo("✔", "green"),
+    "partly supported": AuditVerdictInfo("◐", "yellow"),
+    "contradicted": AuditVerdictInfo("✘", "bold red"),
+    "unverifiable": AuditVerdictInfo("?", "dim"),
+}
 AUDIT_VERDICTS: tuple[str, ...] = get_args(AuditVerdict)
 SUPPORTED: AuditVerdict = "supported"
 PARTLY_SUPPORTED: AuditVerdict = "partly supported"
@@ -280,7 +325,8 @@ AUTOMATIC: Appraiser = "automatic"
 def _check() -> None:
     """Each table has exactly the values of its type (run at import: a missed entry fails loudly)."""
     pairs: list[tuple[Any, Collection[str]]] = [
-        (Design, DESIGN), (JurisdictionName, JURISDICTIONS), (PainDimension, PAIN_DIMENSION)]
+        (Design, DESIGN), (JurisdictionName, JURISDICTIONS), (PainDimension, PAIN_DIMENSION),
+        (AuditVerdict, AUDIT_VERDICT)]
     for lit, table in pairs:
         if set(get_args(lit)) != set(table):
             raise AssertionError(f"domain table out of step with its type: {sorted(set(get_args(lit)) ^ set(table))}")

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from .appraise import appraise_record
-from .errors import EXIT_DATA, InputError, ParseError, StoreError
+from .errors import EXIT_DATA, InputError, ParseError, StoreError, UsageError
 from .models import Deletion, Record, Skipped, VocabTerm
-from .sources.registry import Checkpoint, FileUnreadable, detect
+from .sources.registry import FORMATS, Checkpoint, FileUnreadable, detect, load_builtin
 from .store.base import Store, UpsertCounts
 from .store.failures import with_committed
 
@@ -355,4 +355,41 @@ def ingest_paths(
     return total
 
 
-__all__ = ["FileSummary", "IngestSummary", "file_key", "ingest_file", "ingest_paths"]
+def check_inputs(paths: Iterable[str | Path], fmt: str | None = None) -> None:
+    """Refuse a run before any store is opened or created: an unknown ``fmt`` is a UsageError, a path that does
+    not exist an InputError."""
+    load_builtin()
+    if fmt and fmt not in FORMATS:
+        raise UsageError(f"Unknown --format {fmt!r}; known: {', '.join(sorted(FORMATS))} (see --list-formats)")
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(f"{missing[0]}: no such file{more}; nothing was ingested")
+
+
+def ingest_files(
+    store: Store,
+    paths: list[str],
+    *,
+    fmt: str | None = None,
+    options: dict[str, Any] | None = None,
+    batch_size: int = 1000,
+    appraise: bool = True,
+    on_progress: Callable[[str, int], None] | None = None,
+    restart: bool = False,
+    workers: int = 0,
+    scheduler: str | None = None,
+) -> IngestSummary:
+    """What ``rxevidence ingest`` runs: :func:`ingest_paths` in this process, or, with ``workers`` or a Dask
+    ``scheduler`` address, :func:`rxevidence.bulk.ingest_parallel` (``workers`` default 2 there; it reports no
+    per-file progress and uses its own batch size)."""
+    if workers or scheduler:
+        from .bulk import ingest_parallel  # Dask is an optional extra
+
+        return ingest_parallel(store, paths, workers=workers or 2, scheduler=scheduler, fmt=fmt, options=options,
+                               appraise=appraise)
+    return ingest_paths(store, paths, fmt=fmt, options=options, batch_size=batch_size, appraise=appraise,
+                        on_progress=on_progress, restart=restart)
+
+
+__all__ = ["FileSummary", "IngestSummary", "check_inputs", "file_key", "ingest_file", "ingest_files", "ingest_paths"]

@@ -2,16 +2,19 @@
 
 The appraiser reads the shipped vocabulary (not a store-extended one) so that an appraisal depends only
 on the record and the appraiser version. It loads on first use; a failure is remembered for a minute.
+Caches derived from it register with :func:`on_reset`, so :func:`reset` forgets them too.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from ..vocab import Vocabulary, load_vocabulary
 
 _state: dict[str, Vocabulary | float | None] = {"vocab": None, "failed_at": None}
 RETRY_AFTER_S = 60.0
+_on_reset: list[Callable[[], None]] = []  # caches derived from the vocabulary (cleared by reset)
 
 
 def vocabulary() -> Vocabulary | None:
@@ -35,7 +38,14 @@ def vocabulary() -> Vocabulary | None:
     return v
 
 
+def on_reset(clear: Callable[[], None]) -> None:
+    """Have :func:`reset` call ``clear`` (a cache built from the vocabulary, e.g. an ``lru_cache``'s ``cache_clear``)."""
+    _on_reset.append(clear)
+
+
 def reset() -> None:
-    """Forget the loaded vocabulary and any remembered failure."""
+    """Forget the loaded vocabulary, any remembered failure and the caches built from it."""
     _state["vocab"] = None
     _state["failed_at"] = None
+    for clear in _on_reset:
+        clear()

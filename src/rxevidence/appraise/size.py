@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..models import Arm
-from .resources import vocabulary
+from .resources import on_reset, vocabulary
 from .text import NUMBER_WORDS_RE, to_int
 
 _NUM = r"(\d{1,3}(?:[,\u2009\u00a0 ]\d{3})+|\d+|" + NUMBER_WORDS_RE + r")"
@@ -315,6 +315,9 @@ def _single_word_drugs() -> frozenset[str]:
     if not names:
         return frozenset()
     return frozenset(n for n in names if " " not in n and n.isalpha() and len(n) >= 4)
+
+
+on_reset(_single_word_drugs.cache_clear)
 
 
 def _vocabulary_hits(toks: list[re.Match[str]], covered: set[int]) -> list[DrugHit]:

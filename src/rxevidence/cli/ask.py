@@ -44,19 +44,16 @@ def register(app: typer.Typer) -> None:
         Example: rxevidence ask "How effective is diazepam for pain?"
         """
         from ..ask import ask as ask_fn
-        from ..render.brief import brief_json, render_markdown, render_terminal
-        from ..render.html import render_html
+        from ..render.brief import render_terminal
 
         if json_:
             fmt = "json"
         with handle_errors(fmt == "json"):
-            fmt = check_format(fmt)
+            fmt = check_format(fmt, "brief")
             if not question.strip():
                 raise UsageError('Empty question. Try: rxevidence ask "How effective is diazepam for pain?"')
             store = get_store(db, answer=not online)
             with _progress(err_console.is_terminal) as progress:
                 brief = ask_fn(question, store=store, online=True if online else "auto", offline=offline,
                                progress=progress, notify=lambda m: err_console.print(m, highlight=False))
-            write_output(brief, fmt=fmt, out=out,
-                         renderers={"json": brief_json, "md": render_markdown, "html": render_html},
-                         terminal=lambda c, b: render_terminal(c, b, all_sentences=full))
+            write_output(brief, fmt=fmt, out=out, terminal=lambda c, b: render_terminal(c, b, all_sentences=full))

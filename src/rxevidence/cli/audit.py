@@ -37,12 +37,12 @@ def register(app: typer.Typer) -> None:
         """
         from ..audit import MAX_ARTICLE_CHARS
         from ..audit import audit as audit_fn
-        from ..render.audit import audit_json, render_audit_html, render_audit_markdown, render_audit_terminal
+        from ..render.audit import render_audit_terminal
 
         if json_:
             fmt = "json"
         with handle_errors(fmt == "json"):
-            fmt = check_format(fmt)
+            fmt = check_format(fmt, "audit")
             if kind is not None and kind not in ("text", "md", "html"):
                 raise UsageError(f"Unknown --input {kind!r}; choose one of text, md, html")
             if file == "-":
@@ -59,6 +59,4 @@ def register(app: typer.Typer) -> None:
                 elif kind is None and p.suffix.lower() in (".md", ".markdown"):
                     kind = "md"
             report = audit_fn(raw, store=get_store(db, answer=True), kind=None if kind == "text" else kind)
-            write_output(report, fmt=fmt, out=out,
-                         renderers={"json": audit_json, "md": render_audit_markdown, "html": render_audit_html},
-                         terminal=render_audit_terminal)
+            write_output(report, fmt=fmt, out=out, terminal=render_audit_terminal)

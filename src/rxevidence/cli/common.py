@@ -14,7 +14,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import EXIT_ERROR, EXIT_USAGE, InputError, RxEvidenceError, UsageError, error_body
+from ..errors import EXIT_ERROR, EXIT_USAGE, InputError, RxEvidenceError, error_body
+from ..models import Brief
+from ..models.audit import AuditReport
+from ..render.formats import FORMATS, output_format, render_text
 from ..store import Store, default_db_path, open_store, store_exists
 from ..store.failures import is_driver_error, store_error
 
@@ -26,20 +29,16 @@ DbOption = Annotated[
     typer.Option("--db", help="Store path or postgresql:// URL (default: $RXEVIDENCE_DB or the user data dir)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-OUTPUT_FORMATS = ("terminal", "md", "json", "html")
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="terminal, md, json or html.")]
+OUTPUT_FORMATS = tuple(FORMATS)  # rxevidence.render.formats.FORMATS: the one table of output formats
+FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(OUTPUT_FORMATS[:-1])} or "
+                                           f"{OUTPUT_FORMATS[-1]}.")]
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write the output to this file.")]
 
 
-_FORMAT_ALIASES = {"markdown": "md", "text": "terminal", "htm": "html"}
-
-
-def check_format(fmt: str) -> str:
-    """The canonical output format for ``fmt`` (``markdown`` -> ``md``); a UsageError (exit 2) when unknown."""
-    fmt = _FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-    if fmt not in OUTPUT_FORMATS:
-        raise UsageError(f"Unknown --format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
-    return fmt
+def check_format(fmt: str, kind: str | None = None) -> str:
+    """The canonical output format for ``fmt`` (``markdown`` -> ``md``); a UsageError (exit 2) when unknown (or
+    when it cannot render ``kind``, "brief" or "audit")."""
+    return output_format(fmt, kind).name
 
 
 def emit_json(obj: Any) -> None:
@@ -49,26 +48,20 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def write_output(
-    obj: Any,
-    *,
-    fmt: str,
-    out: Path | None,
-    renderers: dict[str, Callable[[Any], str]],
-    terminal: Callable[[Console, Any], None],
-) -> None:
-    """Render ``obj`` as ``fmt`` ("terminal" or a key of ``renderers``) to ``out`` or to stdout."""
+def write_output(obj: Brief | AuditReport, *, fmt: str, out: Path | None,
+                 terminal: Callable[[Console, Any], None]) -> None:
+    """Render ``obj`` as ``fmt`` (a name of :data:`~rxevidence.render.formats.FORMATS`) to ``out`` or to stdout;
+    the terminal format is drawn by ``terminal(console, obj)``."""
+    f = output_format(fmt)
     if out is not None:
-        if fmt in renderers:
-            out.write_text(renderers[fmt](obj), encoding="utf-8")
+        if not f.terminal:
+            out.write_text(render_text(obj, f), encoding="utf-8")
         else:
             with open(out, "w", encoding="utf-8") as fh:
                 terminal(Console(file=fh, width=110, highlight=False), obj)
         err_console.print(f"Wrote {out}")
-    elif fmt == "json":
-        emit_json(obj)
-    elif fmt in renderers:
-        sys.stdout.write(renderers[fmt](obj).rstrip("\n") + "\n")
+    elif not f.terminal:
+        sys.stdout.write(render_text(obj, f).rstrip("\n") + "\n")
     else:
         terminal(console, obj)
 

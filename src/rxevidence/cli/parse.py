@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
+from ..render.query import render_query_terminal
 from .common import DbOption, JsonOption, console, emit_json, get_store, handle_errors
 
 
@@ -25,48 +24,14 @@ def register(app: typer.Typer) -> None:
 
         Example: rxevidence parse "does Lyrica help sciatica?" --json
         """
-        from ..question import parse as parse_question
-        from ..vocab import load_vocabulary
+        from ..ask import parse_question
 
         with handle_errors(json_):
-            vocab = load_vocabulary(_store_if_any(db))
-            q = parse_question(question, vocab=vocab)
+            q = parse_question(question, store=_store_if_any(db))  # the shipped vocabulary + the store's
             if json_:
                 emit_json(q)
                 return
-            t = Table(show_header=False, show_edge=False, box=None)
-            t.add_column(style="bold")
-            t.add_column()
-            drugs = []
-            for d in q.drugs:
-                label = f"{d.name}" + (" (class)" if d.is_class else "")
-                if d.text.lower() != d.name:
-                    label += f"  ← {d.text!r}"
-                if d.is_class and d.members:
-                    label += f"\n  members: {', '.join(d.members[:12])}{' …' if len(d.members) > 12 else ''}"
-                elif d.classes:
-                    label += f"  [{', '.join(d.classes)}]"
-                drugs.append(label)
-            t.add_row("drugs", escape("\n".join(drugs)) or "-")
-            t.add_row("relation", q.relation)
-            if q.condition:
-                c = q.condition
-                cond = f"{c.id} ({c.name})  ← {c.text!r}"
-                if c.mesh_id:
-                    cond += f"  MeSH {c.mesh_id}"
-                if c.narrower:
-                    cond += f"\n  widens to: {', '.join(c.narrower)}"
-                t.add_row("condition", escape(cond))
-            else:
-                t.add_row("condition", "-")
-            t.add_row("intent", q.intent)
-            t.add_row("population", ", ".join(q.population) or "-")
-            t.add_row("confidence", f"{q.confidence:.2f}")
-            if q.alternatives:
-                t.add_row("alternatives", ", ".join(f"{a['id']} ({a['name']})" for a in q.alternatives))
-            console.print(t)
-            for m in q.messages:
-                console.print(f"[yellow]•[/] {escape(m)}", soft_wrap=True)
+            render_query_terminal(console, q)
 
 
 def _store_if_any(db: str | None):

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..domain import is_review
 from ..errors import ValidationFailed
+from ..ids import kind_of
 from ..models import Appraisal, Arm, OutcomeResult, Population, Provenance, Record
 from ..store.base import Store, UpsertCounts
 from ..vocab import load_vocabulary
@@ -191,7 +192,7 @@ def study_record(s: Study) -> Record:
     """A minimal bibliographic record for a curated study (no abstract text)."""
     return Record(
         id=s.id,
-        kind="trial" if s.id.startswith("nct:") else "article",
+        kind="trial" if kind_of(s.id) == "trial" else "article",
         title=s.title,
         pmid=s.pmid or (s.id[5:] if s.id.startswith("pmid:") else None),
         doi=s.doi,

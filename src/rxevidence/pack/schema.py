@@ -13,19 +13,19 @@ Every fact carries the URL where it was checked and the date it was checked.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..domain import DESIGNS, Direction, JurisdictionName, PainDimension, RegulatoryStatus
+from ..domain import DESIGNS, Direction, PainDimension, RegulatoryStatus, check_jurisdiction, regulatory_hosts
+from ..ids import is_curated_study_id
 
 PACK_SCHEMA_VERSION = 1
 
-_PMID = re.compile(r"^pmid:\d{1,9}$")
-_NCT = re.compile(r"^nct:NCT\d{8}$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
-Jurisdiction = JurisdictionName
+#: A name of :data:`rxevidence.domain.JURISDICTIONS` (checked against the table when the pack loads).
+Jurisdiction = Annotated[str, AfterValidator(check_jurisdiction)]
 Status = RegulatoryStatus
 DirectionLit = Direction
 
@@ -34,17 +34,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# Where a regulatory fact may be cited: the regulators' and guideline bodies' own pages, never a copy of them.
-PRIMARY_REGULATORY_HOSTS = frozenset({
-    "dailymed.nlm.nih.gov", "www.accessdata.fda.gov", "www.fda.gov",  # US: labels, Drugs@FDA, FDA
-    "www.nice.org.uk", "cks.nice.org.uk", "www.nhs.uk", "www.gov.uk",  # UK: NICE, NHS, MHRA (gov.uk)
-    "www.ema.europa.eu",  # EU
-})
-
-
 def is_primary_regulatory(url: str) -> bool:
-    """True when ``url`` is on a regulator's or guideline body's own site."""
-    return re.sub(r"^https?://", "", url or "").split("/")[0].lower() in PRIMARY_REGULATORY_HOSTS
+    """True when ``url`` is on a regulator's or guideline body's own site (a jurisdiction's ``hosts`` in
+    :data:`rxevidence.domain.JURISDICTIONS`), never a copy of it."""
+    return re.sub(r"^https?://", "", url or "").split("/")[0].lower() in regulatory_hosts()
 
 
 class _PrimaryCited(BaseModel):
@@ -160,7 +153,7 @@ class Study(Verified):
 
     @model_validator(mode="after")
     def _ids(self) -> Study:
-        if not (_PMID.match(self.id) or _NCT.match(self.id)):
+        if not is_curated_study_id(self.id):
             raise ValueError(f"study id must look like pmid:123 or nct:NCT01234567, got {self.id!r}")
         if self.id.startswith("pmid:") and self.pmid and self.pmid != self.id[5:]:
             raise ValueError(f"{self.id}: pmid field {self.pmid!r} disagrees with id")

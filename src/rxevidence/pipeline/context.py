@@ -16,8 +16,8 @@ later calls find the version key and write nothing. A read-only store is never w
 from the pack layered over it in memory (:func:`rxevidence.pack.with_pack`).
 
 Module-level caches (the parsed pack, the shipped vocabulary, the label-facts index, the appraiser's
-vocabulary, the direction model backend) make a second context cheap; :func:`reset_caches` empties them all (tests, long-running jobs
-whose data files were rebuilt).
+vocabulary, the tagging vocabulary of the stores, the direction model backend) make a second context cheap;
+:func:`reset_caches` empties them all (tests, long-running jobs whose data files were rebuilt).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from ..models import Appraisal, Record
 from ..models.evidence import Facts
 from ..pack import Pack, ensure_pack, load_pack, reset_pack_cache, with_pack
 from ..store.base import Store
+from ..store.concepts import reset_tagging_vocabulary
 from ..vocab import Vocabulary, load_vocabulary, reset_vocabulary_cache
 
 #: Turns one record into its automatic appraisal (None when there is nothing to appraise).
@@ -132,12 +133,14 @@ def build_context(
 
 def reset_caches() -> None:
     """Forget every module-level cache: the parsed pack, the shipped vocabulary, the label-facts index, the
-    appraiser's vocabulary, and the direction backend (back to the default). The next context loads everything afresh."""
+    appraiser's vocabulary (and what is built from it), the vocabulary records are tagged with at upsert, and the
+    direction backend (back to the default). The next context loads everything afresh."""
     reset_pack_cache()
     reset_vocabulary_cache()
     reset_label_facts_cache()
     _appraise_resources.reset()
     _direction.reset_backend()
+    reset_tagging_vocabulary()
 
 
 __all__ = ["Appraiser", "Context", "build_context", "build_facts", "default_appraiser", "install_pack_into",

@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..domain import is_review
 from ..errors import ValidationFailed
-from ..ids import RECORD_PREFIXES, is_url
+from ..ids import is_record_id, is_url
 from ..models import Appraisal, Brief
 from ..store.base import Store
 
@@ -15,7 +15,7 @@ def brief_problems(brief: Brief, store: Store, appraisals: dict[str, Appraisal] 
     """Everything wrong with ``brief``: uncited sentences, unknown ids, claims the cited appraisals contradict."""
     problems: list[str] = []
     appraisals = dict(appraisals or {})
-    cited = {c for s in brief.sentences for c in s.citations if c.startswith(RECORD_PREFIXES)}
+    cited = {c for s in brief.sentences for c in s.citations if is_record_id(c)}
     cited |= {st.id for st in brief.studies}
     present = store.has_records(cited)
     for rid in sorted(cited - present):
@@ -33,9 +33,9 @@ def brief_problems(brief: Brief, store: Store, appraisals: dict[str, Appraisal] 
         if not s.citations and not s.claims.absence:
             problems.append(f"{where}: no citation")
         for c in s.citations:
-            if not c.startswith(RECORD_PREFIXES) and not is_url(c):
+            if not is_record_id(c) and not is_url(c):
                 problems.append(f"{where}: citation {c!r} is neither a record id nor a URL")
-        rec_ids = [c for c in s.citations if c.startswith(RECORD_PREFIXES)]
+        rec_ids = [c for c in s.citations if is_record_id(c)]
         apps = [appraisals[c] for c in rec_ids if c in appraisals]
         cl = s.claims
         if cl.about_one_study():

@@ -8,17 +8,16 @@ from markupsafe import Markup, escape
 from rich.console import Console
 from rich.text import Text
 
+from ..domain import AUDIT_VERDICT
 from ..ids import record_url
 from ..models.audit import AuditReport
 from .html import environment, inline_css
 
-VERDICT_STYLE = {
-    "supported": "green",
-    "partly supported": "yellow",
-    "contradicted": "bold red",
-    "unverifiable": "dim",
-}
-VERDICT_ICON = {"supported": "✔", "partly supported": "◐", "contradicted": "✘", "unverifiable": "?"}
+
+def _look(verdict: str) -> tuple[str, str]:
+    """(icon, style) of a verdict, from the domain table."""
+    info = AUDIT_VERDICT.get(verdict)
+    return (info.icon, info.style) if info is not None else ("?", "")
 
 
 def audit_json(report: AuditReport) -> str:
@@ -36,8 +35,8 @@ def render_audit_terminal(console: Console, report: AuditReport) -> None:
     console.print(Text(f"{len(report.claims)} claims: {summary}", style="dim"))
     for i, c in enumerate(report.claims, 1):
         console.print()
-        console.print(Text.assemble((f"{i:>2}. {VERDICT_ICON[c.verdict]} {c.verdict.upper()}", VERDICT_STYLE[c.verdict]),
-                                    (f"  [{c.kind}]", "dim")))
+        icon, style = _look(c.verdict)
+        console.print(Text.assemble((f"{i:>2}. {icon} {c.verdict.upper()}", style), (f"  [{c.kind}]", "dim")))
         console.print(Text("    “" + c.text + "”", style="italic"))
         console.print(Text("    " + c.reason))
         if c.evidence:

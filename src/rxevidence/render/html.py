@@ -9,6 +9,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from ..domain import AUDIT_VERDICT
+from ..ids import citation_label as id_citation_label
 from ..ids import record_url
 from ..models import Brief
 from .brief import SECTION_TITLES, VERDICT_STYLE, citation_label, title_of
@@ -26,7 +28,8 @@ def environment() -> Environment:
 
     env.globals.update(record_url=_url, citation_label=citation_label, SECTION_TITLES=SECTION_TITLES,
                        VERDICT_STYLE=VERDICT_STYLE, title_of=title_of, heading_of=heading_of,
-                       reading_of=reading_of, has_studies=has_studies)
+                       reading_of=reading_of, has_studies=has_studies, id_label=id_citation_label,
+                       AUDIT_VERDICT=AUDIT_VERDICT)
     env.filters["for_readers"] = for_readers
     return env
 

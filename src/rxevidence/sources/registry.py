@@ -2,7 +2,8 @@
 
 A source module registers a :class:`SourceFormat` at import time. ``detect`` picks a format
 from the file name and its first bytes (decompressed when gzip), so adding a source means
-adding a module and listing it in ``_BUILTIN``, not editing a chain of ``if``s.
+adding a module to ``rxevidence/sources/`` that calls :func:`register` (every module of the package is
+imported by :func:`load_builtin`), not editing a chain of ``if``s.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import gzip
 import importlib
 import io
+import pkgutil
 import re
 import zipfile
 import zlib
@@ -53,18 +55,13 @@ class SourceFormat:
 
 FORMATS: dict[str, SourceFormat] = {}
 
-_BUILTIN = [
-    "rxevidence.sources.medline",
-    "rxevidence.sources.medline_text",
-    "rxevidence.sources.ris",
-    "rxevidence.sources.pubmed_csv",
-    "rxevidence.sources.mapped",
-    "rxevidence.sources.spl",
-    "rxevidence.sources.openfda",
-    "rxevidence.sources.drugsfda",
-    "rxevidence.sources.ctgov",
-    "rxevidence.sources.vocab_files",
-]
+def _source_modules() -> list[str]:
+    """Every module of the ``rxevidence.sources`` package (the format modules register themselves)."""
+    package = __name__.rpartition(".")[0]
+    found = pkgutil.iter_modules([str(Path(__file__).parent)])
+    return [f"{package}.{m.name}" for m in sorted(found, key=lambda m: m.name)]
+
+
 _loaded = False
 
 
@@ -77,13 +74,19 @@ def load_builtin() -> None:
     global _loaded
     if _loaded:
         return
-    for mod in _BUILTIN:
+    for mod in _source_modules():
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as e:
             if e.name != mod:
                 raise
     _loaded = True
+
+
+def listed_formats() -> list[SourceFormat]:
+    """Every registered record format, in detection order (priority, then name)."""
+    load_builtin()
+    return sorted(FORMATS.values(), key=lambda f: (f.priority, f.name))
 
 
 def open_binary(path: str | Path) -> IO[bytes]:

@@ -35,6 +35,12 @@ def shipped_vocabulary() -> Any:
     return _vocab
 
 
+def reset_tagging_vocabulary() -> None:
+    """Forget the vocabulary records are tagged with (the next tag loads it again)."""
+    global _vocab
+    _vocab = None
+
+
 def tag_rows(records: Sequence[Record], appraisals: dict[str, Appraisal] | None = None) -> list[tuple[Any, ...]]:
     """(record_id, kind, concept, source, role) rows for ``records`` (labels and approvals have none)."""
     from ..vocab.tagging import TAGGED_KINDS, tag_record
@@ -160,4 +166,4 @@ def tagged_ids(conn: Any, ph: str, ids: list[str]) -> set[str]:
     return {r[0] for r in _in(conn, ph, sql, sorted(set(ids)))}
 
 
-__all__ = ["SCHEMA", "backfill", "concept_records", "delete_tags", "replace_tags", "set_roles", "tag_rows", "tagged_ids", "tags_of"]
+__all__ = ["SCHEMA", "backfill", "concept_records", "delete_tags", "replace_tags", "reset_tagging_vocabulary", "set_roles", "tag_rows", "tagged_ids", "tags_of"]

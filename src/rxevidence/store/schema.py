@@ -2,10 +2,10 @@
 
 Adding a schema change (any helper may):
 
-1. write a function ``_mNNN_what(db)`` next to the others in ``store/sqlite.py`` (it receives the
-   connection inside an open transaction; use :func:`~rxevidence.store.sqlite._run_script`, never
-   ``executescript``, which would commit) and, when PostgreSQL needs it too, ``_mNNN_what(cur)`` in
-   ``store/postgres.py``;
+1. write a function ``_mNNN_what(db)`` next to the others in ``store/sqlite_migrations.py`` (it receives
+   the connection inside an open transaction; use :func:`~rxevidence.store.sqlite_migrations.run_script`,
+   never ``executescript``, which would commit) and, when PostgreSQL needs it too, ``_mNNN_what(cur)`` in
+   ``store/postgres_migrations.py``;
 2. **append** ``("NNN_what", _mNNN_what)`` to the end of that backend's ``MIGRATIONS`` list (never
    insert, rename or reorder: a store records the names it has applied, and its version is their
    count; SQLite also keeps it in ``PRAGMA user_version``);

@@ -13,8 +13,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ..ids import normalise_id
 from ..models import Brief
 from ..models import Query as ParsedQuery
+from ..pipeline.records import FoundRecord, find_record
 from .audit_input import AUDIT_FORMATS, FORM_TYPES, read_audit_input
 from .audits import AUDIT_ID_PATTERN, KeptAudit, audit_id
 from .core import (
@@ -195,30 +197,20 @@ def api_record(request: Request, record_id: Annotated[str, Path(
                           "trial": {"value": "nct:NCT00533286"}})]) -> Response:
     """The record (as ``rxevidence show ID --json``): its fields, ``url``, ``appraisals`` and ``appraisal``.
     Ids may be given bare (``28187918``, ``NCT01234567``)."""
-    rec, appraisals = load_record(services(request), record_id)
-    d = rec.model_dump(mode="json", exclude_defaults=True)
-    d["url"] = rec.url
-    d["appraisals"] = [a.model_dump(mode="json", exclude_defaults=True) for a in appraisals]
-    d["appraisal"] = d["appraisals"][0] if d["appraisals"] else None
-    return _json(d)
+    found = find_record_or_404(services(request), record_id)
+    return _json(found.as_json())
+
+
+def find_record_or_404(svc: Services, record_id: str) -> FoundRecord:
+    """The record and its appraisals (a cited label or application the store lacks is built from the app's
+    context). :raises WebError: 404 when the store has no such record (or the id cannot name one)."""
+    found = find_record(svc.open(), record_id, context=svc.context)
+    if found is None:
+        raise WebError(f"No record {normalise_id(record_id)[:100]!r} in this store. Try /api/search?q=WORDS", 404)
+    return found
 
 
 def load_record(svc: Services, record_id: str) -> tuple[Any, list[Any]]:
-    """:raises WebError: 404 when the store has no such record (or the id cannot name one)."""
-    from ..retrieve import normalise_id
-
-    store = svc.open()
-    try:
-        rid = normalise_id(record_id)
-    except Exception:  # noqa: BLE001 - an id that cannot be normalised names no record
-        rid = record_id
-    rec = store.get_record(rid) if rid and len(rid) <= 300 else None
-    if rec is None and rid and len(rid) <= 300:  # a label or application a brief cites, not fetched
-        from ..labelfacts import load_label_facts
-        from ..labelfacts.records import cited_record
-        from ..pack import load_pack
-
-        rec = cited_record(rid, load_label_facts(), load_pack())
-    if rec is None:
-        raise WebError(f"No record {rid[:100]!r} in this store. Try /api/search?q=WORDS", 404)
-    return rec, store.get_appraisals(rid)
+    """The record and its appraisals (see :func:`find_record_or_404`)."""
+    found = find_record_or_404(svc, record_id)
+    return found.record, found.appraisals

@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from ..errors import InputError, RxEvidenceError
 from ..models import Brief, Query
+from ..pipeline import Context, build_context, parse_question
 from ..store import Store, default_db_path, open_store
 from .cache import LRU, StoreState
 from .http import Payload, weak_etag
@@ -106,6 +107,7 @@ class Services:
     briefs: LRU[CachedBrief] = field(default_factory=LRU)
     pages: LRU[Payload] = field(default_factory=LRU)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _context: tuple[str, Context] | None = None  # (store state, the context built for it)
 
     def open(self) -> Store:
         """Open the store and install the starter pack once (idempotent, thread-safe)."""
@@ -135,6 +137,20 @@ class Services:
                 self.store.close()
                 self.store = None
 
+    def context(self) -> Context:
+        """The context questions are answered from (store, vocabulary, pack, label facts), built once per store
+        state: a store whose records changed gets a new one (with the vocabulary its new rows extend)."""
+        store = self.open()
+        state = self.state_key()
+        built = self._context
+        if built is None or built[0] != state:
+            with self._lock:
+                built = self._context
+                if built is None or built[0] != state:
+                    built = (state, build_context(store, install_pack=False))  # the pack is layered in open()
+                    self._context = built
+        return built[1]
+
     def state_key(self) -> str:
         self.open()
         assert self.state is not None
@@ -161,15 +177,14 @@ class Services:
 
     def brief(self, question: str) -> CachedBrief:
         """The brief for a cleaned question, from the cache when the store has not changed."""
-        from ..ask import ask
+        from ..ask import ask  # looked up on each call: tests replace rxevidence.ask.ask
 
-        store = self.open()
         state = self.state_key()
         key = (question, state)
         hit = self.briefs.get(key)
         if hit is not None:
             return hit
-        brief = ask(question, store=store, online=False, install_pack=False)
+        brief = ask(question, context=self.context(), online=False)
         body = json.dumps(brief.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
         etag = self.etag("json", question, state=state)
         assert etag is not None
@@ -178,9 +193,7 @@ class Services:
         return entry
 
     def parse(self, question: str) -> Query:
-        from ..ask import parse_question
-
-        return parse_question(question, store=self.open())
+        return parse_question(question, self.context())
 
 
 def services(request: Request) -> Services:
