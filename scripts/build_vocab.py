@@ -56,6 +56,7 @@ SALT_WORDS = {
     "trihydrate", "hyclate", "tromethamine", "bitartrate", "hemihydrate", "anhydrous", "trifenatate", "xinafoate",
     "mesilate", "napsylate", "lactate", "gluconate", "axetil", "pivoxil", "medoxomil", "decanoate",
     "pamoate", "estolate", "stearate", "sulfosalicylate", "hydrate", "dimesylate", "erbumine", "cilexetil",
+    "aspartate", "saccharate",
 }
 
 
@@ -159,11 +160,17 @@ def add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, 
         got = terms.get(key) or [g for g in fix(key) if g in drugs or g in canon_names]
         return got
 
+    registry_brand = {t for t, cs in terms.items() if len(cs) == 1 and cs[0] != t}
+    combos: dict[str, list[list[str]]] = defaultdict(list)  # brand -> ingredients of each of its products
     for row in rows:
         if len(row) < 7:
             continue
         label = row[1]
         m = re.search(r"\[([^\]]+)\]\s*$", label)
+        if m and norm(m.group(1)) in registry_brand:
+            parts = [ingredient(seg) for seg in label[: m.start()].split(" / ")]
+            if all(parts):
+                combos[norm(m.group(1))].append([g for p in parts for g in p])
         if m:
             brand = norm(m.group(1))
             if not brand or brand in terms or brand in not_drugs or len(brand) < 4 or counts.get(brand, 0) >= 8:
@@ -199,6 +206,46 @@ def add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, 
         if len(words) > 1 and words[-1] in FORM_WORDS and len(base) >= 5 and counts.get(base, 0) < 8:
             if not is_english(base):
                 terms.setdefault(base, canon)  # "palmarosa oil" is asked about as "palmarosa"
+    # a brand the registry reads as one ingredient that RxNorm lists, in every product, as a combination
+    # with it ("Adderall" is amphetamine with dextroamphetamine, "Tobradex" tobramycin with dexamethasone)
+    for brand, products in sorted(combos.items()):
+        common = [g for g in products[0] if all(len(p) > 1 and g in p for p in products)]
+        common = list(dict.fromkeys(common))
+        if len(common) > 1 and terms[brand][0] in common:
+            terms[brand] = common
+            brands.add(brand)
+
+
+def merge_same_drugs(drugs: dict, terms: dict, rename: dict, ids: dict, dc_name: dict) -> None:
+    """One drug under two registry names (INN and USAN spellings: cefalexin / cephalexin, aciclovir / acyclovir;
+    a salt listed apart: cefpodoxime proxetil): DrugCentral names the DrugBank id of one canonical with the
+    other, both with the same RxNorm CUI. The second becomes a name of the first (the shorter name is kept
+    when it is part of the other: gentian violet, not gentian violet cation), so an abstract's "cefalexin" and a
+    question's "Keflex" are one concept."""
+    from rapidfuzz import fuzz
+
+    db_canon = {rec[0]: c for c, rec in drugs.items() if rec[0]}
+    into: dict[str, str] = {}
+    for did, m in sorted(ids.items()):
+        a = db_canon.get(m.get("DRUGBANK_ID", ""))
+        b = dc_name.get(did)
+        if not a or not b or a == b or b not in drugs or a in into or b in into:
+            continue
+        if drugs[b][0] is not None or not drugs[a][1] or drugs[b][1] != drugs[a][1]:
+            continue
+        if fuzz.partial_ratio(a, b) < 60:  # a family record, not one drug (tolevamer, sodium polystyrene sulfonate)
+            continue
+        keep, gone = (b, a) if b in a else (a, b)
+        rec_k, rec_g = drugs[keep], drugs.pop(gone)
+        drugs[keep] = [rec_k[0] or rec_g[0], rec_k[1] or rec_g[1], rec_k[2] or rec_g[2]]
+        into[gone] = keep
+    for term, canons in terms.items():
+        if any(c in into for c in canons):
+            terms[term] = list(dict.fromkeys(into.get(c, c) for c in canons))
+    for gone, keep in into.items():
+        terms[gone] = [keep]
+        rename[gone] = keep
+    print(f"merged {len(into)} registry names of one drug", file=sys.stderr)
 
 
 # MeSH 2015 chemical branches of substances the body makes or that are measured rather than given:
@@ -391,6 +438,8 @@ def build_drugs(shared: Path, cur: dict) -> dict:
             for canon in terms.get(norm(name), [])[:1]:
                 if canon in drugs and not drugs[canon][1]:
                     drugs[canon][1] = cui
+
+    merge_same_drugs(drugs, terms, rename, ids, dc_name)
 
     def resolve(name: str) -> list[str]:
         return terms.get(norm(name), [])

@@ -247,3 +247,68 @@ def test_mechanism_claim_naming_the_drugs_own_class(store):
     r = audit("Propranolol is a type of beta blocker.", store=store, kind="text")
     mech = [c for c in r.claims if c.kind == "mechanism"]
     assert mech and mech[0].verdict == "supported"
+
+
+def test_news_dateline_and_a_subtitle_line_are_not_claim_text():
+    text = ("Especially helpful with larger stones, while smaller ones may pass on their own\n"
+            "THURSDAY, July 30, 2015 (HealthDay News) — Naproxen relieves acute low back pain.\n"
+            "LONDON (Reuters) – Paracetamol does not speed recovery.\n")
+    sents = [s.text for s in segments(text) if s.role == "sentence"]
+    assert "Naproxen relieves acute low back pain." in sents
+    assert "Paracetamol does not speed recovery." in sents
+    assert not any("THURSDAY" in s or "Reuters" in s for s in sents)
+    assert any(s.startswith("Especially helpful") and s.endswith("on their own") for s in sents)
+
+
+def test_a_team_that_found_something_reports_a_study():
+    assert attribution_of("His team found that 87 percent of patients treated with tamsulosin passed stones") == "study"
+    assert attribution_of("The research group reported fewer flares") == "study"
+    assert attribution_of("Talk to your care team about it") is None
+
+
+def test_different_kinds_of_a_condition_are_not_opposites(store):
+    kind = audit("Diazepam is used to treat acute low back pain. Diazepam does not work for chronic low back pain.",
+                 store=store)
+    assert kind.contradictions == []
+    subtype = audit("Pregabalin relieves sciatica. That is a different subtype of sciatica, and pregabalin does not "
+                    "help it.", store=store)
+    assert subtype.contradictions == []
+
+
+def test_studies_read_for_another_condition_never_refute_a_claim():
+    from rxevidence.audit.judges.effect import _not_against
+    from rxevidence.models.audit import Claim
+
+    c = Claim(text="Amoxicillin is not helpful for sinus infections.", start=0, end=10, kind="effect",
+              polarity="negative", drugs=["amoxicillin"], condition="sinus infections")
+    v = _not_against(c, "amoxicillin", ("contradicted", "The strongest direct studies found a benefit: x.", []),
+                     "Bacterial Infections and Mycoses")
+    assert v[0] == "unverifiable" and "Bacterial Infections" in v[1]
+    close = _not_against(c, "amoxicillin", ("contradicted", "The strongest direct studies found a benefit: x.", []),
+                         "back pain")
+    assert close[0] == "contradicted"  # a close condition still tests the claim
+    same = _not_against(c, "amoxicillin", ("contradicted", "The strongest direct studies found a benefit: x.", []), None)
+    assert same[0] == "contradicted"
+
+
+def test_a_review_naming_another_drug_and_no_placebo_is_a_head_to_head():
+    from rxevidence.audit.judges.evidence import direction_for
+    from rxevidence.models import StudySummary
+
+    h2h = StudySummary(id="pmid:1", design="meta-analysis", drugs=["amphetamine", "methylphenidate"],
+                       direction="no difference")  # type: ignore[arg-type]
+    assert direction_for(h2h, "methylphenidate") is None
+    alone = StudySummary(id="pmid:2", design="meta-analysis", drugs=["methylphenidate"], direction="better")  # type: ignore[arg-type]
+    assert direction_for(alone, "methylphenidate") == "better"
+    vs_placebo = StudySummary(id="pmid:3", design="meta-analysis", drugs=["amphetamine", "methylphenidate"],
+                              comparator="placebo", direction="better")  # type: ignore[arg-type]
+    assert direction_for(vs_placebo, "methylphenidate") == "better"
+
+
+def test_mechanism_in_lay_words_for_the_drugs_class():
+    import re as _re
+
+    from rxevidence.audit.judges.safety import _ACTS, _LAY_TARGET
+
+    assert _re.search(_LAY_TARGET["proton pump"], "drugs which block an acid-producing enzyme in the stomach")
+    assert _re.search(_ACTS["reuptake inhibitor"], "preventing the nerve from taking it up again")

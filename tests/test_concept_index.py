@@ -223,3 +223,18 @@ def test_older_names_of_diabetes_types_are_read_as_the_type():
     assert [h.id for h in v.find_conditions("type II diabetic patients")] == ["mesh:D003924"]
     assert [h.id for h in v.find_conditions("patients with non-insulin dependent diabetes")] == ["mesh:D003924"]
     assert [h.id for h in v.find_conditions("insulin-dependent diabetic children")] == ["mesh:D003922"]
+
+
+def test_two_drugs_asked_about_named_once_each_are_what_the_record_is_about(tmp_path):
+    s = SQLiteStore(str(tmp_path / "m.db"))
+    s.upsert_many([
+        _article("17", "Lowering glucose after meals: a randomized trial",
+                 "Adults with type 2 diabetes took glyburide or metformin for twelve weeks. HbA1c fell."),
+        _article("18", "Lowering glucose after meals: a randomized trial",
+                 "Adults with type 2 diabetes took glyburide for twelve weeks. HbA1c fell."),
+    ])
+    v = load_vocabulary()
+    ev = retrieve(s, parse("Do sulfonylureas or metformin work for type 2 diabetes?", vocab=v), vocab=v)
+    assert "pmid:17" in ev.scores  # two of the drugs asked about, each named once, and the condition named once
+    assert "pmid:18" not in ev.scores  # one drug and the condition, each named once
+    s.close()

@@ -225,3 +225,24 @@ def test_a_condition_describing_who_is_treated_is_a_population_condition():
 def test_bare_pain_never_outranks_the_condition_it_describes():
     assert parse("Does naproxen relieve gout pain?").condition.mesh_id == "D006073"
     assert parse("Does hydroxyurea reduce pain crises in sickle cell disease?").condition.mesh_id == "D000755"
+
+
+@pytest.mark.parametrize("text,drugs", [
+    ("how to take your medicine diabetes", ["antidiabetic"]),
+    ("what effect if take high cholesteron pill", ["lipid-lowering agent"]),
+    ("how long the trichomoniasis take to clear after i take the medicine", []),
+    ("metformin, my diabetes medicine, for weight loss?", ["metformin"]),
+])
+def test_a_condition_beside_a_medicine_word_names_its_class(text, drugs):
+    assert [d.name for d in parse(text).drugs] == drugs
+
+
+@pytest.mark.parametrize("text,relation", [
+    ("Is taking ibuprofen and acetaminophen together better than either alone for a toothache?", "combination"),
+    ("Is liothyronine added to levothyroxine better than levothyroxine alone for hypothyroidism?", "combination"),
+    ("Is ibuprofen better than acetaminophen alone?", "comparison"),
+    ("Is ibuprofen better than naproxen for back pain?", "comparison"),
+])
+def test_a_combination_against_one_of_its_drugs_alone_is_a_combination(text, relation):
+    q = parse(text)
+    assert q.relation == relation and q.intent == relation

@@ -121,3 +121,90 @@ def test_automatic_studies_of_a_drug_nobody_curated_count() -> None:
     assert other in counted and not aside
     only_auto = [study(7, "better", curated=False), study(8, "no difference", curated=False)]
     assert curated_precedence(only_auto, ["drugx"]) == (only_auto, [])
+
+
+def test_an_automatic_no_difference_worded_as_equivalence_with_another_drug_is_a_comparison() -> None:
+    # "celecoxib is as effective as naproxen" read with a placebo comparator (a placebo arm sat beside the
+    # active one): how the drug compares, not evidence that it does not work
+    def auto(i: int, finding: str, direction: str = "no difference") -> StudyView:
+        v = study(i, direction, curated=False, comparator_type="placebo")
+        v.appraisal.finding = finding
+        return v
+    same = auto(2, "Drugx 200 mg/day is as effective as a standard dose of naproxen in reducing the pain.")
+    assert comparator_kind(same) == "active"
+    assert comparator_kind(auto(3, "Drugx and drugy are equally efficacious in treating the symptoms.")) == "active"
+    for finding in ("Drugx was no more effective than placebo.", "Drugx was as effective as placebo.",
+                    "There was no difference in pain scores."):
+        assert comparator_kind(auto(4, finding)) == "placebo"
+    assert comparator_kind(auto(5, "Drugx is as effective as naproxen.", "better")) == "placebo"
+    better = study(1, "better", n=400, comparator_type="placebo")
+    assert grade([better, same]).weight == grade([better]).weight
+    curated = study(6, "no difference", comparator_type="placebo")
+    curated.appraisal.finding = "As effective as naproxen."
+    assert comparator_kind(curated) == "placebo"  # a curated comparator type is taken as read
+
+
+def test_an_automatic_mixed_result_that_beat_placebo_counts_for_the_drug() -> None:
+    from rxevidence.synthesize import efficacy_direction
+
+    def auto(i: int, finding: str, direction: str = "mixed", curated: bool = False) -> StudyView:
+        v = study(i, direction, curated=curated, comparator_type="placebo")
+        v.appraisal.finding = finding
+        return v
+    beat = auto(1, "Drugx 90 mg was more effective than placebo and similar in efficacy to naproxen over 12 weeks.")
+    assert efficacy_direction(beat) == "better"
+    assert efficacy_direction(auto(2, "All doses of drugx significantly improved the symptoms compared with "
+                                      "placebo.")) == "better"
+    for finding in ("Drugx was not more effective than placebo on pain, but improved sleep.",
+                    "Drugx improved sleep but not pain."):
+        assert efficacy_direction(auto(3, finding)) == "mixed"
+    assert efficacy_direction(auto(4, "Superior to placebo.", curated=True)) == "mixed"  # curated read as is
+    g = grade([beat, study(5, "better", n=400, comparator_type="placebo")])
+    assert g.better == g.weight and g.verdict == "effective"
+
+
+def test_a_review_that_rates_its_own_evidence_caps_the_certainty() -> None:
+    from rxevidence.models.appraisal import OutcomeResult as Outcome
+    from rxevidence.synthesize import review_certainty
+
+    def review(i: int, finding: str, effect: str | None = None) -> StudyView:
+        v = study(i, "better", design="systematic review", n=2000, comparator_type="placebo")
+        v.appraisal.finding = finding
+        if effect:
+            v.appraisal.outcomes = [Outcome(name="pain relief", direction="better", effect=effect)]
+        return v
+    low = review(1, "Drugx reduced pain versus placebo, but the evidence was of very low quality.")
+    assert review_certainty(low) == 1
+    assert review_certainty(review(2, "Low-certainty evidence suggests drugx helps.")) == 2
+    assert review_certainty(review(3, "Drugx helped, with a low-certainty effect in hip pain.")) is None  # a part
+    assert review_certainty(review(4, "Drugx helped.", "RR 1.6 (1.2 to 2.2); moderate certainty")) == 3
+    trials = [study(i, "better", n=400, comparator_type="placebo") for i in range(5, 8)]
+    assert grade([*trials, review(8, "Drugx helped.")]).certainty == "high"
+    g = grade([low, study(9, "better", n=100, comparator_type="placebo")])
+    assert g.certainty == "very low" and any("rate their own evidence" in r for r, _ in g.reasons)
+
+
+def test_one_usable_randomised_trial_of_any_size_gets_a_word_with_its_imprecision() -> None:
+    assert verdict_word(0.5, 1.0, 2, randomised=True) == "probably effective"
+    assert verdict_word(0.5, 1.0, 2) == "insufficient evidence"  # as little non-randomised evidence: no word
+    auto = study(1, "better", n=None, curated=False, comparator_type="placebo")  # size not read: weight 0.96
+    g = grade([auto])
+    assert (g.verdict, g.certainty) == ("probably effective", "low")
+    assert grade([study(2, "better", design="cohort", n=30, curated=False)]).verdict == "insufficient evidence"
+
+
+def test_a_drug_the_title_names_as_the_patients_existing_treatment_is_background() -> None:
+    from rxevidence.models import Record
+
+    def titled(title: str) -> StudyView:
+        roles = [DrugRole(drug="drugy", role="studied"), DrugRole(drug="drugx", role="studied")]
+        v = study(1, "no difference", curated=False, comparator_type="placebo", roles=roles)
+        v.record = Record(id="pmid:1", kind="article", title=title, abstract="")
+        return v
+    for title in ("Effect of drugy as supplementary therapy in patients with heart failure treated with drugx",
+                  "Effect of drugy on progression in patients pretreated with high-dose drugx",
+                  "Three doses of drugy versus placebo as add-on therapy to drugx in hypertension"):
+        assert not study_tests(titled(title), ["drugx"]) and study_tests(titled(title), ["drugy"])
+    # "patients treated with drugx or drugy" names what was tested
+    assert study_tests(titled("Outcomes in patients treated with low-dose drugx or drugy: a randomized trial"),
+                       ["drugx"])

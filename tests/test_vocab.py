@@ -266,3 +266,40 @@ def test_salts_and_dosage_forms_read_as_their_ingredient(v, text, want):
     # a salt is its ingredient when the vocabulary holds the ingredient bare; a cation's salt stays itself;
     # route and dosage-form words after a drug belong to it and are no drug of their own
     assert [h.name for h in v.find_drugs(text)] == want
+
+
+@pytest.mark.parametrize("term,want", [
+    # one drug under two registry names (INN / USAN, a salt listed apart) is one concept
+    ("cefalexin", ["cephalexin"]), ("aciclovir", ["acyclovir"]), ("epoetin alfa", ["erythropoietin"]),
+    ("glyceryl trinitrate", ["nitroglycerin"]), ("colecalciferol", ["cholecalciferol"]),
+    # RxNorm lists every product of these brands as a combination
+    ("adderall", ["amphetamine", "dextroamphetamine"]), ("tobradex", ["dexamethasone", "tobramycin"]),
+])
+def test_one_drug_one_concept_and_combination_brands(v, term, want):
+    assert v._terms[term] == want
+
+
+def test_a_family_record_is_not_merged_into_one_drug(v):
+    # DrugCentral names one DrugBank record both ways, but these are different medicines
+    assert v._terms["sodium nitrite"] == ["sodium nitrite"]
+    assert v._terms["sodium polystyrene sulfonate"] == ["sodium polystyrene sulfonate"]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("pots chloride 10meq er", ["potassium chloride"]), ("is mag sulfate safe", ["magnesium"]),
+    ("the chloride in tap water", []), ("the sodium in my diet", []),
+])
+def test_a_shortened_cation_before_its_salt(v, text, want):
+    assert [h.name for h in v.find_drugs(text)] == want
+
+
+def test_class_named_after_what_it_treats(v):
+    assert v.class_for_condition("mesh:D003920") == "antidiabetic"
+    assert v.class_for_condition("mesh:D003924") == "antidiabetic"  # type 2 diabetes: the broader concept's class
+    assert v.class_for_condition("mesh:D006937") == "lipid-lowering agent"
+    assert v.class_for_condition("mesh:D001172") is None
+
+
+def test_fuzzy_condition_word_is_deterministic_and_prefers_the_common_word(v):
+    # "artheritis" is one letter from arthritis and from arteritis: the word more condition names use
+    assert v._fuzzy_condition_word("artheritis") == "arthritis"

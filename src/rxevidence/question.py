@@ -57,6 +57,8 @@ def parse(text: str, *, vocab: Vocabulary | None = None) -> Query:
     drugs = v.find_drugs(text)
     drugs, conditions = _resolve_overlaps(drugs, conditions)
     drugs = _drop_appositive_classes(drugs, low)
+    if not drugs:
+        drugs = _classes_named_by_condition(conditions, low, v)
 
     query = Query(text=text)
     query.drugs = _expand(drugs, v)
@@ -135,6 +137,27 @@ def _drop_appositive_classes(drugs: list[DrugHit], low: str) -> list[DrugHit]:
     return out
 
 
+_MEDICINE = r"(?:medicines?|medications?|meds|pills?|tablets?|drugs?)"
+_MEDICINE_AFTER = re.compile(rf"^\s*{_MEDICINE}\b")
+_MEDICINE_BEFORE = re.compile(rf"\b{_MEDICINE}\s+(?:for\s+)?(?:my\s+|your\s+|the\s+)?$")
+
+
+def _classes_named_by_condition(conditions: list[ConditionHit], low: str, v: Vocabulary) -> list[DrugHit]:
+    """With no medicine named, a condition right beside a medicine word names the class that treats it ("how to
+    take your medicine diabetes", "a high cholesteron pill"): the class whose lay name is that condition's
+    ("diabetes medicine" -> antidiabetic), for the condition or a broader one. A medicine word further away
+    ("the trichomoniasis ... after I take the medicine") names no class."""
+    out: list[DrugHit] = []
+    for c in conditions:
+        if not (_MEDICINE_AFTER.match(low[c.end:]) or _MEDICINE_BEFORE.search(low[:c.start])):
+            continue
+        cname = v.class_for_condition(c.id)
+        hit = v.resolve_drug(cname, fuzzy=False) if cname else None
+        if hit is not None and all(h.name != hit.name for h in out):
+            out.append(DrugHit(**{**hit.model_dump(), "text": c.text}, start=c.start, end=c.end))
+    return out
+
+
 def _expand(hits: list[DrugHit], v: Vocabulary) -> list[DrugMention]:
     """Query drugs: one mention per ingredient; a combination product becomes its ingredients."""
     out: list[DrugMention] = []
@@ -192,6 +215,10 @@ def _split_population_conditions(
     return (kept, described) if kept else (conditions, [])
 
 
+_THAN_ALONE = re.compile(r"\bthan\s+(?:(?:either|each|both)(?:\s+of\s+them)?|[\w-]+(?:\s+[\w-]+)?)\s+"
+                         r"(?:alone|on (?:its|their) own|by (?:itself|themselves)|monotherapy)\b")
+
+
 def _relation_intent(low: str, drugs: Sequence[DrugHit | _Unknown]) -> tuple[Relation, Intent]:
     safety = bool(_SAFETY.search(low))
     relation: Relation = "single"
@@ -208,6 +235,8 @@ def _relation_intent(low: str, drugs: Sequence[DrugHit | _Unknown]) -> tuple[Rel
             relation = "combination"
     if re.search(r"\b(is|are) .* (better|worse|more effective|less effective) than\b", low) and len(drugs) >= 2:
         relation = "comparison"
+    if len(drugs) >= 2 and _THAN_ALONE.search(low) and _COMBINATION.search(low[drugs[0].end : drugs[1].start]):
+        relation = "combination"  # "A with B better than A alone": the combination against one of its drugs
     if safety:
         return relation, "safety"
     intents: dict[Relation, Intent] = {"single": "efficacy", "comparison": "comparison", "combination": "combination"}

@@ -237,6 +237,18 @@ def appraise_record(record: Record) -> Appraisal | None:
     return a
 
 
+def _mentions(roles: RolesResult, v: AbstractView) -> dict[str, list[str]]:
+    """Drug -> the words the record names it by (the drug finder's matches, e.g. "valproate" for valproic acid)."""
+    text = v.title + "\n" + "\n".join(s.text for s in v.sentences)
+    out: dict[str, list[str]] = {}
+    for h in roles.hits:
+        if h.end <= len(text):
+            form = text[h.start:h.end].strip().lower()
+            if form and form != h.name and form not in out.setdefault(h.name, []):
+                out[h.name].append(form)
+    return out
+
+
 def _read_kind_and_direction(record: Record, a: Appraisal, v: AbstractView, roles: RolesResult,
                              n_sentence: str | None) -> None:
     """Study kind, population kind, outcomes, the direction and where each was read."""
@@ -256,7 +268,7 @@ def _read_kind_and_direction(record: Record, a: Appraisal, v: AbstractView, role
     if a.kind in EFFICACY_KINDS or a.kind == "unclear":
         # only where it answers "does it work": the other kinds keep direction "unclear"
         dres = read_direction(v, studied=roles.studied, comparators=roles.comparators,
-                              comparator_type=roles.comparator_type)
+                              comparator_type=roles.comparator_type, mentions=_mentions(roles, v))
         a.direction = dres.direction if a.kind != "unclear" else "unclear"  # type: ignore[assignment]
     a.primary_outcome = dres.primary_outcome
     conclusions = v.conclusions

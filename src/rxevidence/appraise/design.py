@@ -120,6 +120,8 @@ PHARMACOLOGY_RE = Gated(_rx(
     r"\binteraction\s+(?:study|between)\b|\bsingle\s+(?:oral\s+)?doses?\b|\bsubjects\s+received\b|\bpatients\s+received\b"
 ), "healthy", "placebo", "cross", "pharmacokinetic", "bioavailab", "interaction", "single", "received")
 NRT_RE = Gated(_rx(r"\bopen-?label\b|\bsingle-?arm\b|\bphase\s+(?:i|ii|1|2|i/ii)\b(?!i)|\buncontrolled\b|\bpilot\s+study\b|\bnon-?comparative\b|\bpatients\s+(?:were|received)\s+treated\b|\bwere\s+treated\s+with\b|\bopen\s+(?:study|trial)\b"), 'open', 'single', 'phase', 'uncontrolled', 'pilot', 'comparative', 'treated')
+CONTROL_GROUP_RE = Gated(_rx(r"\bcontrol\s+(?:group|arm)s?\b"), "control")
+ARM_GROUP_RE = Gated(_rx(r"\b(?:study|intervention|treatment|treated|experimental|active)\s+(?:group|arm)s?\b"), "group", "arm")
 TRIAL_WORDS_RE = Gated(_rx(r"\btrial\b|\befficacy\b|\bpatients\s+received\b|\btreated\s+with\b|\badministered\b"), 'trial', 'efficacy', 'received', 'treated', 'administered')
 class _AnimalWords:
     """Animal words that name the studied subjects, not a drug's source ("conjugated equine estrogens",
@@ -321,7 +323,9 @@ def design_from_text(title: str | None, abstract: str | None) -> DesignResult:
         return res("cross-sectional", 0.55)
     if REVIEW_TITLE_RE.search(title) or REVIEW_TEXT_RE.search(abstract) or NARRATIVE_CUES_RE.search(abstract):
         return res("narrative review", 0.6)
-    if NRT_RE.search(text) or (score >= 0.2 and TRIAL_WORDS_RE.search(text)) or PHARMACOLOGY_RE.search(text):
+    if NRT_RE.search(text) or (score >= 0.2 and TRIAL_WORDS_RE.search(text)) or PHARMACOLOGY_RE.search(text) or (
+            CONTROL_GROUP_RE.search(text) and (TRIAL_WORDS_RE.search(text) or ARM_GROUP_RE.search(text))):
+        # "compared with women given calcium alone (control group)": a controlled study that assigned treatments
         return res("non-randomised trial", 0.5)
     return res("other", 0.3)
 

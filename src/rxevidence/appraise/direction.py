@@ -17,31 +17,51 @@ sentences by the cross-encoder's probability that a sentence reports the result.
 Before hashing, the text is normalised so the n-grams see what matters: p-values become ``PSIG`` /
 ``PNS``, confidence intervals ``CI_HAS0`` / ``CI_HAS1`` / ``CI_POS`` / ``CI_NEG``, and words of the
 intervention / comparator / outcome become ``INTV`` / ``COMP`` / ``OUTC``, so "lower in COMP than in
-INTV" and "lower in INTV than in COMP" are different features.
+INTV" and "lower in INTV than in COMP" are different features (``appraise.marking``; the linear models and
+feature hashing are in ``appraise.linear``; both re-exported here).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.utils import murmurhash3_32
 
-from rxevidence.errors import RxEvidenceError
+# the normalisation and the linear-model plumbing live in their own modules; their names stay importable
+# from here (``from rxevidence.appraise.direction import mark_stats, LinearModel, ...``)
+from .linear import _HASHER as _HASHER
+from .linear import N_HASH as N_HASH
+from .linear import LinearModel as LinearModel
+from .linear import ModelMissing as ModelMissing
+from .linear import _char_grams as _char_grams
+from .linear import _hash_index as _hash_index
+from .linear import _ngrams as _ngrams
+from .linear import hash_features as hash_features
+from .marking import _GENERIC_COMP as _GENERIC_COMP
+from .marking import _STAT_TOKENS as _STAT_TOKENS
+from .marking import _STOP as _STOP
+from .marking import _WORD as _WORD
+from .marking import NON_SIGNIFICANT_STATS as NON_SIGNIFICANT_STATS
+from .marking import SIGNIFICANT_STATS as SIGNIFICANT_STATS
+from .marking import _content_words as _content_words
+from .marking import _Prompt as _Prompt
+from .marking import _stem as _stem
+from .marking import _tokens as _tokens
+from .marking import has_non_significant_stats as has_non_significant_stats
+from .marking import has_significant_stats as has_significant_stats
+from .marking import mark_stats as mark_stats
+from .marking import normalize as normalize
+from .marking import sentence_spans as sentence_spans
+from .marking import split_sentences as split_sentences
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIRECTION_LABELS: tuple[str, ...] = ("decreased", "increased", "no difference")
-N_HASH = 2**18
 
 __all__ = [
     "BACKENDS",
@@ -110,397 +130,6 @@ def _crossenc_proba(
     model = crossenc.load(CROSSENC_NAME)
     prompt = crossenc.direction_prompt(intervention, comparator, outcome)
     return model.predict_proba([(prompt, s) for s in sentences])
-
-
-class ModelMissing(RxEvidenceError):
-    """A shipped weight file is missing or unreadable (re-run the matching scripts/train_*.py)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Text normalisation
-# --------------------------------------------------------------------------------------------
-
-_STOP = frozenset(
-    """a an and are as at be been being between but by for from group groups had has have in into is it
-    its of on or patients patient subjects participants than that the their them then there these they this
-    those to was were which with without who whom within after before during per versus vs compared
-    treatment treated therapy study trial arm arms mg kg dose doses daily day days week weeks month months
-    year years ml received receiving given plus alone""".split()
-)
-_SPACE = re.compile(r"\s+")
-_NUM = r"(?:\d+(?:[.,·]\d+)?|[.,·]\d+)"
-_PVAL = re.compile(
-    r"\b[pP]s?(?:\s*-?\s*values?)?\s*(?:\(\w+\)\s*)?(<=|>=|≤|≥|<|>|=|of|was|were|is)\s*(" + _NUM + r")"
-    r"(?:\s*[x×]\s*10\s*[-−]\s*\d+)?"
-)
-_NS = re.compile(r"\b(?:n\.\s?s\.|NS|n\.s)(?=[\s,;:)\].]|$)")
-_CI = re.compile(
-    r"(?:\b(?:95|90|99)\s*%?\s*(?:CI|confidence interval)s?\b[^0-9−\-]{0,12}|\[)"
-    r"(−?-?\s?" + _NUM + r")\s*(?:to|–|—|-|,|;|‑)\s*(−?-?\s?" + _NUM + r")"
-)
-_TOKEN = re.compile(r"[a-z][a-z0-9_]*(?:['-][a-z0-9]+)*|\d+(?:\.\d+)?|[<>=≤≥%±]")
-_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-
-
-def normalize(text: str) -> str:
-    """NFKC, unified minus signs and spaces (thin / no-break spaces occur in the articles)."""
-    t = unicodedata.normalize("NFKC", text)
-    t = t.replace("\u2212", "-").replace("\u2013", "–").replace("\u200a", " ").replace("\u2009", " ")
-    return _SPACE.sub(" ", t).strip()
-
-
-def _to_float(s: str) -> float | None:
-    s = s.replace(" ", "").replace("−", "-").replace("·", ".").replace(",", ".")
-    try:
-        return float(s)
-    except ValueError:
-        return None
-
-
-def _pval_token(m: re.Match[str]) -> str:
-    op, val = m.group(1), _to_float(m.group(2))
-    if val is None or val > 1:
-        return m.group(0)
-    if op in (">", ">=", "≥"):
-        return " PNS " if val >= 0.05 else m.group(0)
-    return " PSIG " if val <= 0.05 else " PNS "
-
-
-def _ci_token(m: re.Match[str]) -> str:
-    lo, hi = _to_float(m.group(1)), _to_float(m.group(2))
-    if lo is None or hi is None:
-        return m.group(0)
-    if lo > hi:
-        lo, hi = hi, lo
-    if lo <= 0 <= hi:
-        tok = "CI_HAS0"
-    elif lo < 1 < hi:
-        tok = "CI_HAS1"
-    elif hi < 1:
-        tok = "CI_NEG CI_LT1" if hi < 0 else "CI_LT1"
-    else:
-        tok = "CI_POS"
-    return f" {tok} "
-
-
-#: The tokens :func:`mark_stats` writes for a significant difference / for a difference not shown.
-SIGNIFICANT_STATS: tuple[str, ...] = ("PSIG", "CI_POS", "CI_NEG", "CI_LT1")
-NON_SIGNIFICANT_STATS: tuple[str, ...] = ("PNS", "CI_HAS0", "CI_HAS1")
-
-
-_STAT_TOKENS = frozenset(SIGNIFICANT_STATS + NON_SIGNIFICANT_STATS)
-
-
-def has_significant_stats(marked: str) -> bool:
-    """A text marked by :func:`mark_stats` carries a significant p-value or confidence interval."""
-    return any(t in marked for t in SIGNIFICANT_STATS)
-
-
-def has_non_significant_stats(marked: str) -> bool:
-    """A text marked by :func:`mark_stats` carries a non-significant p-value or confidence interval."""
-    return any(t in marked for t in NON_SIGNIFICANT_STATS)
-
-
-def mark_stats(text: str) -> str:
-    """Replace p-values and confidence intervals by tokens the n-grams can use."""
-    t = _PVAL.sub(_pval_token, text)
-    t = _NS.sub(" PNS ", t)
-    return _CI.sub(_ci_token, t)
-
-
-def _content_words(phrase: str | None) -> set[str]:
-    if not phrase:
-        return set()
-    return {w for w in _WORD.findall(normalize(phrase).lower()) if len(w) >= 3 and w not in _STOP}
-
-
-def _stem(w: str) -> str:
-    return w[:6]
-
-
-_GROUP_AFTER = re.compile(r"\b(?:group|arm|cohort)\s*([A-Za-z]{1,3}\d?|\d{1,2})\b", re.IGNORECASE)
-_GROUP_BEFORE = re.compile(r"\b([A-Z]{1,4}\d?)\s*(?:group|arm)\b")
-_ABBR = re.compile(r"\b([A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*)\b")
-_GENERIC_COMP = frozenset({"placebo", "control", "controls", "sham", "usual", "vehicle", "saline"})
-
-
-def _designators(phrase: str | None) -> set[str]:
-    """Group names ("Group A", "arm 2", "RM group") and abbreviations ("IVCP") in a prompt phrase."""
-    if not phrase:
-        return set()
-    p = normalize(phrase)
-    out = {m.group(1).lower() for m in _GROUP_AFTER.finditer(p)}
-    out |= {m.group(1).lower() for m in _GROUP_BEFORE.finditer(p)}
-    out |= {m.group(1).lower() for m in _ABBR.finditer(p) if 2 <= len(m.group(1)) <= 8}
-    return out
-
-
-@dataclass(frozen=True)
-class _Prompt:
-    intv: frozenset[str]
-    comp: frozenset[str]
-    outc: frozenset[str]
-    intv_groups: frozenset[str] = frozenset()
-    comp_groups: frozenset[str] = frozenset()
-
-    @classmethod
-    @lru_cache(maxsize=256)
-    def make(cls, intervention: str | None, comparator: str | None, outcome: str | None) -> _Prompt:
-        i = {_stem(w) for w in _content_words(intervention)}
-        c = {_stem(w) for w in _content_words(comparator)}
-        o = {_stem(w) for w in _content_words(outcome)}
-        shared = i & c
-        if not (i & _GENERIC_COMP):
-            c |= _GENERIC_COMP - i
-        gi, gc = _designators(intervention), _designators(comparator)
-        gs = gi & gc
-        return cls(
-            frozenset(i - shared),
-            frozenset(c - shared),
-            frozenset(o - i - c),
-            frozenset(gi - gs),
-            frozenset(gc - gs),
-        )
-
-    def mark_groups(self, text: str) -> str:
-        """Replace "group A" / "A group" / "IVCP" by INTV or COMP according to the prompt."""
-        if not (self.intv_groups or self.comp_groups):
-            return text
-
-        def sub(m: re.Match[str]) -> str:
-            d = m.group(1).lower()
-            if d in self.intv_groups:
-                return " INTV "
-            if d in self.comp_groups:
-                return " COMP "
-            return m.group(0)
-
-        text = _GROUP_AFTER.sub(sub, text)
-        text = _GROUP_BEFORE.sub(sub, text)
-        return _ABBR.sub(sub, text)
-
-
-def _tokens(sentence: str, prompt: _Prompt) -> list[str]:
-    """Lower-cased tokens with stats marked and prompt words replaced by INTV / COMP / OUTC."""
-    text = prompt.mark_groups(mark_stats(normalize(sentence)))
-    toks = _TOKEN.findall(
-        text.replace("PSIG", "psig_").replace("INTV", "intv_").replace("COMP", "comp_").lower()
-    )
-    out: list[str] = []
-    for t in toks:
-        if t == "psig_":
-            t = "PSIG"
-        elif t == "intv_":
-            t = "INTV"
-        elif t == "comp_":
-            t = "COMP"
-        elif t in ("pns", "ci_has0", "ci_has1", "ci_pos", "ci_neg", "ci_lt1"):
-            t = t.upper()
-        elif t[0].isdigit():
-            t = "NUM"
-        else:
-            s = _stem(t)
-            if s in prompt.intv:
-                t = "INTV"
-            elif s in prompt.comp:
-                t = "COMP"
-            elif s in prompt.outc:
-                t = "OUTC"
-        if out and t == out[-1] and t in ("INTV", "COMP", "OUTC", "NUM"):
-            continue  # "INTV INTV INTV" -> "INTV"
-        out.append(t)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Sentence splitting (articles are plain text with section headers on their own lines)
-# --------------------------------------------------------------------------------------------
-
-_ABBREV = re.compile(
-    r"(?:\b(?:vs|et al|e\.g|i\.e|fig|figs|ref|approx|resp|no|nos|vol|ca|cf|dr|mr|mrs|ms|st|min|max|sd|se|"
-    r"incl|eq|al|inc|ltd|co|corp|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)|\b[A-Z])\.$",
-    re.IGNORECASE,
-)
-_BOUNDARY = re.compile(r"[.!?](?:[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text``; lines are never joined into one sentence."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        s = 0
-        for m in _BOUNDARY.finditer(line):
-            head = line[s : m.start() + 1]
-            if (
-                _ABBREV.search(head)
-                or re.search(r"\d\.$", head)
-                and m.end() < len(line)
-                and line[m.end()].isdigit()
-            ):
-                continue
-            if head.strip():
-                spans.append((start + s, start + m.end()))
-            s = m.end()
-        if line[s:].strip():
-            spans.append((start + s, start + len(line)))
-    return spans
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (see :func:`sentence_spans`)."""
-    return [text[a:b].strip() for a, b in sentence_spans(text)]
-
-
-# --------------------------------------------------------------------------------------------
-# Linear models stored as npz (no pickles)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class LinearModel:
-    """A (multinomial or binary) linear model over hashed features, with idf weights."""
-
-    coef: np.ndarray  # (n_classes or 1, n_features) float32
-    intercept: np.ndarray  # (n_classes or 1,)
-    classes: list[str]
-    idf: np.ndarray | None = None  # (n_hash,) multiplies the hashed part before l2 normalisation
-    meta: dict[str, object] | None = None
-
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        coef = sparse.csr_matrix(self.coef.astype(np.float32))
-        arrays: dict[str, np.ndarray] = {
-            "coef_data": coef.data.astype(np.float16),
-            "coef_indices": coef.indices.astype(np.int32),
-            "coef_indptr": coef.indptr.astype(np.int64),
-            "coef_shape": np.array(coef.shape, dtype=np.int64),
-            "intercept": self.intercept.astype(np.float64),
-            "meta": np.array(json.dumps({"classes": self.classes, **(self.meta or {})})),
-        }
-        if self.idf is not None:
-            nz = np.flatnonzero(self.idf != self.idf.max())
-            arrays["idf_index"] = nz.astype(np.int32)
-            arrays["idf_value"] = self.idf[nz].astype(np.float16)
-            arrays["idf_default"] = np.array([self.idf.max(), self.idf.shape[0]], dtype=np.float64)
-        # numpy's stub: a **dict might fill the keyword-only allow_pickle: bool (numpy 1.26 has no such parameter)
-        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
-
-    @classmethod
-    def load(cls, path: Path) -> LinearModel:
-        try:
-            z = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as e:
-            raise ModelMissing(
-                f"cannot read model weights {path}: {e}; run the scripts/train_*.py that makes it"
-            ) from e
-        with z:
-            shape = tuple(int(x) for x in z["coef_shape"])
-            coef = sparse.csr_matrix(
-                (z["coef_data"].astype(np.float32), z["coef_indices"], z["coef_indptr"]), shape=shape
-            ).toarray()
-            meta = json.loads(str(z["meta"]))
-            idf = None
-            if "idf_index" in z:
-                default, n = z["idf_default"]
-                idf = np.full(int(n), default, dtype=np.float32)
-                idf[z["idf_index"]] = z["idf_value"].astype(np.float32)
-            classes = list(meta.pop("classes"))
-            return cls(coef=coef, intercept=z["intercept"], classes=classes, idf=idf, meta=meta)
-
-    def decision(self, x: sparse.csr_matrix) -> np.ndarray:
-        coef_t = self.__dict__.get("_coef_t")
-        if coef_t is None or coef_t.shape[0] != self.coef.shape[1]:
-            # a C-contiguous (n_features, n_classes) copy: sparse @ contiguous dense is several times faster
-            coef_t = np.ascontiguousarray(self.coef.T)
-            self.__dict__["_coef_t"] = coef_t
-        return np.asarray(x @ coef_t) + self.intercept
-
-    def proba_of(self, docs: Iterable[Iterable[tuple[str, float]]]) -> np.ndarray:
-        """:meth:`predict_proba` of :func:`hash_features` ``(docs, self.idf)`` without building sparse matrices.
-
-        The same numbers (hash, log-scaled counts, idf, l2 norm, linear map) computed with small numpy
-        arrays: several times faster for the few sentences of one record (the bulk appraisal path).
-        """
-        coef_t = self.__dict__.get("_coef_t")
-        if coef_t is None or coef_t.shape[0] != self.coef.shape[1]:
-            coef_t = np.ascontiguousarray(self.coef.T)
-            self.__dict__["_coef_t"] = coef_t
-        rows = []
-        for doc in docs:
-            acc: dict[int, float] = {}
-            for name, value in doc:
-                j = _hash_index(name)
-                acc[j] = acc.get(j, 0.0) + value
-            if not acc:
-                rows.append(self.intercept.astype(np.float64))
-                continue
-            idx = np.fromiter(acc.keys(), dtype=np.int64, count=len(acc))
-            val = np.log1p(np.fromiter(acc.values(), dtype=np.float64, count=len(acc)))
-            if self.idf is not None:
-                val = val * self.idf[idx]
-            norm = math.sqrt(float(val @ val)) or 1.0
-            rows.append((val / norm) @ coef_t[idx] + self.intercept)
-        d = np.vstack(rows) if rows else np.zeros((0, coef_t.shape[1]))
-        return self._softmax(d)
-
-    def predict_proba(self, x: sparse.csr_matrix) -> np.ndarray:
-        return self._softmax(self.decision(x))
-
-    @staticmethod
-    def _softmax(d: np.ndarray) -> np.ndarray:
-        if d.shape[1] == 1:
-            p = 1.0 / (1.0 + np.exp(-d[:, 0]))
-            return np.column_stack([1 - p, p])
-        d = d - d.max(axis=1, keepdims=True)
-        e = np.exp(d)
-        return e / e.sum(axis=1, keepdims=True)
-
-
-_HASHER = FeatureHasher(n_features=N_HASH, input_type="pair", alternate_sign=False)
-
-
-@lru_cache(maxsize=262_144)
-def _hash_index(name: str) -> int:
-    """The column :data:`_HASHER` puts feature ``name`` in (signed murmurhash3, absolute value, modulo)."""
-    return abs(murmurhash3_32(name, seed=0)) % N_HASH
-
-
-def hash_features(
-    docs: Iterable[Iterable[tuple[str, float]]], idf: np.ndarray | None = None
-) -> sparse.csr_matrix:
-    """Hash (name, value) features; log-scale counts, weight by idf, l2-normalise rows."""
-    x = _HASHER.transform(docs).tocsr()
-    x.data = np.log1p(x.data)
-    if idf is not None:
-        x = x.multiply(idf[np.newaxis, :]).tocsr()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)
-
-
-def _ngrams(toks: Sequence[str], prefix: str, n_max: int) -> list[tuple[str, float]]:
-    feats = [(prefix + t, 1.0) for t in toks]
-    for n in range(2, n_max + 1):
-        feats.extend((prefix + " ".join(toks[i : i + n]), 1.0) for i in range(len(toks) - n + 1))
-    return feats
-
-
-@lru_cache(maxsize=50_000)
-def _word_char_grams(word: str, lo: int, hi: int) -> tuple[tuple[str, float], ...]:
-    w = f" {word} "
-    return tuple(("c:" + w[i : i + n], 1.0) for n in range(lo, hi + 1) for i in range(max(len(w) - n + 1, 1)))
-
-
-def _char_grams(text: str, lo: int = 3, hi: int = 5) -> list[tuple[str, float]]:
-    feats: list[tuple[str, float]] = []
-    for w in text.split():
-        feats.extend(_word_char_grams(w, lo, hi))
-    return feats
 
 
 # --------------------------------------------------------------------------------------------

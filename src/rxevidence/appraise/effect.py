@@ -25,131 +25,34 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import FieldSource
+from .effect_cues import (
+    _ARMS_WORDS,
+    _BASELINE,
+    _BOTH,
+    _BOTH_NAMED,
+    _CHANGE_NOUN_DOWN,
+    _CHANGE_NOUN_UP,
+    _CLAUSE_SPLIT,
+    _DOWN,
+    _EFFICACY_NEAR,
+    _HEDGE,
+    _INTERNAL,
+    _NEG_BEFORE,
+    _OTHER_PEOPLE,
+    _PLACEBO_T,
+    _TARGETED,
+    _UP,
+    BETTER,
+    HIGHER_IS_BETTER,
+    LOWER_IS_BETTER,
+    NEGATED_BETTER,
+    NO_DIFF,
+    SAFETY_CLAUSE,
+    WORSE,
+)
 from .structure import AbstractView
 from .text import MIN_CONFIDENCE
 from .text import rx as _rx
-
-SAFETY_CLAUSE = _rx(
-    r"\b(?:well[-\s]tolerated|tolerab\w+|tolerated|adverse|side[-\s]effects?|safety|safe\b|safely|toxicit\w+|dry\s+mouth|"
-    r"withdrawals?\s+(?:due|because)|discontinu\w+\s+(?:due|because)|dropouts?|somnolence|sedation|dizziness|"
-    r"nausea\s+and\s+vomiting|headache\s+was\s+the\s+most|extrapyramidal|weight\s+gain|hypoglyc\w+\s+(?:episodes?|"
-    r"events?)|laboratory|abnormalit\w+|complications|bleeding|ulcers?\s+(?:rates?|incidence)|insomnia\s+was|"
-    r"less\s+insomnia|compliance|convenien\w+|cost\w*|expensive|preferred|preference|irritation|reporting|"
-    r"adverse\s+event\s+profile|event\s+frequency|respiratory\s+depression|airway\s+obstruction|desaturation)"
-)
-_EFFICACY_NEAR = _rx(r"\b(?:effective\w*|efficac\w+|superior|improv\w+|relie\w+|respon\w+|remission|healing|mortality|"
-                     r"symptom\w*|pain|analges\w+|relapse|blood\s+pressure|control|decreas\w+|reduc\w+|lower\w*|"
-                     r"prevent\w*|episodes|attacks|healed)\b")
-NO_DIFF = _rx(
-    r"\bno\s+(?:statistically\s+)?significant\w*\s+(?:\w+\s+)?(?:difference|differences|change|changes|effect|effects|"
-    r"benefit|improvement|reduction|advantage|superiority|treatment\s+effects?)\b|\bnot\s+(?:statistically\s+)?"
-    r"significant(?:ly)?\b|\bnon-?significant\w*|\binsignificant\b|\bdid\s+not\s+(?:significantly\s+)?(?:differ|change|"
-    r"improve|reduce|decrease|increase|affect|alter|show|demonstrate|reach|result|outperform|prevent|influence|modify|"
-    r"lower|prolong|provide|produce|enhance|benefit|protect|confer)\b|\bdo(?:es)?\s+not\s+(?:\w+\s+)?(?:improve|reduce|"
-    r"affect|alter|prevent|appear|seem|influence|offer|provide|enhance|protect|differ|induce|cause|produce)\b|\bno\s+(?:difference|differences|"
-    r"change|effect|benefit|advantage|improvement|evidence\s+(?:of|for|that)|clinically\s+(?:relevant|significant|"
-    r"important)\s+\w+)\b|\b(?:were|was|are|is)\s+(?:similar|comparable|equivalent|equally\s+effective|not\s+"
-    r"different)\b|\bsimilar\s+(?:efficacy|effects?|improvements?|results|reductions?|response|decreases?|"
-    r"increases?|to|in|between)\b|\bcomparable\s+(?:efficacy|effects?|improvements?|results|reductions?|clinical|to|"
-    r"with|in|between)\b|\bclinically\s+comparable\b|\bequivalen\w+|\bas\s+(?:effective|efficacious|good|well)\s+as\b|"
-    r"\bequally\s+(?:effective|efficacious)\b|(?<!who\s)(?<!that\s)\bfailed\s+to\s+(?!respond\b)|\bnot\s+(?:superior|"
-    r"better|more\s+effective|different)\b|\bno\s+(?:better|more\s+effective)\s+than\b|\bneither\b.{0,80}\bnor\b|"
-    r"\bneither\s+(?:form|drug|treatment|regimen|group|agent|formulation|preparation|dose|of\s+the)\b|\bineffective\b|"
-    r"\bnot\s+(?:an?\s+)?(?:effective|efficacious|useful|beneficial)\b|\bno\s+(?:overall\s+)?(?:effect|benefit)\b|"
-    r"\bnon-?inferior\w*|\bwithout\s+(?:a\s+)?(?:significant|any)\s+(?:effect|difference|benefit)\b|\bunaffected\b|"
-    r"\bunchanged\b|\b(?:was|were)\s+not\s+(?:demonstrated|shown|observed|found|detected)\b|\bcould\s+not\s+be\s+"
-    r"(?:demonstrated|shown)\b|\bno\s+(?:anti-?\w+|\w+-lowering|\w+-reducing)\s+effect\b|\babsence\s+of\s+"
-    r"(?:any\s+)?(?:significant\s+)?(?:differences?|effects?|benefits?)\b|\b(?:useful|suitable|valuable|reasonable|"
-    r"effective)\s+alternative\s+to\b|\bno\s+advantage\b|\bprovides?\s+no\s+(?:\w+\s+)?support\b|\bno\s+support\s+for\b|\boffered\s+no\b|\bdid\s+not\s+offer\b|^\s*not\s+"
-)
-BETTER = _rx(
-    r"\b(?:is|was|are|were|be|being|proved|proven|remains?|appears?\s+to\s+be|seems?\s+to\s+be)\s+(?:an?\s+|as\s+)?"
-    r"(?:(?:safe|well[-\s]tolerated|rapid|highly|very|more|also|clinically|statistically|both)\s*(?:,|and)?\s+){0,3}"
-    r"(?:effective|efficacious|useful|beneficial|superior|successful|of\s+benefit|valuable)\b|"
-    r"\b(?:effective|efficacious|useful|beneficial|successful)\s+(?:and\s+[\w-]+\s+)?(?:treatment|therapy|drug|agent|"
-    r"option|analgesic|in\s+(?:the\s+)?(?:treatment|management|reducing|relieving|preventing|improving|controlling)|"
-    r"for\b)|\bsuperior\s+(?:efficacy|over)\b|\b(?:significantly|statistically\s+significantly|markedly|"
-    r"substantially|consistently|clearly)\s+(?:more\s+)?(?:better|superior|greater|more|improv\w+|reduc\w+|"
-    r"decreas\w+|lower\w*|increas\w+|higher|prolong\w+|shorter|fewer|less|prevent\w*|enhanc\w+|attenuat\w+|"
-    r"alleviat\w+|reliev\w+|effective|efficacious|impeded|slowed)|\bbenefit(?:ed|s|ted)?\b(?!\s+of\s+"
-    r"(?:adding|the\s+addition))|\bbeneficial\s+effects?\b|\bimproved\b|\bimproves\b|\bimprovement\s+(?:in|of)\b|"
-    r"\breduced\b|\breduces\b|\breduction\s+(?:in|of)\b|\bprevent(?:ed|s)\b|\brelie(?:ved|ves|f\s+of)\b|"
-    r"\bcan\s+(?:significantly\s+)?(?:reduce|improve|prevent|relieve|control|lower|decrease|save|be\s+used\s+\w+\s+to)\b|"
-    r"\b(?:may|might|could|can)\s+(?:\w+\s+)?(?:enhance|improve|relieve|alleviate|benefit)\b|"
-    r"\bprovid\w+\s+(?:\w+\s+){0,3}(?:relief|benefit|improvement|efficacy|protection)\b|\boutperform\w*\b|"
-    r"\beffectively\s+(?:reduc|lower|improv|relie|control|prevent|treat)\w*|\b(?:positive|favou?rable|"
-    r"therapeutic|anti-?\w+)\s+(?:effects?|impact|results?|outcomes?|responses?)\b|\bconfirm\w*\s+(?:the\s+)?"
-    r"(?:\w+[-\s]?){0,2}(?:efficacy|effectiveness|benefit)\b|\bdemonstrat\w+\s+(?:the\s+|its\s+)?(?:\w+\s+)?"
-    r"(?:efficacy|effectiveness|benefit)\b|\b(?:relief|improvement|benefit|response|remission)\s+(?:was|were)\s+"
-    r"(?:obtained|achieved|observed|seen|noted|reported|found)\b|\bsignificantly\s+(?:impeded|slowed|delayed)\b|"
-    r"\bhelps?\s+(?:to\s+)?(?:reduce|improve|relieve|prevent)\b|\bfacilitat(?:es|ed)\b|\bachiev\w+\s+(?:\w+\s+){0,4}?(?:efficacy|relief|control|benefit)\b|\bsaved?\s+\d*\s*lives\b"
-)
-WORSE = _rx(
-    r"\bless\s+effective\b|\bless\s+efficacious\b|\binferior\b|\bworse\b|\bworsen\w*|\bdeteriorat\w+|\bincreased\s+"
-    r"(?:the\s+)?(?:risk|mortality|rates?\s+of\s+(?:death|events|relapse)|incidence\s+of\s+(?:death|events))\b|"
-    r"\bharmful\b|\bdetrimental\b|\bhigher\s+(?:mortality|relapse|risk\s+of\s+(?:death|relapse|events))\b"
-)
-NEGATED_BETTER = _rx(r"\b(?:not|no|nor|neither|never|without|failed\s+to|unlikely\s+to)\s+(?:\w+\s+){0,3}?"
-                     r"(?:effective|efficacious|superior|better|beneficial|improv\w+|reduc\w+|benefit\w*)")
-# "A was superior to B", "similar to that of B", "more effective than B": a comparison with its target
-_TARGETED = _rx(
-    r"(?P<cmp>superior|inferior|more\s+effective|less\s+effective|more\s+efficacious|less\s+efficacious|better|worse|"
-    r"similar|comparable|equivalent|equal|as\s+(?:effective|efficacious|good)|non-?inferior|different|"
-    r"(?:useful|suitable|valuable|effective)\s+alternative|outperform(?:ed|s)?|advantage|"
-    r"(?:significant\s+)?(?:improvement|reduction|relief|benefit)s?|"
-    r"(?:greater|larger|bigger|smaller|lower|higher|fewer|more|less|shorter|longer)\b(?:\s+(?:[\w/-]+|@S\d+@)){0,8}?)"
-    r"(?:\s*,?\s*(?:[\w-]+,?\s+){0,5}?)?\s*,?\s*(?:to|than|over|versus|vs\.?|with|compared\s+(?:with|to)|relative\s+to|"
-    r"from|as)\s+(?:(?:if|when)\s+(?:they|patients)\s+(?:are|were)\s+(?:treated|given)\s+with\s+|that\s+(?:of|with|"
-    r"seen\s+with|observed\s+with|in)\s+|those\s+(?:of|with|in|receiving|on|taking)\s+|the\s+|patients\s+(?:on|"
-    r"receiving|given|treated\s+with|in\s+the)\s+|in\s+the\s+)?(?P<target>(?:[\w.-]+\s+){0,3}?(?:placebo|control|"
-    r"vehicle|sham|untreated|@S\d+@|@C\d+@)|the\s+other\b|(?:their\s+|its\s+)?monotherap\w+|(?-i:[A-Z][\w-]*[A-Z0-9][\w-]*)|"
-    r"(?:conventional|immediate-release|standard|usual|individual)\s+[\w-]+)",
-)
-_NEG_BEFORE = _rx(r"\b(?:not|no|nor|neither)\s+(?:\w+\s+){0,5}$|\bwas\s+not\s+(?:significantly\s+)?$|\bnot\s+significantly\s+$")
-LOWER_IS_BETTER = _rx(
-    r"\b(?:pain|symptoms?|mortality|deaths?|events?|risk|relapses?|recurrences?|attacks?|frequency|severity|blood\s+"
-    r"pressure|glucose|hba1c|glycosylated|cholesterol|ldl|triglycerides?|albuminuria|proteinuria|albumin\s+excretion|"
-    r"hospitali[sz]ations?|admissions?|incontinence|episodes?|ulcers?|progression|infarct\s+size|hot\s+flush\w*|"
-    r"hot\s+flash\w*|nausea|vomiting|spasticity|tone|seizures?|ischemi\w+|ischaemi\w+|angina|heartburn|itch\w*|"
-    r"sneez\w+|congestion|rhinorrh\w+|disability|depressi\w+|anxiety|psychopathology|scores?|index|weight|micturitions?|"
-    r"urgency|nocturia|reinfarction|stroke|myocardial\s+infarction|heart\s+failure|exacerbations?|rates?\s+of\s+"
-    r"(?:death|relapse|recurrence)|tic\s+severity|hyperactivity|inattention|mania|psychosis|insomnia|sleep\s+latency|"
-    r"edema|oedema|bleeding|fractures?|migraine|headache\w*|dysmenorrh\w+|stiffness|tenderness|somnolence|"
-    r"sleepiness|fatigue|wetting|enuresis|st[-\s]segment\s+depression|infarct\w*|reflux|acid|rebound|sbp|dbp|"
-    r"sidbp|sisbp|diastolic|systolic)\b"
-)
-HIGHER_IS_BETTER = _rx(
-    r"\b(?:survival|response|responders?|remission|healing|healed|relief|improvement|eradication|cure|quality\s+of\s+"
-    r"life|function\w*|exercise\s+(?:time|tolerance|capacity|duration)|walking\s+distance|ejection\s+fraction|"
-    r"continence|pain[-\s]free|sleep\s+(?:duration|quality|efficiency)|bone\s+(?:mineral\s+)?density|hdl|success|"
-    r"time\s+to\s+(?:\w+\s+){0,3}(?:angina|st|depression|onset\s+of\s+angina)|event-free|volume\s+voided|"
-    r"(?:pain|symptom)\s+relief|global\s+(?:improvement|assessment)|analgesia|duration\s+of\s+analgesia|vigor|"
-    r"energy|well-being|wellbeing|mood|performance|remission\s+rates?|response\s+rates?|therapeutic\s+response|"
-    r"free\s+of\s+symptoms|symptom-free|normal\s+function|exercise\s+time|workload|abstinence|adherence|effective\w*|"
-    r"efficacy|benefit\w*|continent|dry|knowledge|skills?|competence)\b"
-)
-_DOWN = _rx(r"\b(?:reduc\w+|decreas\w+|lower\w*|less(?:er)?|fewer|declin\w+|diminish\w+|attenuat\w+|alleviat\w+|"
-            r"fell|fall|falls|shorter|suppress\w+|inhibit\w+|prevent\w*|lessen\w*|drop\w*|smaller|impeded|slowed)\b")
-_UP = _rx(r"\b(?:increas\w+|higher|greater|more|elevat\w+|ris(?:e|es|ing)|rose|longer|prolong\w+|enhanc\w+|"
-          r"rais\w+|augment\w+|doubl\w+|larger|bigger)\b")
-_CHANGE_NOUN_DOWN = _rx(r"^\s*(?:[\w-]+\s+){0,2}?(?:fall|falls|reduction|reductions|decrease|decreases|decline|drop|"
-                        r"lowering|suppression)\b")
-_CHANGE_NOUN_UP = _rx(r"^\s*(?:[\w-]+\s+){0,2}?(?:increase|increases|rise|elevation|gain)\b")
-_CLAUSE_SPLIT = re.compile(r";|,?\s+\b(?:but|whereas|while|although|though|however|yet)\b,?\s+|\.\s+|\bexcept\b|"
-                           r",\s+and\s+(?=(?:had|has|was|were|is|produced|showed|caused|resulted|led)\b)", re.I)
-_HEDGE = _rx(r"\b(?:may|might|could|possibly|possibility|appears?|seems?|suggest\w*|tend\w*|trend\w*|probabl\w+|"
-             r"preliminary)\b")
-_BOTH = _rx(r"\b(?:both|all\s+(?:three|four|\d)|each|either)\s+(?:[\w-]+\s+){0,4}?(?:drugs|treatments|groups|regimens|"
-            r"arms|agents|formulations|preparations|doses|active\s+treatments|therapies)\b|\bin\s+both\s+groups\b|"
-            r"\bin\s+each\s+group\b")
-_BASELINE = _rx(r"\b(?:similar|comparable|matched|balanced|no\s+(?:significant\s+)?differences?)\s+(?:\w+\s+){0,3}?"
-                r"(?:at|in)\s+baseline\b|\bat\s+baseline\b|\bbaseline\s+(?:characteristics|values|levels|demographic\w*|"
-                r"variables)\b|\bdemographic\s+variables?\b|\bwell\s+matched\b")
-_INTERNAL = _rx(r"\b(?:doses|dosages|one\s+another|each\s+other|formulations|regimens|the\s+(?:two|three|four)\s+"
-                r"(?:active|drugs|treatments|doses))\b")
-_ARMS_WORDS = _rx(r"\b(?:groups?|arms?|treatments?|therap\w+|regimens?|drugs?|formulations?|doses?|dosages?|"
-                  r"versus|vs\.?|between|compared|either|neither|both|medication|agents?|preparations?|receiving)\b")
-_PLACEBO_T = _rx(r"\b(?:placebo|control|vehicle|sham|untreated)\b")
 
 
 @dataclass
@@ -167,6 +70,7 @@ class Reading:
     confidence: float
     target: str | None  # "placebo", "active" (a comparator drug), None (no comparison named)
     sentence: str
+    both: bool = False  # "both drugs were effective": each worked (yields to a difference stated beside it)
 
 
 def _flip(d: str) -> str:
@@ -184,7 +88,13 @@ def _mark(text: str, studied: list[str], comparators: list[str]) -> str:
 
 
 _NP_END = re.compile(r"\b(?:than|versus|vs\.?|compared|relative|when|if|after|during|from|at|by|among|with|was|were|"
-                     r"is|are|had|has)\b|[;,(]|\band\s+(?=\w+(?:s|ed)\b)", re.I)
+                     r"is|are|had|has)\b|[;,(]|\band\s+(?=\w+(?:s|ed)\b|(?:an?\s+)?significant)", re.I)
+
+
+_TIME_TO_GOOD = _rx(r"\b(?:recovery|healing|resolution|discharge|extubation|awakening|emergence)\s+times?\b|\btimes?\s+to\s+"
+                    r"(?:[\w-]+\s+){0,2}?(?:recovery|healing|resolution|relief|remission|discharge|extubation|awakening|"
+                    r"cure|clearance|eradication|onset\s+of\s+(?:action|analgesia|relief|effect))\b|\blength\s+of\s+"
+                    r"(?:hospital\s+)?stay\b|\bduration\s+of\s+(?:hospital\s+stay|hospitali[sz]ation|illness|fever|diarrh\w+)\b")
 
 
 def _polarity(text: str, at: int, span: int = 90) -> int:
@@ -195,6 +105,11 @@ def _polarity(text: str, at: int, span: int = 90) -> int:
     window = text[at:at + span]
     end = _NP_END.search(window, 1)
     np_ = window[:end.start()] if end else window
+    nxt = re.search(r"\bsignifican", window[1:], re.I)
+    if nxt:
+        window = window[:nxt.start() + 1]  # "an increase in X, and a significant decrease in Y": that one is about Y
+    if _TIME_TO_GOOD.search(np_):
+        return -1  # "a shorter time to healing", "recovery time": less time to a good state is better
     terms = [(m.start(), +1) for m in HIGHER_IS_BETTER.finditer(np_)] + [
         (m.start(), -1) for m in LOWER_IS_BETTER.finditer(np_)]
     if terms:
@@ -207,6 +122,8 @@ def _polarity(text: str, at: int, span: int = 90) -> int:
     if lo:
         return -1
     before = text[max(0, at - 60):at]
+    if _TIME_TO_GOOD.search(before):
+        return -1
     if HIGHER_IS_BETTER.search(before):
         return +1
     if LOWER_IS_BETTER.search(before):
@@ -229,7 +146,8 @@ def _change_direction(word: str, rest: str, text: str, at: int) -> str | None:
         at = at + noun.end() + (obj.end() if obj else 0)
     pol = _polarity(text, at)
     if pol == 0:
-        return None if up else "better"
+        # an unnamed fall is taken as a gain, except a "loss" ("greater bone loss" is no benefit)
+        return None if up or (noun and noun.group(0).lower().rstrip().endswith("loss")) else "better"
     return "better" if (up and pol > 0) or (not up and pol < 0) else "worse"
 
 
@@ -285,7 +203,17 @@ def _targeted(clause: str) -> list[tuple[str, str, float, int]]:
         target = "placebo" if _PLACEBO_T.search(tgt) else ("studied" if "@s" in tgt else "active")
         if _BASELINE.search(clause):
             continue
+        then = _THAN_TARGET.match(clause, m.end("target")) if target == "studied" else None
+        if then:
+            # "higher with S than with C": S is where the change was seen, the comparison target follows "than"
+            target = "placebo" if _PLACEBO_T.search(then.group("t")) else "active"
+            m_end_target = then.start("t")
+        else:
+            m_end_target = m.start("target")
         neg = bool(_NEG_BEFORE.search(clause[max(0, m.start() - 45):m.start()]))
+        link = clause[m.end("cmp"):m.start("target")].lower()
+        if _GAIN_NOUN.match(cmp) and re.search(r"\b(?:from|with)\b", link) and not _COMPARES.search(link):
+            continue  # "a significant improvement with X", "benefit from X": X is the agent, not a comparator
         if re.match(r"superior|more\s+eff|better|outperform|advantage", cmp):
             d = "no difference" if neg else "better"
         elif re.match(r"inferior|less\s+eff|worse", cmp):
@@ -301,13 +229,21 @@ def _targeted(clause: str) -> list[tuple[str, str, float, int]]:
             if first == "significant":
                 first = cmp.split()[1]
             at = m.start() + cmp.find(first) + len(first)
-            d0 = _verb_degree(first, cmp + " " + clause[m.end("cmp"):m.start("target")], clause, m.start())
+            d0 = _verb_degree(first, cmp + " " + clause[m.end("cmp"):m_end_target], clause, m.start())
             if d0 is None:
                 d0 = _change_direction(first, clause[at:], clause, at)
             if d0 is None:
                 continue
             d = "no difference" if neg else d0
         if d == "unclear":
+            continue
+        group = _GROUP_IN.search(clause[m.start("cmp"):m.start("target")]) if target == "studied" else None
+        if then:
+            out.append((d, target, 0.85, m.start()))
+            continue
+        if group:
+            # "higher in the C group than in the S group": the comparator's arm is named before "than"
+            out.append((_flip(d), "placebo" if _PLACEBO_T.search(group.group(0)) else "active", 0.85, m.start()))
             continue
         # who is compared with the target: the subject before the comparison word
         head = clause[:m.start()]
@@ -325,6 +261,13 @@ def _targeted(clause: str) -> list[tuple[str, str, float, int]]:
     return out
 
 
+_THAN_TARGET = _rx(r"\s*(?:\([^()]*\)\s*)?(?:(?:groups?|arms?|patients|subjects|treatment|therapy)\s+)?,?\s*(?:than|versus|"
+                  r"vs\.?|compared\s+(?:with|to))\s+(?:with\s+|in\s+(?:the\s+)?|(?:those|patients)\s+(?:on|receiving|given|"
+                  r"treated\s+with|in\s+the)\s+)?(?P<t>@C\d+@|placebo|controls?|vehicle|sham|untreated)")
+_GAIN_NOUN = _rx(r"(?:significant\s+)?(?:improvement|reduction|relief|benefit)s?\b")
+_GROUP_IN = _rx(r"\b(?:in|with|among|for)\s+(?:the\s+)?(?:@C\d+@|placebo|control|untreated|sham|vehicle)")
+
+
 def _blank_safety(low: str) -> str:
     """The clause with its harm words and the words just before them ("improved compliance") blanked out."""
     out = low
@@ -338,13 +281,20 @@ def _blank_safety(low: str) -> str:
 
 _CONTROL_ARM_ONLY = _rx(r"^\W*(?:in|within|among)\s+(?:the\s+)?(?:placebo|control|untreated|sham|vehicle)[-\s]*"
                        r"(?:treated\s+)?(?:groups?|arms?|patients|subjects|participants|recipients)?\b\s*,?")
+_CONTROL_NO_CHANGE = _rx(r"^\W*(?:and\s+)?there\s+(?:was|were)\s+no\s+(?:significant\s+)?(?:effect|change|changes|"
+                         r"improvement|response)\s+(?:of|with|in|on)\s+(?:the\s+)?(?:placebo|control|sham|vehicle)\b"
+                         r"|^\W*(?:and\s+)?(?:the\s+)?(?:placebo|control|sham|vehicle)\s+(?:group\s+|arm\s+|infusion\s+)?"
+                         r"(?:had|showed|produced|caused)\s+no\b"
+                         r"|^\W*(?:but\s+)?not\s+(?:in|with|among|for)\s+(?:the\s+)?(?:placebo|controls?|untreated|sham|vehicle)\b"
+                         r"|^\W*(?:in\s+contrast,?\s+)?(?:the\s+)?(?:placebo|control|untreated|sham)\s+(?:group|arm|patients|subjects)"
+                         r"\s+(?:did\s+not\s+(?:show|change|improve|differ)|showed\s+no|had\s+no)\b")
 _COMPARES = _rx(r"\b(?:than|versus|vs\.?|compared|relative\s+to|difference\s+between)\b")
 
 
 def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> list[Reading]:
     """The readings of one clause about efficacy (none when it is about harms or judges nothing)."""
     low = clause.lower()
-    if _CONTROL_ARM_ONLY.match(low) and not _COMPARES.search(low):
+    if (_CONTROL_ARM_ONLY.match(low) or _CONTROL_NO_CHANGE.search(low)) and not _COMPARES.search(low):
         return []  # "in the placebo group, no significant change was seen": the control arm alone, no comparison
     if SAFETY_CLAUSE.search(low) and not _EFFICACY_NEAR.search(_blank_safety(low)):
         return []
@@ -364,7 +314,7 @@ def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> 
         readings.append(Reading(d, conf - hedge, target, clause))
     if readings:
         return readings
-    both = bool(_BOTH.search(low))
+    both = bool(_BOTH.search(low)) or bool(_BOTH_NAMED.search(marked))
     nd = NO_DIFF.search(clause)
     worse = WORSE.search(clause)
     better = BETTER.search(clause)
@@ -372,12 +322,13 @@ def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> 
     if nd and better and better.start() < nd.start() and re.search(
             r"\bsignificant\w*\s+(?:\w+\s+){0,3}(?:reduc|improv|better|greater|lower|decreas)", clause[:nd.start()], re.I):
         return [Reading("mixed", 0.55, target, clause)]
-    if nd and _BASELINE.search(clause):
-        return []
+    if nd and (_BASELINE.search(clause) or _OTHER_PEOPLE.search(clause)):
+        return []  # alike at baseline, or alike to another population ("similar to that of younger patients")
     if nd:
         about_arms = "@" in marked or target or _ARMS_WORDS.search(clause)
-        if target is None and _INTERNAL.search(clause):
-            target = "active"  # "the three doses were similar to one another": not a comparison with placebo
+        if target is None and (_INTERNAL.search(clause) or ("@S" in marked and "@C" in marked)):
+            # "the three doses were similar to one another", "X did not differ from Y": not against placebo
+            target = "active"
         return [Reading("no difference", (0.8 if about_arms else 0.55) - hedge, target, clause)]
     if NEGATED_BETTER.search(clause):
         return [Reading("no difference", 0.65 - hedge, target, clause)]
@@ -393,24 +344,66 @@ def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> 
         word = better.group(0)
         d = "better"
         change = re.search(r"(?:reduc|decreas|lower|less|fewer|prevent|increas|higher|greater|more|prolong|longer|"
-                           r"shorter|rais|enhanc|attenuat)\w*", word, re.I)
+                           r"shorter|rais|enhanc|attenuat|fall|drop|declin|rise)\w*", word, re.I)
         if change and not re.search(r"effective|efficac|superior|better|benefi|improv|relie|outperform|useful|impeded|"
+                                    r"^provid|resolution|protect|\beffects?\b|"
                                     r"slowed|^(?:may|might|could|can)\s", word, re.I):
             d0 = _change_direction(change.group(0), clause[better.end():], clause, better.end())
             if d0 is None:
-                return []
+                # the first change word names an outcome of unknown polarity: try the next one
+                later = BETTER.search(clause, better.end())
+                return clause_readings(clause[later.start():], studied, comparators) if later else []
             d = d0
             conf = 0.65 if re.search(r"significan", word, re.I) else 0.6
             return [Reading(d, conf - hedge, target, clause)]
     else:
-        return []
+        numeric = _numeric_reading(marked)
+        return [Reading(numeric[0], numeric[1] - hedge, numeric[2], clause)] if numeric else []
     if re.match(r"^\s*(?:the\s+)?(?:placebo|control)\b", clause, re.I) and not re.search(
             r"\b(?:than|versus|vs\.?|compared)\b", clause[:at], re.I):
         d = _flip(d)
     if both and target is None:
         # "both drugs were effective" in a comparison of two drugs: each worked, neither beat the other
-        return [Reading("no difference", 0.55 - hedge, "active", clause)]
+        return [Reading("no difference", 0.55 - hedge, "active", clause, both=True)]
     return [Reading(d, 0.8 - hedge, target, clause)]
+
+
+_ARM = r"(?:the\s+)?(?:@[SC]\d+@|placebo|controls?|vehicle|sham)(?:[\s-]+(?:group|arm|patients|treated))?"
+_UNIT = r"\s*(?:%|mm\s*hg|points?|mg/dl|mmol/l|days?|hours?|h|kg|ml|min(?:utes)?)?\s*(?:\([^()]{0,40}\)\s*)?"
+_VALUE = r"[-−]?\s?\d+(?:[.·]\d+)?"
+_NUMBERS = _rx(rf"(?P<v1>{_VALUE}){_UNIT}(?:with|in|for|on|of|after)\s+(?P<a1>{_ARM})\s*(?:\([^()]{{0,40}}\)\s*)?,?\s*"
+               rf"(?:and|vs\.?|versus|compared\s+(?:with|to))\s+(?P<v2>{_VALUE}){_UNIT}(?:with|in|for|on|of|after)\s+"
+               rf"(?P<a2>{_ARM})")
+_DOWN_NOUN = _rx(r"\b(?:reductions?|decreases?|falls?|declines?|drops?|lowering|loss)\b")
+
+
+def _numeric_reading(marked: str) -> tuple[str, float, str] | None:
+    """"60% with X and 30% with placebo (p < 0.001)": the studied arm's figure against the other arm's, read by
+    the outcome's polarity (named before the figures); no difference when the clause's statistics say so."""
+    m = _NUMBERS.search(marked)
+    if not m:
+        return None
+    a1, a2 = m.group("a1").lower(), m.group("a2").lower()
+    if ("@s" in a1) == ("@s" in a2):
+        return None
+    other = a2 if "@s" in a1 else a1
+    target = "active" if "@c" in other else "placebo"
+    from .direction import has_non_significant_stats, has_significant_stats, mark_stats, normalize
+
+    stats = mark_stats(normalize(marked))
+    if not has_significant_stats(stats):
+        return ("no difference", 0.7, target) if has_non_significant_stats(stats) else None
+    v1, v2 = (float(re.sub(r"\s", "", m.group(k)).replace("−", "-").replace("·", ".")) for k in ("v1", "v2"))
+    if v1 == v2:
+        return None
+    studied_higher = (v1 > v2) == ("@s" in a1)
+    head = marked[:m.start()]
+    pol = 1 if HIGHER_IS_BETTER.search(head) else (-1 if LOWER_IS_BETTER.search(head) else 0)
+    if pol == 0:
+        return None
+    if _DOWN_NOUN.search(head):
+        pol = -pol  # "a mean reduction in pain of 3.1 with X vs 1.2 with placebo": more reduction is better
+    return ("better" if studied_higher == (pol > 0) else "worse"), 0.7, target
 
 
 _TREND = _rx(r"\b(?:trend\w*|tended|numerically)\b")
@@ -445,8 +438,11 @@ def sentence_readings(sentence: str, studied: list[str], comparators: list[str])
             rs = clause_readings(c, studied, comparators)
             if any(r.direction in ("better", "worse", "mixed") for r in rs) and _stats_show_no_difference(c):
                 rs = [Reading("no difference", r.confidence, r.target, r.sentence) for r in rs]
-            out.extend(r if r.sentence == sentence else Reading(r.direction, r.confidence, r.target, sentence)
+            out.extend(r if r.sentence == sentence else Reading(r.direction, r.confidence, r.target, sentence, r.both)
                        for r in rs)
+    if any(r.both for r in out) and any(r.direction in ("better", "worse") for r in out):
+        # "both were effective; however, X gave greater relief": the difference stated beside it is the finding
+        out = [r for r in out if not r.both]
     return out
 
 
@@ -462,9 +458,24 @@ _PREFERRED_TARGET = {"placebo": "placebo", "no treatment": "placebo", "add-on": 
                      "dose": "active"}
 
 
+def _with_forms(names: list[str], mentions: dict[str, list[str]], text: str) -> list[str]:
+    """The drugs' names plus the words the abstract uses for them: the mentions the drug finder matched
+    ("valproate" for valproic acid) and an abbreviation defined after a name ("urodilatin (URO)")."""
+    out: list[str] = []
+    for d in names:
+        forms = [d, *(f.lower() for f in mentions.get(d, []))]
+        for f in list(forms):
+            for m in re.finditer(rf"\b{re.escape(f)}\s*\(([A-Za-z][A-Za-z0-9/-]{{1,7}})\)", text, re.I):
+                if any(ch.isupper() for ch in m.group(1)):
+                    forms.append(m.group(1).lower())
+        out.extend(f for f in forms if f and f not in out)
+    return sorted(out, key=len, reverse=True)  # longer names first: "conjugated estrogens" before "estrogens"
+
+
 def read_direction(view: AbstractView, *, studied: list[str], comparators: list[str],
-                   comparator_type: str = "unclear") -> DirectionResult:
-    """The direction on the primary efficacy outcome (see the module docstring)."""
+                   comparator_type: str = "unclear", mentions: dict[str, list[str]] | None = None) -> DirectionResult:
+    """The direction on the primary efficacy outcome (see the module docstring); ``mentions`` maps a drug to
+    the words the abstract names it by (matched as that drug too)."""
     res = DirectionResult()
     for s in view.sentences:
         m = _PRIMARY_NAME.search(s.text)
@@ -474,6 +485,10 @@ def read_direction(view: AbstractView, *, studied: list[str], comparators: list[
             break
     studied_l = [d.lower() for d in studied]
     comps_l = [d.lower() for d in comparators if d.lower() not in studied_l]
+    if mentions is not None:
+        text = " ".join(s.text for s in view.sentences)
+        studied_l = _with_forms(studied_l, mentions, text)
+        comps_l = [f for f in _with_forms(comps_l, mentions, text) if f not in studied_l]
     prefer = _PREFERRED_TARGET.get(comparator_type)
     conclusions = [r for s in view.conclusions for r in sentence_readings(s.text, studied_l, comps_l)]
     if conclusions and not (prefer and not any(r.target == prefer for r in conclusions) and (
@@ -528,7 +543,7 @@ def _choose(readings: list[Reading], prefer: str | None) -> tuple[str, float, st
         # against placebo, "X is effective" (no comparator named) speaks of the same comparison
         pools = [r for r in readings if r.target in ("placebo", None)] or readings
     else:
-        pools = ([r for r in readings if r.target == prefer] if prefer else []) or [
+        pools = ([r for r in readings if r.target == prefer] if prefer else readings) or [
             r for r in readings if r.target is None] or readings
     if prefer == "active" and all(r.target is None for r in pools) and any(r.target == "placebo" for r in readings):
         pools = [r for r in readings if r.target == "placebo"]

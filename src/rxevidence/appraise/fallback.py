@@ -54,7 +54,7 @@ def _polarity(sentence: str) -> int:
     oc = outcome_of(sentence)
     if oc is not None and oc[2] in (-1, 1) and oc[0] != "adverse events":
         return oc[2]
-    from .effect import HIGHER_IS_BETTER, LOWER_IS_BETTER
+    from .effect_cues import HIGHER_IS_BETTER, LOWER_IS_BETTER
 
     hi, lo = HIGHER_IS_BETTER.search(sentence), LOWER_IS_BETTER.search(sentence)
     if hi and not lo:
@@ -68,7 +68,7 @@ def model_direction(view: AbstractView, *, studied: list[str], comparators: list
     """The direction the learned model reads in the result sentences with statistics, or None (see the module
     docstring). The studied drug is the prompt's intervention, the first comparator (or placebo) its comparator."""
     from .direction import DIRECTION_LABELS, direction_proba, has_significant_stats
-    from .effect import SAFETY_CLAUSE
+    from .effect_cues import SAFETY_CLAUSE
 
     candidates = [(s, m) for s, m in _candidates(view) if not SAFETY_CLAUSE.search(s.lower())]
     if not candidates:

@@ -48,7 +48,8 @@ JUDGEMENT_RE = re.compile(
     re.I,
 )
 RESULT_WORDS_RE = re.compile(r"\b(?:significan\w+|differ(?:ed|ences?)|superior|improv\w+|similar|comparable|"
-                             r"equivalent|outperform\w*|respond\w*|fail\w*\s+to)\b", re.I)
+                             r"equivalent|outperform\w*|respond\w*|fail\w*\s+to|(?:was|were)\s+(?:obtained|achieved|observed|noted|seen))\b",
+                             re.I)
 CONNECTIVE_RE = re.compile(r"^(?:however|moreover|furthermore|in\s+addition|additionally|also|nevertheless|"
                            r"nonetheless|similarly|likewise|in\s+contrast)\b", re.I)
 STATS_RE = re.compile(r"\b\d+\.\d+\b(?!\s*(?:mg|mcg|µg|ug|g|ml|mmol|iu|units?|microg)\b)|\bper\s+\d[\d,]*\b|\b[Pp]\s*[<=>≤≥]|\b(?:95|90|99)\s*%|\bCI\b|\bconfidence\s+interval|\d+(?:\.\d+)?\s*%|"

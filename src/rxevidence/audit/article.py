@@ -248,7 +248,8 @@ def segments(text: str) -> list[Segment]:
             j = i
             last = ln
             while j + 1 < len(lines) and (nx := lines[j + 1]) is not None and not nx.item \
-                    and not nx.text.rstrip().endswith(":") and not _starts_section(lines, j + 1):
+                    and not nx.text.rstrip().endswith(":") and not _starts_section(lines, j + 1) \
+                    and not dateline_end(nx.text):  # a dateline starts the story: the line above is a heading
                 j += 1
                 last = nx
             _sentences(text, ln.start, last.end, "sentence", block, None, section, out)
@@ -313,8 +314,27 @@ def _sentences(text: str, start: int, end: int, role: Role, block: int, lead: st
         _add(sent, start + s, start + e, role, block, lead, section, out)
 
 
+# a news dateline before the first sentence ("THURSDAY, July 30, 2015 (HealthDay News) — ", "LONDON (Reuters) – ",
+# "Dec. 12, 2006 -- "): where and when the story was filed, not part of any claim
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,})*,?\s+)?"
+    r"(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:,\s*(?:19|20)\d{2})?\s*)?"
+    r"(?P<src>\([A-Z][^()]{1,40}\)\s*)?(?:—|–|--|-)\s*(?=[A-Z\"“‘'])")
+
+
+def dateline_end(text: str) -> int:
+    """Where the claim text starts after a leading news dateline (0 when there is none)."""
+    m = _DATELINE.match(text)
+    if m is None or not (m.group("date") or m.group("src")):
+        return 0
+    return m.end()
+
+
 def _add(sent: str, start: int, end: int, role: Role, block: int, lead: str | None, section: str | None,
          out: list[Segment], line: int = -1) -> None:
+    cut = dateline_end(sent)
+    if cut:
+        sent, start = sent[cut:], start + cut
     clean = clean_citations(" ".join(sent.split()))
     if not re.search(r"[A-Za-z]{2}", clean):
         return  # a lone citation number or stray punctuation

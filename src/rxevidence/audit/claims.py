@@ -120,7 +120,10 @@ _STUDY_CHAIN = re.compile(r"^(individuals|participants|patients|people|those|sub
                           r"^(these|the) (researchers|investigators|authors|participants|patients)\b|"
                           r"^(the|this|that)\s+(?:[\w-]+,?\s+){0,4}?(study|trial)\b|"
                           r"^in (this|that|the) (particular )?(study|trial)\b|"
-                          r"^researchers\b|^they\b", re.I)
+                          r"^researchers\b|^they\b|"
+                          r"^(?:the )?results? (?:showed|show|shown|found|suggest\w*|indicated?|revealed)\b|"
+                          r"^the (?:difference|differences) (?:of|in|between|was|were)\b|^(?:his|her|their) (?:research )?team\b",
+                          re.I)
 
 
 def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
@@ -322,6 +325,8 @@ class Reader:
         hits = [h for h in self.vocab.find_drugs(text) if _named_plainly(h.text, text)]
         if any(h.name not in _ENDOGENOUS and not h.is_class for h in hits):
             hits = [h for h in hits if h.name not in _ENDOGENOUS]  # "raises serotonin": a target, not a drug
+        elif hits and all(h.name in _ENDOGENOUS for h in hits) and _PRONOUN.search(text) and not _EXPLETIVE.search(text):
+            hits = []  # "These drugs work by equalizing the level of serotonin": the drugs named before act on it
         drugs, classes = _drug_names(hits, self.known, self.vocab)
         examples = _examples_of_class(text, classes, drugs, self.vocab)
         drugs = [d for d in drugs if d not in examples]

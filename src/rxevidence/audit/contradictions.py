@@ -124,6 +124,37 @@ def _other_outcome(pos: Claim, neg: Claim) -> bool:
     return not (named & _outcome_words(pos.text))
 
 
+# a claim about another kind of the condition ("a different subtype of insomnia (sleep maintenance insomnia)")
+_OTHER_KIND = re.compile(r"\b(?:a |an )?(?:different|another|other) (?:sub-?types?|types?|kinds?|forms?|varieties) of\b",
+                         re.I)
+# words that name a kind of a condition where they stand before it ("acute low back pain", "sleep-onset insomnia")
+_KIND_WORDS = re.compile(r"^(?:acute|sub-?acute|chronic|episodic|recurrent|persistent|intermittent|nocturnal|"
+                         r"(?:sleep-)?onset|maintenance|primary|secondary|early|late|neuropathic|nociceptive|"
+                         r"post-?operative|post-?herpetic|allergic|seasonal|perennial|bacterial|viral|fungal|erosive|"
+                         r"non-?erosive|distal|proximal|upper|lower|menstrual|tension-type|cluster|localized|"
+                         r"generalized|focal|resistant|inflammatory|mechanical|radicular|non-?specific)$", re.I)
+
+
+def _qualifiers(c: Claim) -> set[str]:
+    """The words that narrow the condition where the claim names it ("sleep-onset insomnia", "acute low back pain")."""
+    words = (c.condition or "").lower().split()
+    if not words:
+        return set()
+    head, own = words[-1], set(words)
+    out: set[str] = set()
+    for m in re.finditer(rf"((?:[\w'’-]+\s+){{1,3}}){re.escape(head)}\b", c.text.lower()):
+        out |= {w for w in m.group(1).split() if _KIND_WORDS.match(w) and w not in own}
+    return out
+
+
+def _other_kind(a: Claim, b: Claim) -> bool:
+    """The two claims are about different kinds of the condition."""
+    if _OTHER_KIND.search(a.text) or _OTHER_KIND.search(b.text):
+        return True
+    qa, qb = _qualifiers(a), _qualifiers(b)
+    return bool(qa and qb and not qa & qb)
+
+
 def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
     eff = [c for c in claims if c.kind == "effect" and c.dimension is None and not c.evidence_quality]
     for i, a in enumerate(eff):
@@ -138,6 +169,8 @@ def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
                 continue  # results for particular doses are not results for the drug
             if _groups(a) != _groups(b):
                 continue  # "works in men" and "does not work in women": different patients
+            if _other_kind(a, b):
+                continue  # "for sleep-onset insomnia" and "not for sleep maintenance insomnia": different conditions
             pos, neg = (a, b) if a.polarity == "positive" else (b, a)
             if _OTHER_OUTCOME.search(neg.text) and not _OTHER_OUTCOME.search(pos.text):
                 continue  # "relieves symptoms" and "does not treat the cause" are about different outcomes

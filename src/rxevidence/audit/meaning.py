@@ -54,7 +54,9 @@ _HEDGE = re.compile(r"\b(may|might|could|possibly|potentially|perhaps|likely|app
 _SINGLE_STUDY = re.compile(
     r"\b(a|one|another|the|this|that|an?|our|their|in (?:a|one|this|the))\s+(?:[\w-]+,?\s+){0,5}?"
     r"(study|trial|rct|meta-analysis|systematic review|review|analysis|experiment)\b|"
-    r"\b(researchers|investigators|authors)\b|\bet al\b", re.I)
+    r"\b(researchers|investigators|authors)\b|\bet al\b|"
+    r"\b(?:his|her|their|the|our)\s+(?:research\s+|study\s+)?(?:team|group|colleagues)\s+(?:\w+\s+){0,2}?"
+    r"(?:found|find|finds|reported|reports|noted|observed|showed|shows|concluded|saw)\b", re.I)
 _BODY_OF_EVIDENCE = re.compile(r"\b(studies|trials|research|evidence|data|reviews|the literature|clinical studies)\b"
                                r"(?:\s+\w+){0,3}\s+(show|showed|shows|suggest|suggests|indicate|indicates|found|find|"
                                r"demonstrate|demonstrates|support|supports|report)\b|\baccording to\b", re.I)

@@ -121,9 +121,9 @@ def concept_records(conn: Any, ph: str, drugs: list[str], conditions: list[str],
     the strongest ``limit`` (then by id), joined in the database on the (kind, concept, record_id) index.
 
     A record matches when at least one side is what it is about (MeSH, registry, title, named twice in
-    the abstract; for the drug also the appraisal's studied drug) and the other is at least named: a drug
-    trial may name the condition it treats once ("adults with hypertension took ..."), a review of a
-    condition's treatment may name each drug once. A drug named once as background to the study
+    the abstract; for the drug also the appraisal's studied drug or two of the drugs asked about, each named
+    once) and the other is at least named: a drug trial may name the condition it treats once ("adults with
+    hypertension took ..."), a review of a condition's treatment may name each drug once. A drug named once as background to the study
     ("patients taking aspirin were excluded") never matches; with no conditions asked the drug must be
     what the record is about."""
     drugs, conditions = sorted(set(drugs)), sorted(set(conditions))
@@ -137,6 +137,10 @@ def concept_records(conn: Any, ph: str, drugs: list[str], conditions: list[str],
                f" ORDER BY s DESC, d.record_id LIMIT {int(limit)}")
         return {r[0]: float(r[1]) for r in conn.execute(sql, drugs).fetchall()}
     c_in = ",".join([ph] * len(conditions))
+    # two of the drugs asked about, each named once, are named together: the record is about them as much as
+    # about one drug named twice ("glyburide, metformin and sulfonylureas" for an oral hypoglycemics question)
+    named = "COUNT(DISTINCT CASE WHEN d.source <> 'background' THEN d.concept END)"
+    a = f"CASE WHEN {named} >= 2 AND {a} < 1 THEN 1 ELSE {a} END"
     b = f"MAX({_RANK.format(t='c')})"
     sql = (f"SELECT d.record_id, CASE WHEN {a} < {b} THEN {a} ELSE {b} END AS s"
            f" FROM concept_tags d JOIN concept_tags c ON c.record_id = d.record_id AND c.kind = 'condition'"

@@ -23,13 +23,32 @@ from ..models.evidence import Evidence, Facts
 from .bottom_line import BottomLine, bottom_line
 from .combinations import combinations
 from .drug_panel import drug_panels
-from .grading import AGAINST, FAVOURS, FIRM_LEVEL, MIN_WEIGHT, Grade, grade, verdict_word
+from .grading import (
+    AGAINST,
+    FAVOURS,
+    FIRM_LEVEL,
+    MIN_WEIGHT,
+    Grade,
+    efficacy_direction,
+    grade,
+    review_certainty,
+    verdict_word,
+)
 from .harms import harms
 from .matrix import build_matrix, matrix_sentences
 from .regulatory import regulatory_rows
 from .select import MAX_STUDIES_LISTED, condition_name, curated_precedence, select_studies
 from .studies import key_study_sentences, retracted_sentences, summarise_study
-from .study import PLACEBO, StudyView, comparator_kind, efficacy_outcomes_only_harms, is_direct, tests_drug
+from .study import (
+    PLACEBO,
+    StudyView,
+    background_in_title,
+    comparator_kind,
+    efficacy_outcomes_only_harms,
+    equivalence_claim,
+    is_direct,
+    tests_drug,
+)
 
 __all__ = [
     "AGAINST",
@@ -41,13 +60,17 @@ __all__ = [
     "BottomLine",
     "Grade",
     "StudyView",
+    "background_in_title",
     "build_matrix",
     "comparator_kind",
     "condition_name",
     "curated_precedence",
+    "efficacy_direction",
     "efficacy_outcomes_only_harms",
+    "equivalence_claim",
     "grade",
     "is_direct",
+    "review_certainty",
     "select_studies",
     "summarise_study",
     "synthesize",

@@ -52,6 +52,29 @@ class StudyView:
         )
 
 
+_BACKGROUND_LEAD = (r"(?:\b(?:patients|people|subjects|adults|children|women|men|those)\b[^.;:]{0,60}?\b(?:already |"
+                    r"previously )?(?:treated|pretreated|receiving|taking|maintained|stabili[sz]ed|on)\b(?: with| on)?"
+                    r"(?: (?:high|low|standard|usual|stable|maximal|chronic|long-term)[- ]dose)?(?: of)? |"
+                    r"\b(?:added|add-on|adjunct\w*|in addition|supplementary|on top) (?:therapy |treatment )?to "
+                    r"(?:ongoing |existing |background |conventional |standard )?(?:therapy with |treatment with )?)")
+
+
+def background_in_title(v: StudyView, drugs: set[str]) -> set[str]:
+    """Which of ``drugs`` the record's title names as the patients' existing treatment after naming another of
+    them ("Effect of felodipine ... in patients with heart failure treated with enalapril", "atenolol ... in
+    patients pretreated with high-dose enalapril"): background therapy, not what the study tested, whatever
+    role the automatic reader gave it."""
+    title = (v.record.title if v.record else "") or ""
+    found = set()
+    for d in drugs:
+        m = re.search(_BACKGROUND_LEAD + rf"{re.escape(d)}\b", title, re.I)
+        # only when the title names another tested drug first ("Effect of felodipine ... treated with enalapril");
+        # "patients treated with low-dose olanzapine or haloperidol" names what was tested
+        if m and any(re.search(rf"\b{re.escape(o)}\b", title[:m.start()], re.I) for o in drugs - {d}):
+            found.add(d)
+    return found
+
+
 def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination).
 
@@ -60,6 +83,8 @@ def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     """
     drugs = set(drugs)
     studied = {r.drug for r in v.appraisal.roles if r.role == "studied"}
+    if len(studied) > 1 and v.appraisal.appraiser != "curated":
+        studied -= background_in_title(v, studied)
     if studied:  # the appraisal read each drug's role: only what the study tested counts
         return bool(studied & drugs)
     if not v.appraisal.drugs:
@@ -78,11 +103,29 @@ _HARM_OUTCOME = re.compile(r"\b(adverse|safety|side[- ]effects?|tolerab\w*|cost\
                            r"mortality|death|harms?|toxicity|withdrawals? due|dropouts?)\b", re.I)
 
 
+#: A "no difference" result worded as equivalence with another treatment ("as effective as naproxen", "equally
+#: efficacious", "comparable efficacy", "non-inferior"): the study compared the drug with an active one, whatever
+#: comparator type was read (placebo arms often sit beside the active arm). "as effective as placebo" is not one.
+_EQUIVALENCE = re.compile(r"\b(as (effective|efficacious|good) as|equally (effective|efficacious)|(comparable|similar) "
+                          r"(efficacy|effectiveness)|non-?inferior\w*|equivalent (to|efficacy))\b", re.I)
+_PLACEBO_WORD = re.compile(r"\b(placebo|sham|vehicle|no treatment|untreated)\b", re.I)
+
+
+def equivalence_claim(v: StudyView) -> bool:
+    """An automatically read "no difference" whose conclusion says the drug is as good as another treatment."""
+    a = v.appraisal
+    finding = a.finding or ""
+    return (a.appraiser != "curated" and a.direction == "no difference" and bool(_EQUIVALENCE.search(finding))
+            and not _PLACEBO_WORD.search(finding))
+
+
 def comparator_kind(v: StudyView) -> str:
     """'placebo' (placebo, sham, usual care, no treatment), 'active' (another drug) or 'unknown'."""
     a = v.appraisal
     if a.comparator_type in ("active", "dose"):
         return "active"  # another drug, or another dose of the same drug: a comparison, not "does it work"
+    if equivalence_claim(v):
+        return "active"  # "as effective as <another drug>": how it compares, not whether it works
     if a.comparator_type in ("placebo", "no treatment", "add-on"):
         return "placebo"
     if a.comparator and PLACEBO.search(a.comparator):

@@ -25,6 +25,10 @@ from .text import norm, stems, tokens
 if TYPE_CHECKING:
     from ..store.base import Store
 
+# words that make a condition the name of what a medicine treats ("diabetes pills", "your medicine for diabetes")
+MEDICINE_WORDS = frozenset({"medicine", "medicines", "medication", "medications", "meds", "pill", "pills", "tablet",
+                            "tablets", "drug", "drugs"})
+
 
 def _load_json(name: str) -> dict[str, Any]:
     ref = resources.files("rxevidence") / "vocab_data" / name
@@ -79,6 +83,25 @@ class Vocabulary(DrugVocabulary, ConditionVocabulary):
         if extra:
             self.extend(extra)
 
+    def class_for_condition(self, cid: str) -> str | None:
+        """The drug class named after what it treats, for a condition or its nearest broader concept with one:
+        the class aliases "<condition> medicine / medication / pills / drugs" ("diabetes pills" -> antidiabetic,
+        so type 2 diabetes -> antidiabetic too)."""
+        index: dict[str, str] | None = self.__dict__.get("_class_by_condition")
+        if index is None:
+            index = {}
+            for alias, cname in sorted(self._class_alias.items()):
+                words = alias.split()
+                if len(words) > 1 and words[-1] in MEDICINE_WORDS:
+                    target = self._cterms.get(" ".join(words[:-1]))
+                    if target:
+                        index.setdefault(target, cname)
+            self.__dict__["_class_by_condition"] = index
+        for c in [cid, *self.broader(cid)]:
+            if c in index:
+                return index[c]
+        return None
+
     # ------------------------------------------------------------------ extension
     def extend(self, rows: list[tuple[str, str, str, str]]) -> int:
         """Merge (term, kind, canonical, source) rows from ``store.vocab_rows()``; returns rows used."""
@@ -119,6 +142,8 @@ class Vocabulary(DrugVocabulary, ConditionVocabulary):
         self._fuzzy_index = None
         self._fuzzy_memo.clear()
         self.__dict__.pop("_scanner", None)
+        self.__dict__.pop("_class_by_condition", None)
+        self.__dict__.pop("_salt_index", None)
         return used
 
 

@@ -328,17 +328,26 @@ class ConditionVocabulary:
             return None  # a drug name
         index = self._condition_word_index()[0]
         cands = [c for n in range(len(word) - 2, len(word) + 3) for c in index.get((word[0], n), ())]
-        got = process.extractOne(word, cands, scorer=fuzz.ratio, score_cutoff=85 if len(word) < 8 else 80)
-        return got[0] if got else None
+        got = process.extract(word, cands, scorer=fuzz.ratio, score_cutoff=85 if len(word) < 8 else 80, limit=8)
+        if not got:
+            return None
+        # equally close words ("artheritis": arthritis, arteritis): the one more condition names use
+        uses = self.__dict__["_cword_uses"]
+        return max(got, key=lambda g: (g[1], uses.get(g[0], 0), g[0]))[0]
 
     def _condition_word_index(self) -> tuple[dict[tuple[str, int], list[str]], frozenset[str]]:
         idx = self.__dict__.get("_cword_index")
         if idx is None:
-            words = frozenset(w for t in self._cterms for w in t.split())
+            uses: dict[str, int] = {}
+            for t in self._cterms:
+                for w in t.split():
+                    uses[w] = uses.get(w, 0) + 1
+            words = frozenset(uses)
             index: dict[tuple[str, int], list[str]] = {}
-            for w in words:
+            for w in sorted(words):
                 if len(w) >= 5 and w.isalpha():
                     index.setdefault((w[0], len(w)), []).append(w)
+            self.__dict__["_cword_uses"] = uses
             idx = self.__dict__["_cword_index"] = (index, words)
         return idx
 

@@ -218,6 +218,28 @@ class DrugVocabulary:
             out.extend(self._fuzzy_index.get((word[:1], n), []))
         return out
 
+    def _shortened_salt(self, short: str, salt: str) -> str | None:
+        """The one salt of a medicine ("potassium chloride") whose first word starts with ``short`` ("pot",
+        "pots"), a shortening of 3-5 letters that names nothing itself and is no everyday word."""
+        short = short.removesuffix("s") if len(short) > 3 else short
+        if not (3 <= len(short) <= 5 and short.isalpha()) or short in self._terms:
+            return None
+        if self.looks_like_word(short, frequent_only=True):  # "the sodium", "low potassium"
+            return None
+        index: dict[str, list[str]] | None = self.__dict__.get("_salt_index")
+        if index is None:
+            index = {}
+            for t in self._terms:
+                words = t.split()
+                if len(words) == 2 and words[1] in _SALTS and len(words[0]) > 5:
+                    index.setdefault(words[1], []).append(words[0])
+            self.__dict__["_salt_index"] = index
+        cands = [w for w in index.get(salt, []) if w.startswith(short)]
+        if len(cands) != 1:
+            return None
+        name = f"{cands[0]} {salt}"
+        return name if all(c in self._real for c in self._terms.get(name, [])) else None
+
     def looks_like_word(self, word: str, *, frequent_only: bool = False) -> bool:
         """True for English or condition words that are not read as a misspelt drug.
 
@@ -237,6 +259,8 @@ class DrugVocabulary:
         self, word: str, *, cutoff: float | None = None, guard: bool = True, dosed: bool = False
     ) -> tuple[str, float] | None:
         if len(word) < 5 or not word.isalpha() or (guard and self.looks_like_word(word, frequent_only=dosed)):
+            return None
+        if word in _SALTS:  # "chloride" alone is no misspelt chlorothiazide
             return None
         memo_key = (word, cutoff)
         if memo_key in self._fuzzy_memo:
@@ -297,6 +321,12 @@ class DrugVocabulary:
                 if m is not None:
                     found = (n, m)
                     break
+            if found is None and fuzzy and i + 1 < len(toks) and toks[i + 1][0] in _SALTS:
+                # a cation shortened before its salt ("pot chloride", "mag sulfate")
+                name = self._shortened_salt(toks[i][0], toks[i + 1][0])
+                m = self._lookup(name, "") if name else None
+                if m is not None:
+                    found = (2, m)
             if found is None and fuzzy and i + 1 < len(toks):
                 # a name split in two ("level iracetam", "hydro codone")
                 a, b = toks[i][0], toks[i + 1][0]

@@ -28,6 +28,7 @@ _SALTS = frozenset({
     "sulphate", "acetate", "citrate", "besylate", "mesylate", "bromide", "calcium", "chloride", "fumarate",
     "hydrobromide", "nitrate", "oxalate", "lactate", "gluconate", "hyclate", "monohydrate", "dihydrate",
     "magnesium", "tosylate", "napsylate", "pamoate", "bitartrate", "dipropionate", "propionate", "valerate",
+    "aspartate", "saccharate",
 })
 
 

@@ -189,8 +189,37 @@ def combine(parts: list[tuple[str, Verdict]]) -> Verdict:
     return "unverifiable", reason, evidence
 
 
+def _widened(drug: str, facts: Facts) -> str | None:
+    """The broader or related condition the drug's studies were read for, when none were found for the claim's."""
+    for n in facts.notes:
+        if n.startswith(f"{drug}: no studies for ") and "; read for " in n:
+            return n.split("; read for ", 1)[1]
+    return None
+
+
+# a whole chapter of diseases ("Bacterial Infections and Mycoses", "Respiratory Tract Diseases"), not one condition
+_CATEGORY = re.compile(r"\b(diseases|disorders|abnormalities|infections|mycoses|neoplasms|conditions|"
+                       r"signs and symptoms|manifestations)\b|\band\b", re.I)
+
+
+def _not_against(claim: Claim, drug: str, v: Verdict, wider: str | None) -> Verdict:
+    """Studies read for a whole category of diseases may support a claim, never refute it: a null or mixed result
+    in other diseases of the chapter says nothing about the claim's own condition (nor a benefit there against a
+    claim that the drug fails here)."""
+    verdict, reason, items = v
+    if wider is None or not _CATEGORY.search(wider) or verdict not in ("contradicted", "partly supported") \
+            or claim.evidence_quality:
+        return v  # a close condition ("back muscle spasm" read as back pain) still tests the claim
+    if verdict == "partly supported" and not reason.startswith("The strongest studies disagree"):
+        return v  # an overstated benefit stays an overstatement
+    where = claim.condition or "this condition"
+    return ("unverifiable", f"No study of {drug} in {where} was found; the studies found are in {wider}, "
+            f"which does not settle the claim ({reason[:1].lower() + reason[1:]})", [])
+
+
 def judge_effect(claim: Claim, facts: Facts) -> None:
-    parts = [(d, judge_one(claim, d, facts.per_drug.get(d))) for d in claim.drugs]
+    parts = [(d, _not_against(claim, d, judge_one(claim, d, facts.per_drug.get(d)), _widened(d, facts)))
+             for d in claim.drugs]
     verdict, reason, items = combine(parts)
     claim.verdict, claim.reason = verdict, reason
     cite(claim, items)

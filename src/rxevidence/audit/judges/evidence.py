@@ -58,6 +58,8 @@ def direction_for(study: StudySummary, drug: str, names: set[str] | None = None)
     if all(o in comparator for o in others) and (PLACEBO.search(comparator) or not any(n in comparator for n in mine)):
         return study.direction  # add-on: X + Y vs Y (+ placebo) tests X
     if is_review(study.design) and PLACEBO.search(comparator or "placebo"):
+        if not comparator and others:
+            return None  # a review naming another drug and no placebo: most likely the two compared head to head
         return study.direction if len(study.drugs) <= 2 else None  # class reviews pool other drugs
     return None
 

@@ -169,7 +169,7 @@ def _one(claim: Claim, drug: str, topics: list[str], facts: Facts) -> tuple[str,
                 ok = occurs != denies
                 quote = around(sent, re.compile(rx, re.I), 150)
                 what = "a boxed warning" if sent.lower().startswith("boxed warning") else (
-                    "the label" if not src.startswith(("pmid:", "nct:")) else src)
+                    "the label" if not is_study_id(src) else src)
                 return ("supported" if ok else "contradicted",
                         f"On {t}, {what} for {drug} {'agrees' if ok else 'says otherwise'}: “{quote}”.",
                         [ClaimEvidence(id=src, note=quote)])
@@ -218,7 +218,14 @@ _ROLE = re.compile(r"^(?P<target>.+?)[\s-]+(?P<role>inhibitor|blocker|blocking a
                    re.I)
 _ACTS = {"inhibitor": r"inhibit|block|stop|suppress|shut", "blocker": r"block|inhibit|stop|antagoni",
          "blocking agent": r"block|inhibit|stop|antagoni", "antagonist": r"block|antagoni|inhibit",
-         "agonist": r"activat|stimulat|bind|mimic|acts? on|agonist", "reuptake inhibitor": r"reuptake|increas|boost"}
+         "agonist": r"activat|stimulat|bind|mimic|acts? on|agonist",
+         "reuptake inhibitor": r"reuptake|re-uptake|increas|boost|tak\w* (?:it|them) (?:back )?up|"
+                               r"(?:re-?absorb|recycl)\w*|more \w+ (?:is |are )?(?:left )?available"}
+# how consumer pages name a class's target ("an acid-producing enzyme" for the proton pump)
+_LAY_TARGET = {"proton pump": r"acid[- ]producing (?:enzymes?|pumps?|proteins?)|(?:stomach |gastric )?acid pumps?|"
+                              r"pumps? that (?:make|produce|secrete)s? (?:stomach )?acid",
+               "histamine-2 receptor": r"histamine(?:-2| 2| h2)? receptors?|h2 receptors?",
+               "cyclooxygenase": r"cox(?:-?[12])? enzymes?|cyclo-?oxygenase|prostaglandin-making enzymes?"}
 
 
 def _class_named(claim: Claim, facts: Facts) -> tuple[str, str, str] | None:
@@ -236,6 +243,9 @@ def _class_named(claim: Claim, facts: Facts) -> tuple[str, str, str] | None:
                 if m is None or len(m.group("target")) < 4:
                     continue
                 target = re.escape(m.group("target")).replace(r"\ ", r"[\s-]+")
+                lay = _LAY_TARGET.get(m.group("target").lower())
+                if lay:
+                    target = f"(?:{target}|{lay})"
                 if re.search(rf"\b{target}", text, re.I) and re.search(
                         rf"\b({_ACTS[m.group('role').lower()]})", text, re.I):
                     return p.name, cls, p.sources[0]
@@ -262,8 +272,9 @@ def judge_mechanism(claim: Claim, facts: Facts) -> None:
             specific = any(_MECH_WORDS.search(w) for w in shared)
             if specific and len(shared) >= (1 if len(words) <= 3 else 2) and (best is None or len(shared) > best[0]):
                 best = (len(shared), src, sent.strip())
-    if best is None and claim.polarity != "negative":
-        named = _class_named(claim, facts)
+    from_study = best is not None and best[1].startswith("pmid:")  # a study sentence naming the same words
+    if (best is None or from_study) and claim.polarity != "negative":
+        named = _class_named(claim, facts)  # the label's class fact says it better than a study's aside
         if named is not None:
             drug, cls, src = named
             claim.verdict = "supported"
