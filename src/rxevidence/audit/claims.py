@@ -15,6 +15,7 @@ from typing import Any
 from ..models import ConditionMention, DrugMention
 from ..models.audit import Claim
 from ..question import unknown_drugs
+from ..vocab import vocab_call
 from . import meaning as M
 from .article import Segment, has_verb, segments
 from .propositions import Proposition, split_propositions
@@ -71,7 +72,7 @@ def _drug_names(hits: list[DrugMention], known: Any, vocab: Any) -> tuple[list[s
             if head:
                 d = head[0]
         if d.is_class or (not known(d) and re.search(r"s$|antagonists|inhibitors|blockers|agonists", d.text, re.I)
-                          and _call(vocab, "class_members", d.name, default=None)):
+                          and vocab_call(vocab, "class_members", d.name, default=None)):
             if d.name not in classes:
                 classes.append(d.name)
         elif known(d) and d.name not in drugs:
@@ -84,22 +85,12 @@ def _examples_of_class(text: str, classes: list[str], drugs: list[str], vocab: A
     naproxen"): they are alternatives standing for the class, not extra drugs."""
     out = []
     for cls in classes:
-        members = set(_call(vocab, "class_members", cls, default=[]) or [])
+        members = set(vocab_call(vocab, "class_members", cls, default=[]) or [])
         for d in drugs:
             if d in members and re.search(rf"(\(|\be\.g\.|\bsuch as\b|\blike\b|\bincluding\b|\bor\b)[^)]*"
                                           rf"\b{re.escape(d)}\b", text, re.I):
                 out.append(d)
     return out
-
-
-def _call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
-    fn = getattr(vocab, name, None)
-    if fn is None:
-        return default
-    try:
-        return fn(*args)
-    except (KeyError, LookupError, ValueError):
-        return default
 
 
 # ------------------------------------------------------------------ conditions
@@ -130,7 +121,7 @@ def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionM
     ids = {c.id for c in conds}
     out: list[ConditionMention] = []
     for c in conds:
-        narrower = set(_call(vocab, "narrower", c.id, default=[]) or [])
+        narrower = set(vocab_call(vocab, "narrower", c.id, default=[]) or [])
         if not (narrower & (ids - {c.id})) and c.id not in {o.id for o in out}:
             out.append(c)
     return out
@@ -151,8 +142,8 @@ def _qualify(text: str, found: list[ConditionMention], vocab: Any) -> list[Condi
             if pa < 0 or pb <= pa or not _QUALIFIED.match(text[pa + len(a.text):pb]):
                 continue
             stem = b.text.lower().split()[0][:5]
-            for nid in _call(vocab, "narrower", a.id, default=[]) or []:
-                cond = _call(vocab, "condition", nid)
+            for nid in vocab_call(vocab, "narrower", a.id, default=[]) or []:
+                cond = vocab_call(vocab, "condition", nid)
                 if cond is not None and stem in cond.name.lower():
                     out[out.index(a)] = ConditionMention(text=text[pa:pb + len(b.text)], id=cond.id, name=cond.name)
                     out.remove(b)
@@ -263,7 +254,7 @@ class Reader:
     pain_kinds: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.pain_kinds = set(_call(self.vocab, "narrower", "pain", default=[]) or [])
+        self.pain_kinds = set(vocab_call(self.vocab, "narrower", "pain", default=[]) or [])
 
     # -------------------------------------------------------------- context
 
@@ -309,10 +300,10 @@ class Reader:
             return self.ctx.study
         topic = self._topic_condition()
         if own is not None and topic is not None and own.id != topic.id and topic.id in set(
-                _call(self.vocab, "narrower", own.id, default=[]) or []):
+                vocab_call(self.vocab, "narrower", own.id, default=[]) or []):
             return topic  # "pain relief" in an article about osteoarthritis is about osteoarthritis pain
         if own is not None and fallback is not None and fallback.id in set(
-                _call(self.vocab, "narrower", own.id, default=[]) or []) and re.search(
+                vocab_call(self.vocab, "narrower", own.id, default=[]) or []) and re.search(
                 rf"\b(this|the|such|that)\s+{re.escape(own.text)}", text, re.I):
             return fallback  # "this facial pain" refers back to the narrower condition named before
         if own is None and outcomes and fallback is None:
@@ -396,7 +387,7 @@ class Reader:
         both = mean.kind in ("combination", "comparison") and drugs
         parts = classes
         if both:  # "the pain reliever ibuprofen": a class naming a drug of the claim describes it
-            parts = [k for k in classes if not set(drugs) & set(_call(self.vocab, "class_members", k, default=[]) or [])]
+            parts = [k for k in classes if not set(drugs) & set(vocab_call(self.vocab, "class_members", k, default=[]) or [])]
         if both:  # the first-named side is the subject: "NSAIDs are superior to acetaminophen"
             low = text.lower()
 

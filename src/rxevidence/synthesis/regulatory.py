@@ -10,7 +10,8 @@ from ..domain import JURISDICTIONS, LABEL_JURISDICTION, NOTE_JURISDICTION, STATU
 from ..labelfacts.brief import fda_row
 from ..models import Claims, ConditionMention, Query, Record, RegulatoryDetail, RegulatoryRow, Sentence
 from ..models.evidence import Evidence
-from .select import condition_name, vocab_call
+from ..vocab import vocab_call
+from .select import condition_name
 from .wording import strip_end
 
 if TYPE_CHECKING:

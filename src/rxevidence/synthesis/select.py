@@ -10,20 +10,10 @@ from typing import Any
 from ..domain import UNRANKED, design_rank, is_effect_design, is_review
 from ..models import Appraisal, Query
 from ..models.evidence import Evidence
+from ..vocab import vocab_call
 from .study import StudyView
 
 MAX_STUDIES_LISTED = 60
-
-
-def vocab_call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
-    """``vocab.name(*args)``, or ``default`` when the vocabulary lacks that method or does not know the term."""
-    fn = getattr(vocab, name, None)
-    if fn is None:
-        return default
-    try:
-        return fn(*args)
-    except (KeyError, LookupError, ValueError):
-        return default
 
 
 def condition_name(vocab: Any, cid: str | None) -> str | None:

@@ -206,5 +206,17 @@ def _copy_conditions(c: dict[str, Any]) -> dict[str, Any]:
     return dict(c)
 
 
-__all__ = ["Concept", "ConditionHit", "DrugHit", "Vocabulary", "load_vocabulary", "norm", "reset_vocabulary_cache",
+def vocab_call(vocab: Any, name: str, *args: Any, default: Any = None) -> Any:
+    """``vocab.name(*args)``, or ``default`` when the vocabulary lacks that method or does not know the term
+    (synthesis and audit take any vocabulary-like object, including test doubles with a few methods)."""
+    fn = getattr(vocab, name, None)
+    if fn is None:
+        return default
+    try:
+        return fn(*args)
+    except (KeyError, LookupError, ValueError):
+        return default
+
+
+__all__ = ["Concept", "ConditionHit", "DrugHit", "Vocabulary", "load_vocabulary", "norm", "reset_vocabulary_cache", "vocab_call",
            "stems", "tokens"]
