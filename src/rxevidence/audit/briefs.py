@@ -9,9 +9,13 @@ sections) and hands everything to the judges as :class:`Facts`; judges never que
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import ValidationFailed
 from ..models import Brief, ConditionMention, DrugMention, Query
@@ -145,7 +149,7 @@ _GENERIC = {"pain", "pains", "spasm", "spasms", "syndrome", "disease", "disorder
             "muscle", "muscles"}
 
 
-def _siblings(vocab: Any, condition_id: str) -> list[str]:
+def _siblings(vocab: Vocabulary, condition_id: str) -> list[str]:
     """Concepts next to this one (children of its parents) whose names share a specific word with it."""
     try:
         me = vocab.condition(condition_id)
@@ -170,7 +174,7 @@ def _siblings(vocab: Any, condition_id: str) -> list[str]:
     return out
 
 
-def _broader(vocab: Any, condition_id: str) -> list[str]:
+def _broader(vocab: Vocabulary, condition_id: str) -> list[str]:
     fn = getattr(vocab, "broader", None)
     if fn is None:
         return []

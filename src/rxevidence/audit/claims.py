@@ -8,7 +8,13 @@ paragraph, then the title only when the claim names none) and what it asserts (:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +68,7 @@ def _named_plainly(name: str, text: str) -> bool:
     return False
 
 
-def _drug_names(hits: list[DrugMention], known: Any, vocab: Any) -> tuple[list[str], list[str]]:
+def _drug_names(hits: Sequence[DrugMention], known: Any, vocab: Vocabulary) -> tuple[list[str], list[str]]:
     """(drug names, class names) named in a proposition, in order, without duplicates."""
     drugs: list[str] = []
     classes: list[str] = []
@@ -80,7 +86,7 @@ def _drug_names(hits: list[DrugMention], known: Any, vocab: Any) -> tuple[list[s
     return drugs, classes
 
 
-def _examples_of_class(text: str, classes: list[str], drugs: list[str], vocab: Any) -> list[str]:
+def _examples_of_class(text: str, classes: list[str], drugs: list[str], vocab: Vocabulary) -> list[str]:
     """Drugs named as examples of a class in the same claim ("NSAIDs (naproxen or ibuprofen)", "NSAIDs like
     naproxen"): they are alternatives standing for the class, not extra drugs."""
     out = []
@@ -117,7 +123,7 @@ _STUDY_CHAIN = re.compile(r"^(individuals|participants|patients|people|those|sub
                           re.I)
 
 
-def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
+def _most_specific(conds: list[ConditionMention], vocab: Vocabulary) -> list[ConditionMention]:
     ids = {c.id for c in conds}
     out: list[ConditionMention] = []
     for c in conds:
@@ -130,7 +136,7 @@ def _most_specific(conds: list[ConditionMention], vocab: Any) -> list[ConditionM
 _QUALIFIED = re.compile(r"^\s*(associated with|due to|caused by|from|of|in|related to)\s+(?:the\s+)?$", re.I)
 
 
-def _qualify(text: str, found: list[ConditionMention], vocab: Any) -> list[ConditionMention]:
+def _qualify(text: str, found: list[ConditionMention], vocab: Vocabulary) -> list[ConditionMention]:
     """"neuropathic pain associated with diabetes mellitus" -> the narrower concept naming both, when there is one."""
     out = list(found)
     low = text.lower()
@@ -168,12 +174,13 @@ def _short_name_ok(c: ConditionMention) -> bool:
     return len(t) >= 4 and (t.lower() in name_words or t.lower() + "s" in name_words)
 
 
-def _own_conditions(text: str, vocab: Any) -> tuple[list[ConditionMention], list[ConditionMention]]:
+def _own_conditions(text: str, vocab: Vocabulary) -> tuple[list[ConditionMention], list[ConditionMention]]:
     """(conditions the claim is about, conditions it names only as outcomes: "less anxiety about the task")."""
     text = _PRESUPPOSED.sub("", text)  # "In addition to its use in treating X, it treats Y": the claim is about Y
-    found = [c for c in vocab.find_conditions(text) if (not c.id.startswith("mesh:") or len(c.text) > 5
-                                                        or _short_name_ok(c))
-             and c.text.lower() not in _NOT_CONDITIONS]
+    found: list[ConditionMention] = [
+        c for c in vocab.find_conditions(text)
+        if (not c.id.startswith("mesh:") or len(c.text) > 5 or _short_name_ok(c))
+        and c.text.lower() not in _NOT_CONDITIONS]
     found = _qualify(text, found, vocab)
     about: list[ConditionMention] = []
     outcomes: list[ConditionMention] = []
@@ -248,7 +255,7 @@ class _Context:
 class Reader:
     """Turns segments into claims; ``known`` says whether a vocabulary hit is a real medicine."""
 
-    vocab: Any
+    vocab: Vocabulary
     known: Any
     ctx: _Context = field(default_factory=_Context)
     pain_kinds: set[str] = field(default_factory=set)
@@ -530,7 +537,7 @@ def _locate(text: str, seg: Segment, prop: Proposition) -> tuple[int, int]:
     return m.start(), max(end, m.end())
 
 
-def find_claims(text: str, vocab: Any, *, title: str | None = None, known: Any = None) -> list[Claim]:
+def find_claims(text: str, vocab: Vocabulary, *, title: str | None = None, known: Any = None) -> list[Claim]:
     """The checkable claims of an article (see the module docstring).
 
     ``known(mention)`` says whether a vocabulary hit is a medicine (default: every non-class hit of 4+ letters).

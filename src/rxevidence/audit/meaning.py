@@ -7,9 +7,13 @@ claim, never about a particular drug or article.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..domain import names_regulator
 
@@ -457,7 +461,7 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
     return m
 
 
-def slash_product(text: str, vocab: Any) -> list[str]:
+def slash_product(text: str, vocab: Vocabulary) -> list[str]:
     """Two drugs written as one product ("oxycodone/acetaminophen", "paracetamol/ibuprofen")."""
     for m in re.finditer(r"\b([A-Za-z][\w-]{3,})\s*/\s*([A-Za-z][\w-]{3,})\b", text):
         a = [d.name for d in vocab.find_drugs(m.group(1)) if not d.is_class]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
 from typing import Any
 
 from ..models import DrugPanel, RegulatoryRow, Sentence
@@ -57,7 +62,7 @@ def drug_panel(name: str, index: LabelFacts | None) -> tuple[DrugPanel | None, l
     return panel, sentences
 
 
-def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Any,
+def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Vocabulary,
             labels: list[Any] | None = None) -> tuple[RegulatoryRow, Finding] | None:
     """The US FDA row for ``drug``: the label in the store when it names the use, else the offline index when one
     of its labels does, else the store's label saying it does not; None without a condition or an index."""

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
     from . import DrugFacts, LabelUse
 
 _ROUTES = [
@@ -88,7 +90,7 @@ def _reduced_mesh(facts_index: Any, words_text: str) -> str | None:
     return None
 
 
-def target_for(vocab: Any, condition: Any, facts_index: Any = None) -> ConditionTarget:
+def target_for(vocab: Vocabulary, condition: Any, facts_index: Any = None) -> ConditionTarget:
     """A :class:`ConditionTarget` for a ``ConditionMention`` (or concept), read through the vocabulary by MeSH id."""
     cid, name = condition.id, condition.name
     concept = None
@@ -302,7 +304,7 @@ def phrase_condition(query: Any, facts_index: Any) -> Any:
     return _Phrase(id=f"mesh:{mesh}", name=name, text=phrase)
 
 
-def query_target(query: Any, drug: str, facts_index: Any, vocab: Any) -> tuple[Any, ConditionTarget, str | None] | None:
+def query_target(query: Any, drug: str, facts_index: Any, vocab: Vocabulary) -> tuple[Any, ConditionTarget, str | None] | None:
     """(condition judged, its MeSH target, route asked) for one drug of a ``Query``; None without a condition."""
     if facts_index is None:
         return None
@@ -315,7 +317,7 @@ def query_target(query: Any, drug: str, facts_index: Any, vocab: Any) -> tuple[A
     return cond, target_for(vocab, cond, facts_index), route
 
 
-def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Any) -> Finding | None:
+def finding_for_query(query: Any, drug: str, facts_index: Any, vocab: Vocabulary) -> Finding | None:
     """The US FDA finding for one drug of a parsed ``Query`` (None when the question names no condition)."""
     qt = query_target(query, drug, facts_index, vocab)
     if qt is None:

@@ -15,11 +15,13 @@ from .select import condition_name
 from .wording import strip_end
 
 if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
     from ..pack import Pack
     from ..pack.schema import Drug
 
 
-def _label_lists(indications: list[str], condition_id: str, vocab: Any) -> str | None:
+def _label_lists(indications: list[str], condition_id: str, vocab: Vocabulary) -> str | None:
     """The first labelled indication that names ``condition_id`` itself (not a narrower or broader one)."""
     for text in indications:
         found = vocab_call(vocab, "find_conditions", text, default=[]) or []
@@ -37,10 +39,10 @@ class _Scope:
     cname: str  # the condition's name, or "this condition"
     narrower: set[str]  # the condition ids in scope (the condition and everything narrower)
     ancestors: set[str]  # the conditions broader than it
-    vocab: Any
+    vocab: Vocabulary
 
 
-def regulatory_rows(query: Query, ev: Evidence, pack: Pack, vocab: Any,
+def regulatory_rows(query: Query, ev: Evidence, pack: Pack, vocab: Vocabulary,
                     label_facts: Any = None) -> tuple[list[RegulatoryRow], list[Sentence]]:
     """One row per jurisdiction and drug (at most six drugs), and the regulatory section's sentences."""
     rows: list[RegulatoryRow] = []

@@ -3,9 +3,13 @@ each sits in, curated precedence and the head-to-head view of a comparison."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from ..domain import UNRANKED, design_rank, is_effect_design, is_review
 from ..models import Appraisal, Query
@@ -16,7 +20,7 @@ from .study import StudyView
 MAX_STUDIES_LISTED = 60
 
 
-def condition_name(vocab: Any, cid: str | None) -> str | None:
+def condition_name(vocab: Vocabulary, cid: str | None) -> str | None:
     if cid is None:
         return None
     c = vocab_call(vocab, "condition", cid)
@@ -24,11 +28,11 @@ def condition_name(vocab: Any, cid: str | None) -> str | None:
     return name or cid.replace("-", " ")
 
 
-def _specificity(vocab: Any, cid: str) -> int:
+def _specificity(vocab: Vocabulary, cid: str) -> int:
     return len(vocab_call(vocab, "narrower", cid, default=[]) or [])
 
 
-def _assign_condition(vocab: Any, ev: Evidence, rid: str, a: Appraisal) -> str | None:
+def _assign_condition(vocab: Vocabulary, ev: Evidence, rid: str, a: Appraisal) -> str | None:
     scope = ev.condition_ids
     if a.population.healthy_volunteers and "experimental-pain" in scope:
         return "experimental-pain"
@@ -52,7 +56,7 @@ def _assign_condition(vocab: Any, ev: Evidence, rid: str, a: Appraisal) -> str |
     return cands[0]
 
 
-def select_studies(ev: Evidence, vocab: Any) -> tuple[list[StudyView], list[StudyView]]:
+def select_studies(ev: Evidence, vocab: Vocabulary) -> tuple[list[StudyView], list[StudyView]]:
     """(included, excluded) studies, duplicates merged by NCT id, best evidence first."""
     views: list[StudyView] = []
     for rid in sorted(ev.appraisals):

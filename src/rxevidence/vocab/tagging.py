@@ -15,6 +15,11 @@ them and widens a condition to its narrower concepts through the hierarchy.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rxevidence.vocab import Vocabulary
+
 import re
 from collections import Counter
 from typing import Any, Literal, NamedTuple
@@ -44,7 +49,7 @@ class ConceptTag(NamedTuple):
     role: str | None = None
 
 
-def tag_record(record: Record, vocab: Any, appraisal: Appraisal | None = None) -> list[ConceptTag]:
+def tag_record(record: Record, vocab: Vocabulary, appraisal: Appraisal | None = None) -> list[ConceptTag]:
     """The concept tags of ``record`` (empty for labels and approvals); see the module docstring."""
     if record.kind not in TAGGED_KINDS:
         return []
@@ -167,7 +172,7 @@ def _role(tag: ConceptTag, appraisal: Appraisal | None) -> str | None:
     return drug_roles(appraisal).get(tag.concept)
 
 
-def _drugs_named(vocab: Any, name: str) -> list[str]:
+def _drugs_named(vocab: Vocabulary, name: str) -> list[str]:
     """The ingredients a MeSH descriptor or chemical names, when it names a medicine."""
     if not vocab.is_drug(name):
         return []
