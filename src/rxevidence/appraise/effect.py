@@ -50,6 +50,7 @@ from .effect_cues import (
     SAFETY_CLAUSE,
     WORSE,
 )
+from .marking import has_non_significant_stats, has_significant_stats, mark_stats, normalize
 from .structure import AbstractView
 from .text import MIN_CONFIDENCE
 from .text import rx as _rx
@@ -388,8 +389,6 @@ def _numeric_reading(marked: str) -> tuple[str, float, str] | None:
         return None
     other = a2 if "@s" in a1 else a1
     target = "active" if "@c" in other else "placebo"
-    from .direction import has_non_significant_stats, has_significant_stats, mark_stats, normalize
-
     stats = mark_stats(normalize(marked))
     if not has_significant_stats(stats):
         return ("no difference", 0.7, target) if has_non_significant_stats(stats) else None
@@ -415,8 +414,6 @@ def _stats_show_no_difference(clause: str) -> bool:
     "trend"), no significant one, and no "significant" outside a negation ("p = 0.35", "a trend toward")."""
     if not any(ch.isdigit() for ch in clause) and not _TREND.search(clause):
         return False
-    from .direction import has_non_significant_stats, has_significant_stats, mark_stats, normalize
-
     marked = mark_stats(normalize(clause))
     if has_significant_stats(marked):
         return False
