@@ -143,12 +143,11 @@ def grade(
         level -= 1
         reasons.append((f"publication bias suspected: {len(trials_without_results)} registered trial(s) "
                         "completed without posted results", trials_without_results))
-    stated = [lv for v in usable if is_review(v.design) and (lv := review_certainty(v)) is not None]
+    stated = {v.id: lv for v in usable if is_review(v.design) and (lv := review_certainty(v)) is not None}
     review_weight = sum(_weight(v) for v in usable if is_review(v.design))
-    if stated and review_weight >= 0.5 * weight and max(stated) < level:
-        level = max(stated)
-        reasons.append((f"the reviews rate their own evidence {CERTAINTY_BY_LEVEL[level]} certainty",
-                        [v.id for v in usable if is_review(v.design) and review_certainty(v) is not None]))
+    if stated and review_weight >= 0.5 * weight and max(stated.values()) < level:
+        level = max(stated.values())
+        reasons.append((f"the reviews rate their own evidence {CERTAINTY_BY_LEVEL[level]} certainty", list(stated)))
     if len(usable) == 1:
         level = min(level, 3)  # one study cannot show that results replicate
         reasons.append(("a single study: consistency cannot be judged", ids))
