@@ -38,6 +38,7 @@ class Facts:
     texts: dict[str, str] = field(default_factory=dict)  # record id -> title, abstract and curated finding
     labels: list[tuple[str, str]] = field(default_factory=list)  # (source id, text) of label facts
     notes: list[str] = field(default_factory=list)
+    widened: dict[str, str] = field(default_factory=dict)  # drug -> the wider condition its studies were read for
 
     def briefs(self) -> list[Brief]:
         seen: list[Brief] = []
@@ -210,6 +211,7 @@ def gather(claim: Claim, path: BriefPath) -> Facts:
             if b is not None:
                 f.per_drug[d] = b
                 if wider:
+                    f.widened.setdefault(d, wider)
                     f.notes.append(f"{d}: no studies for {claim.condition}; read for {wider}")
         if claim.kind in ("combination", "comparison") and len(drugs) >= 2:
             f.brief, _ = path.widened(drugs, cond, claim.kind)

@@ -189,14 +189,6 @@ def combine(parts: list[tuple[str, Verdict]]) -> Verdict:
     return "unverifiable", reason, evidence
 
 
-def _widened(drug: str, facts: Facts) -> str | None:
-    """The broader or related condition the drug's studies were read for, when none were found for the claim's."""
-    for n in facts.notes:
-        if n.startswith(f"{drug}: no studies for ") and "; read for " in n:
-            return n.split("; read for ", 1)[1]
-    return None
-
-
 # a whole chapter of diseases ("Bacterial Infections and Mycoses", "Respiratory Tract Diseases"), not one condition
 _CATEGORY = re.compile(r"\b(diseases|disorders|abnormalities|infections|mycoses|neoplasms|conditions|"
                        r"signs and symptoms|manifestations)\b|\band\b", re.I)
@@ -218,7 +210,7 @@ def _not_against(claim: Claim, drug: str, v: Verdict, wider: str | None) -> Verd
 
 
 def judge_effect(claim: Claim, facts: Facts) -> None:
-    parts = [(d, _not_against(claim, d, judge_one(claim, d, facts.per_drug.get(d)), _widened(d, facts)))
+    parts = [(d, _not_against(claim, d, judge_one(claim, d, facts.per_drug.get(d)), facts.widened.get(d)))
              for d in claim.drugs]
     verdict, reason, items = combine(parts)
     claim.verdict, claim.reason = verdict, reason
