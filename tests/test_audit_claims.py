@@ -312,3 +312,44 @@ def test_mechanism_in_lay_words_for_the_drugs_class():
 
     assert _re.search(_LAY_TARGET["proton pump"], "drugs which block an acid-producing enzyme in the stomach")
     assert _re.search(_ACTS["reuptake inhibitor"], "preventing the nerve from taking it up again")
+
+
+# ------------------------------------------------------------------ v5 dev misses (#17): general causes
+
+
+def test_a_guideline_position_and_an_elliptical_but_not_are_no_contradiction(store):
+    rep = audit("Pregabalin proved no better than placebo for sciatica. Guidelines cite pregabalin as the top choice "
+                "for sciatica. Knowing why pregabalin works for other pain states but not sciatica would help.",
+                store=store)
+    assert attribution_of("National guidelines cite X as the top choice for back pain") == "guideline"
+    assert one(rep.claims, "not sciatica").polarity == "negative"  # the elliptical half of a contrast denies
+    assert rep.contradictions == []
+    assert denies("not low-back pain would help direct future treatments") and not denies("Not surprisingly, it works")
+
+
+def test_regulatory_use_must_be_attached_to_be_opposed():
+    from rxevidence.audit.claims import use_attached
+
+    assert use_attached("The FDA has approved it for only one purpose -- to treat malaria", "malaria")
+    assert not use_attached("Since only 1,500 people received malaria diagnoses, it is prescribed off-label", "malaria")
+
+
+def test_words_that_name_no_medicine_or_combination(store):
+    cs = claims_of(store, "Taking zolpidem right after a big meal can slow its onset for insomnia.")
+    assert all("proguanil" not in c.drugs for c in cs)  # a near-spelling spread over two words is no drug
+    combo = claims_of(store, "Symptomatic ulcers combined with ulcer complications were fewer with celecoxib than "
+                             "with NSAIDs like ibuprofen.")
+    assert all(c.kind != "combination" for c in combo)  # "combined with" joins no drug here
+    poss = claims_of(store, "Ambien\u2019s standard version does not work for sleep maintenance insomnia.")
+    assert poss and "zolpidem" in poss[0].drugs  # a brand name with a possessive ending
+
+
+def test_design_of_the_evidence_numbers_per_arm_and_non_inferiority():
+    from rxevidence.audit.meaning import comparison_relation, evidence_quality, read
+
+    assert evidence_quality("Studies of patients with nocturnal leg cramps have been small") == "small"
+    assert evidence_quality("they were not randomized, controlled trials") == "small"
+    arms = read("the median recovery time was 17 days in both paracetamol groups and 16 days in the placebo group",
+                n_drugs=1, has_condition=True)
+    assert arms.kind == "study" and [n.value for n in arms.numbers if n.kind == "arm"] == [17.0, 16.0]
+    assert comparison_relation("Celecoxib 200 mg is non-inferior to ibuprofen 800 mg") == "better-or-same"

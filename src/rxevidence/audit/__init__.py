@@ -51,6 +51,8 @@ def _known(vocab, pack):  # noqa: ANN001, ANN202 - a closure over the vocabulary
     def known(hit) -> bool:  # noqa: ANN001
         if hit.is_class or len(hit.text) < 4 or hit.text.lower() in _POPULATION_WORDS or _FUNCTION.search(hit.text):
             return False
+        if getattr(hit, "score", 1.0) < 1.0 and re.search(r"\s", hit.text.strip()):
+            return False  # a near-spelling spread over several words ("big meal" for bigumal) names no medicine
         if pack.drug(hit.name) is not None or hit.drugbank_id or hit.rxcui:
             return True
         try:

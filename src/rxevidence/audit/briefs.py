@@ -217,6 +217,11 @@ def gather(claim: Claim, path: BriefPath) -> Facts:
             f.brief, _ = path.widened(drugs, cond, claim.kind)
         else:
             f.brief = f.per_drug.get(drugs[0])
+        if claim.kind == "description" and cond:  # "used as preventive therapy for migraines": the use's label rows
+            for d in drugs:
+                ub = path.brief([d], cond)
+                if ub is not None:
+                    f.per_use[(d, cond)] = ub
     ids = [s.id for b in f.briefs() for s in b.studies]
     texts = path.texts(list(dict.fromkeys(ids)))
     for b in f.briefs():
@@ -226,10 +231,16 @@ def gather(claim: Claim, path: BriefPath) -> Facts:
                 o.evidence_sentence or "" for o in s.outcomes)).strip()
     f.texts = texts
     if claim.kind in ("safety", "mechanism", "description") or claim.numbers:
-        f.labels = path.labels([d for d in drugs if d not in claim.classes])
+        from .judges.evidence import names_of
+
+        members: list[str] = []  # a class claim ("triptans should not be taken by …"): its members' labels
+        if claim.kind == "safety":
+            for k in claim.classes:
+                members += sorted(names_of(f.per_drug.get(k) or f.brief, k) - {k})[:8]
+        f.labels = path.labels([d for d in drugs if d not in claim.classes] + members)
         for b in f.briefs():
             f.labels += [(h.source or "", f"{h.kind.capitalize()}: {h.text}") for h in b.harms
-                         if h.drug in drugs and h.source]
+                         if (h.drug in drugs or h.drug in members) and h.source]
             for p in b.drugs:
                 if p.name in drugs:
                     src = p.sources[0] if p.sources else ""

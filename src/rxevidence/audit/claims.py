@@ -32,7 +32,7 @@ __all__ = ["Proposition", "split_propositions", "find_claims", "listed_uses"]
 # ------------------------------------------------------------------ drugs
 
 _PRONOUN = re.compile(r"^(?P<bare>this|these|that) (can|may|might|will|helps?|is|are|was|has|also|could|would)\b|"
-                      r"\b(?P<det>this|that|the|these|those|both) (?P<noun>drugs?|medications?|medicines?|compounds?|"
+                      r"\b(?P<det>this|that|the|these|those|both) (?:(?P<num>two|three|both) )?(?P<noun>drugs?|medications?|medicines?|compounds?|"
                       r"substances?|treatments?|agents?|pills?)\b|\b(?P<both>both|either)\b(?! of)|"
                       r"(?:^|[,;]\s*)(?P<pron>it|they)\b|"
                       r"\b(?P<pron2>it|they) (can|may|might|is|are|was|were|does|do|did|has|have|works?|helps?|reduces?|"
@@ -50,14 +50,23 @@ _COMPARE_HEAD = re.compile(r"^(?:(?:with|has|had|shows?|showed|offers?|provides?
                            r"equivalent|superior|better|greater|inferior|lower|higher)\s+(?:efficacy|effectiveness|"
                            r"effects?|benefits?|results|outcomes|pain relief|relief)\s+(?:to|as|than|with|versus|vs\.?)\b",
                            re.I)
+# a class name used as an adjective of a property ("anti-inflammatory effects", "analgesic properties"): no drug
+_PROPERTY = re.compile(r"\s*(effects?|properties|property|actions?|activity|activities|benefits?|qualities)\b", re.I)
 _COMBO_REF = re.compile(r"\b(this|the|that) combination\b|\bthe (pair|combo)\b", re.I)
+# words in a drug's place that are English adjectives or adverbs ("more efficacious than", "markedly"), not agents
+_NOT_AGENT = re.compile(r"^[a-z]+(?:ous|ly|ful|ness|ment)$")
 _UNKNOWN_AGENT = re.compile(r"\b(vitamin [A-Z]\d*|[a-z]+ (?:supplements?|extract|oil))\b", re.I)
 
 
 # substances the body makes: named in claims as what a drug acts on, not as a second drug
 _ENDOGENOUS = {"serotonin", "norepinephrine", "noradrenaline", "epinephrine", "adrenaline", "dopamine", "histamine",
                "acetylcholine", "insulin", "glucose", "gamma-aminobutyric acid", "endorphin", "beta-endorphin",
-               "cortisol", "melatonin", "prostaglandin", "nitric oxide", "bradykinin", "immunoglobulins"}
+               "cortisol", "melatonin", "prostaglandin", "nitric oxide", "bradykinin", "immunoglobulins", "cholesterol"}
+
+
+def _plain(text: str) -> str:
+    """The text with possessive endings blanked, offsets kept ("Ambien’s standard version" names Ambien)."""
+    return re.sub(r"(?<=[A-Za-z])[’']s\b", "  ", text)
 
 
 def _named_plainly(name: str, text: str) -> bool:
@@ -111,7 +120,8 @@ _EXPERIMENTAL = re.compile(r"\b(tourniquet|cold pressor|heat pain|heat-related p
 _AFFECTIVE = re.compile(r"\b(emotional|affective|unpleasant\w*|distress|perceptions? around|anxiety about)\b", re.I)
 _SENSORY = re.compile(r"\b(sensory|intensity|actual perception|perception of pain itself|heat[- ]related|"
                       r"judge an experience as painful)\b", re.I)
-_STUDY_INTRO = re.compile(r"\b(a|one|another|the|this|that|recent|some other|other|several)\s+(?:[\w-]+\s+){0,3}?"
+_STUDY_INTRO = re.compile(r"\b(a|one|two|three|four|another|the|this|that|recent|some other|other|several)\s+"
+                          r"(?:[\w-]+,?\s+){0,3}?"
                           r"(study|studies|trial|trials|research|experiment|analysis)\b|^research\b", re.I)
 _STUDY_CHAIN = re.compile(r"^(individuals|participants|patients|people|those|subjects|volunteers) who\b|"
                           r"^(these|the) (researchers|investigators|authors|participants|patients)\b|"
@@ -119,7 +129,9 @@ _STUDY_CHAIN = re.compile(r"^(individuals|participants|patients|people|those|sub
                           r"^in (this|that|the) (particular )?(study|trial)\b|"
                           r"^researchers\b|^they\b|"
                           r"^(?:the )?results? (?:showed|show|shown|found|suggest\w*|indicated?|revealed)\b|"
-                          r"^the (?:difference|differences) (?:of|in|between|was|were)\b|^(?:his|her|their) (?:research )?team\b",
+                          r"^the (?:difference|differences) (?:of|in|between|was|were)\b|^(?:his|her|their) (?:research )?team\b|"
+                          r"^(?:the )?(?:improvements?|benefits?|reductions?|responses?) (?:in [\w-]+ )?(?:were|was) "
+                          r"(?:noted|seen|observed|reported|found|maintained|sustained)\b",
                           re.I)
 
 
@@ -195,6 +207,24 @@ _LIST_GAP = re.compile(r"^[\s,;]*(?:(?:and|or|as well as|plus|&)\b)?[\s,;]*(?:(?
 _NARROWING_GAP = re.compile(r"^[\s,;(]*(?:including|such as|e\.g\.,?|like|especially|in particular|namely)\s*$", re.I)
 
 
+# words that attach a condition to a drug as its use ("approved ... to treat malaria", "for the treatment of X")
+_USE_BEFORE = re.compile(r"\b(?:for|to treat|treat(?:s|ed|ing)?|treatment of|to manage|manag(?:e|es|ing)|management of|"
+                         r"prevent(?:s|ing|ion of)?|relie(?:f of|ve|ves|ving)|against|in|as)\s+(?:(?:the|a|an|only)\s+)?"
+                         r"(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def use_attached(text: str, condition: str | None) -> bool:
+    """The condition is named as a use of the drug ("approved to treat malaria", "for the treatment of X"), not in
+    a clause about something else ("only 1,500 people received malaria diagnoses")."""
+    if not condition:
+        return False
+    for m in re.finditer(re.escape(condition), text, re.I):
+        if _USE_BEFORE.search(text[max(0, m.start() - 45): m.start()]) or re.match(
+                r"\s*(?:drugs?|medications?|medicines?|treatments?|indications?|uses?)\b", text[m.end():], re.I):
+            return True
+    return False
+
+
 def listed_uses(sentence: str, conds: list[ConditionMention]) -> list[ConditionMention]:
     """The uses a sentence names as a list ("for A, B and C"), in order. A condition that only qualifies
     another ("muscle spasm from back injuries") is not a separate use; one introduced by "including" or
@@ -249,6 +279,7 @@ class _Context:
     item_line: int = -1
     line: int = -1
     study_drugs: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)  # the class the last claim was about, when it named no drug
 
 
 @dataclass
@@ -273,7 +304,7 @@ class Reader:
         self.ctx.line = seg.line
         label = re.match(r"^([^:]{2,40}):\s", seg.text)
         if label and seg.role == "item":
-            names = [d.name for d in self.vocab.find_drugs(label.group(1)) if not d.is_class and self.known(d)]
+            names = [d.name for d in self.vocab.find_drugs(_plain(label.group(1))) if not d.is_class and self.known(d)]
             if names:
                 self.ctx.item_drugs, self.ctx.item_line = names, seg.line
         if seg.block != self.ctx.block:
@@ -284,7 +315,7 @@ class Reader:
             self.ctx.lead, self.ctx.lead_text = self._first_condition(seg.text), seg.text
             criteria = re.search(r"\b(when|if|only when|unless):\s*$", seg.text, re.I)  # "Consider X only when:"
             self.ctx.lead_drugs = [] if criteria else [
-                d.name for d in self.vocab.find_drugs(seg.text) if not d.is_class and self.known(d)]
+                d.name for d in self.vocab.find_drugs(_plain(seg.text)) if not d.is_class and self.known(d)]
 
     def _fallback_condition(self, text: str) -> ConditionMention | None:
         c = self.ctx
@@ -306,6 +337,9 @@ class Reader:
         if chained and self.ctx.study is not None and (own is None or own.id == "pain"):
             return self.ctx.study
         topic = self._topic_condition()
+        if own is not None and re.search(rf"\b(?:other|different|another)\s+(?:[\w-]+\s+)?{re.escape(own.text)}", text,
+                                         re.I):
+            return own  # "works for other pain states": not the article's own kind of pain
         if own is not None and topic is not None and own.id != topic.id and topic.id in set(
                 vocab_call(self.vocab, "narrower", own.id, default=[]) or []):
             return topic  # "pain relief" in an article about osteoarthritis is about osteoarthritis pain
@@ -320,7 +354,8 @@ class Reader:
     # -------------------------------------------------------------- one proposition
 
     def _drugs_for(self, text: str, prop: Proposition, prev: list[str]) -> tuple[list[str], list[str], list[str]]:
-        hits = [h for h in self.vocab.find_drugs(text) if _named_plainly(h.text, text)]
+        hits = [h for h in self.vocab.find_drugs(_plain(text)) if _named_plainly(h.text, text) and not (
+            h.is_class and getattr(h, "end", None) is not None and _PROPERTY.match(text[h.end:]))]
         if any(h.name not in _ENDOGENOUS and not h.is_class for h in hits):
             hits = [h for h in hits if h.name not in _ENDOGENOUS]  # "raises serotonin": a target, not a drug
         elif hits and all(h.name in _ENDOGENOUS for h in hits) and _PRONOUN.search(text) and not _EXPLETIVE.search(text):
@@ -335,9 +370,10 @@ class Reader:
         if not drugs:
             pron = _PRONOUN.search(text)
             anaphora = bool(pron) and not _EXPLETIVE.search(text)
-            definite = bool(pron and pron.group("noun") and not re.match(r"these|those|both", pron.group("det") or "",
-                                                                         re.I))
-            plural = bool(pron and re.match(r"these|those|both|they|either", pron.group(0).strip(",; "), re.I))
+            definite = bool(pron and pron.group("noun") and not pron.group("num") and not re.match(
+                r"these|those|both", pron.group("det") or "", re.I))
+            plural = bool(pron and (re.match(r"these|those|both|they|either", pron.group(0).strip(",; "), re.I)
+                                    or pron.group("num")))
             if prop.inherits and prev and not classes:
                 drugs = list(prev)
             elif anaphora and plural and len(self.ctx.main_all) >= 2:
@@ -346,6 +382,8 @@ class Reader:
                 drugs = list(self.ctx.main)  # "this medication", "the drug": the article's drug
             elif anaphora and prev and not classes:
                 drugs = list(prev)
+            elif anaphora and plural and not classes and self.ctx.classes and not self.ctx.drugs:
+                classes = list(self.ctx.classes)  # "Triptans are effective … They reduce pain within two hours"
             elif anaphora and self.ctx.drugs:
                 drugs = list(self.ctx.drugs)
             elif not classes and self.ctx.item_drugs and self.ctx.item_line == self.ctx.line:
@@ -357,11 +395,44 @@ class Reader:
                 drugs = list(self.ctx.study_drugs)  # "This randomized study involved 114 patients"
             elif not classes and self.ctx.main and _SUBJECTLESS.match(text):
                 drugs = list(self.ctx.main)  # "Significantly reduces the frequency of flares": the article's drug
-            elif not classes and self.ctx.main and (M.DOSE_REF.search(text) or M.is_safety(text) or re.search(
+            elif not classes and self.ctx.main and M.evidence_quality(text) in ("weak", "mixed", "small") and re.search(
+                    r"\b(studies|trials|evidence)\b", text, re.I):
+                drugs = list(self.ctx.main)  # "Studies of patients with X have been small": the article's drug's
+            elif not classes and self.ctx.main and (M.DOSE_REF.search(text) or M.is_safety(self._unconditioned(text)) or re.search(
                     r"\b\d+(\.\d+)? ?mg\b|\b(administration|route|routes|subcutaneous(ly)?|intranasal|oral|SC|"
                     r"injection|taking (the |this )?medication|dose|doses|dosing)\b", text, re.I)):
                 drugs = list(self.ctx.main)  # "Adverse events include somnolence": the article's drug
         return drugs, classes, examples
+
+    def _unconditioned(self, text: str) -> str:
+        """The text without its condition names: "Migraine headaches are common" names no harm of a drug."""
+        for c in self.vocab.find_conditions(text):
+            text = re.sub(re.escape(c.text), " ", text, flags=re.I)
+        return text
+
+    def _joins_drugs(self, text: str, unknown: list[str]) -> bool:
+        """A combination word stands next to a medicine (within three words): "ibuprofen combined with
+        paracetamol", "combination products that contain X"; not "ulcers combined with ulcer complications"."""
+        cues = M.combination_cues(text)
+        if not cues:
+            return True
+        spans = [(h.start, h.end) for h in self.vocab.find_drugs(_plain(text)) if getattr(h, "start", None) is not None
+                 and h.name not in _ENDOGENOUS and (h.is_class or self.known(h))]
+        low = text.lower()
+        for u in unknown:
+            i = low.find(u.lower())
+            if i >= 0:
+                spans.append((i, i + len(u)))
+        if re.search(r"\b(this|the|that) combination\b|\bthe (pair|combo)\b|\b(both|together)\b", text, re.I):
+            return True
+        for a, b in cues:
+            for s, e in spans:
+                gap = text[b:s] if s >= b else (text[e:a] if e <= a else "")
+                if (s >= b or e <= a) and len(re.findall(r"[\w%.-]+", gap)) <= 3:
+                    return True
+                if s < b and e > a:  # the cue is inside the name ("paracetamol/ibuprofen")
+                    return True
+        return False
 
     def claim(self, seg: Segment, prop: Proposition, start: int, end: int, prev: list[str]) -> Claim | None:
         text = prop.text
@@ -380,9 +451,11 @@ class Reader:
             self.ctx.study, self.ctx.study_block = _experimental(), seg.block
         cond = self._condition(text, conds, outcomes, chained)
         unknown = [m.group(0) for m in _UNKNOWN_AGENT.finditer(text) if not any(d in m.group(0).lower() for d in drugs)]
-        unknown += [u.word for u in unknown_drugs(text, vocab=self.vocab) if u.word not in unknown]
+        unknown += [u.word for u in unknown_drugs(text, vocab=self.vocab) if u.word not in unknown
+                    and not _NOT_AGENT.search(u.word)]
         # an agent the vocabulary does not know still takes part ("diclofenac combined with vitamin K")
-        mean = M.read(text, n_drugs=len(drugs) + len(classes) + len(unknown), has_condition=cond is not None)
+        mean = M.read(text, n_drugs=len(drugs) + len(classes) + len(unknown), has_condition=cond is not None,
+                      joins_drugs=self._joins_drugs(text, unknown), names_condition=bool(conds))
         if chained and not mean.attribution:
             mean.attribution = "study"
         if chained and mean.kind == "none" and mean.numbers:
@@ -399,7 +472,7 @@ class Reader:
             low = text.lower()
 
             def order(n: str) -> int:
-                hit = [h.start for h in self.vocab.find_drugs(text) if h.name == n and hasattr(h, "start")]
+                hit = [h.start for h in self.vocab.find_drugs(_plain(text)) if h.name == n and hasattr(h, "start")]
                 pos = hit[0] if hit else low.find(n.lower())
                 return pos if pos >= 0 else -1  # a subject the claim leaves unsaid ("Comparable efficacy to X") comes first
             merged = sorted(drugs + [k for k in parts if k not in drugs], key=order)
@@ -407,8 +480,14 @@ class Reader:
         product = M.slash_product(text, vocab=self.vocab)
         if product and mean.kind in ("comparison", "effect"):
             mean.kind = "combination"  # "paracetamol/ibuprofen 500/200 mg": a combination product
-            if re.search(r"\b(than|versus|vs\.?|compared)\b", text, re.I):
-                mean.combination = M.Combination(vs="each alone")
+            than = re.search(r"\b(than|versus|vs\.?|compared (?:with|to))\b(.*)$", text, re.I)
+            if than:  # against each part only when the claim names each part (or "either") after "than"
+                rest = than.group(2)
+                named = [d for d in product if re.search(rf"\b{re.escape(d)}\b", rest, re.I) or any(
+                    re.search(rf"\b{re.escape(h.text)}\b", rest, re.I) for h in self.vocab.find_drugs(rest)
+                    if h.name == d)]
+                each = len(named) >= len(product) or re.search(r"\b(either|each|both)\b", rest, re.I)
+                mean.combination = M.Combination(vs="each alone" if each else "alone")
         c = Claim(text=text, start=start, end=end, kind=mean.kind, polarity="negative" if mean.denies else "positive",
                   drugs=(merged if both else (drugs or classes)), classes=classes, alternatives=examples, condition=cond.text if cond else None,
                   condition_id=cond.id if cond else None, dimension=dimension, hedge=mean.hedge,
@@ -437,6 +516,12 @@ class Reader:
             if uses:
                 c.condition, c.condition_id = uses[0].text, uses[0].id
                 c.conditions = [u.id for u in uses] if len(uses) > 1 else []
+            if denied and re.search(r"\boff[- ]label\b", text, re.I) and not re.search(
+                    r"\bnot\b[^.;]{0,30}\b(approv|licen[sc]|authori[sz]|indicated)", text, re.I) and not (
+                    uses and use_attached(text, c.condition)) and not re.search(
+                    r"\bfor (?:this|that|the|these|those|such)\s+(?:[\w-]+\s+)?(?:indications?|uses?|conditions?|"
+                    r"purposes?|problems?)\b", text, re.I):
+                c.condition, c.condition_id, c.conditions = None, None, []  # "prescribed off-label": for unnamed uses
         if mean.combination:
             c.combination_vs = mean.combination.vs
             c.added = mean.combination.added
@@ -447,11 +532,16 @@ class Reader:
         if title:
             self._topic(title)
         claims: list[Claim] = []
+        lede = title is None  # an article with no title line: its first sentence names what it is about
         for seg in segments(text):
             self._enter(seg)
             if seg.role == "heading":
                 self.ctx.section = self._first_condition(seg.text) or self.ctx.section
                 continue
+            if lede and seg.role != "source":
+                lede = False
+                if self.ctx.title is None:
+                    self.ctx.title = self._first_condition(seg.text)
             if seg.text.rstrip().endswith("?"):
                 self._topic(seg.text)
             if seg.role == "source" or seg.text.rstrip().endswith("?") or (seg.role == "lead" and not has_verb(seg.text)):
@@ -470,7 +560,8 @@ class Reader:
                 if c is not None:
                     if cause is not None and c.link == "effect":  # "X, which is why Y": X explains Y's result
                         claims.append(_cause_claim(cause, c))
-                    if first is not None and first.attribution and c.attribution is None and c.link == "concession":
+                    if first is not None and first.attribution in ("study", "studies") and c.attribution is None \
+                            and c.link == "concession":
                         c.attribution = first.attribution  # "The study found X, while Y": Y is reported too
                     first = first or c
                     claims.append(c)
@@ -483,7 +574,7 @@ class Reader:
         if self.ctx.title is None:
             self.ctx.title = self._first_condition(text)
         if not self.ctx.main:
-            names = [d.name for d in self.vocab.find_drugs(text) if not d.is_class and self.known(d)]
+            names = [d.name for d in self.vocab.find_drugs(_plain(text)) if not d.is_class and self.known(d)]
             self.ctx.main, self.ctx.main_all = names[:1], list(dict.fromkeys(names))
 
     def _remember(self, text: str, claim: Claim | None = None) -> None:
@@ -492,11 +583,15 @@ class Reader:
             if cnd.id not in {u.id for u in self.ctx.uses}:
                 self.ctx.uses.append(cnd)
         if claim is None:
-            hits = [d.name for d in self.vocab.find_drugs(text) if not d.is_class and self.known(d)]
+            hits = [d.name for d in self.vocab.find_drugs(_plain(text)) if not d.is_class and self.known(d)]
             if hits:
                 self.ctx.drugs = hits[:1]
             return
         named = [d for d in claim.drugs if d not in claim.classes]
+        if named:
+            self.ctx.classes = []
+        elif claim.classes and claim.kind != "comparison":
+            self.ctx.classes = list(claim.classes)
         if named and not self.ctx.main:
             self.ctx.main = named[:1]
         if named and claim.kind not in ("comparison",):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .claims import use_attached
 from .judges.safety import TOPICS
 from .report import Claim, Contradiction
 
@@ -30,12 +31,13 @@ _OTHER_OUTCOME = re.compile(r"\b(treat|cure|address|fix|reverse)\w* the (underly
                             r"\bprevent\w* (it|them|recurrence|relapse)", re.I)
 _SCOPED = re.compile(r"\b(up to|for up to|over|within|less than)\s+\w+\s+(weeks?|months?|years?|days?)\b", re.I)
 _STRONG_HEDGE = {"may", "might", "could", "possibly", "potentially", "perhaps", "seems to", "appears to",
-                 "does not seem", "do not seem", "suggests", "suggested", "in some", "sometimes", "not for everyone"}
+                 "does not seem", "do not seem", "suggests", "suggested", "in some", "sometimes", "not for everyone",
+                 "advised"}
 
 
 def _hedged(c: Claim) -> bool:
     return bool(c.hedge and c.hedge.lower() in _STRONG_HEDGE) or bool(
-        c.hedge and re.match(r"(may|might|could|seems?|appears?|in some|some )", c.hedge, re.I))
+        c.hedge and re.match(r"(may|might|could|seems?|appears?|in some|some |suggest)", c.hedge, re.I))
 
 
 def _doses(c: Claim) -> set[str]:
@@ -125,8 +127,8 @@ def _other_outcome(pos: Claim, neg: Claim) -> bool:
 
 
 # a claim about another kind of the condition ("a different subtype of insomnia (sleep maintenance insomnia)")
-_OTHER_KIND = re.compile(r"\b(?:a |an )?(?:different|another|other) (?:sub-?types?|types?|kinds?|forms?|varieties) of\b",
-                         re.I)
+_OTHER_KIND = re.compile(r"\b(?:a |an )?(?:different|another|other) (?:sub-?types?|types?|kinds?|forms?|varieties) of\b|"
+                         r"\b(?:different|other) (?:[\w-]+ ){0,2}(?:states|conditions|types|kinds|forms|disorders)\b", re.I)
 # words that name a kind of a condition where they stand before it ("acute low back pain", "sleep-onset insomnia")
 _KIND_WORDS = re.compile(r"^(?:acute|sub-?acute|chronic|episodic|recurrent|persistent|intermittent|nocturnal|"
                          r"(?:sleep-)?onset|maintenance|primary|secondary|early|late|neuropathic|nociceptive|"
@@ -163,6 +165,8 @@ def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
                 continue
             if a.attribution == "study" and b.attribution == "study":
                 continue  # two studies may well have found different things
+            if "guideline" in (a.attribution, b.attribution):
+                continue  # what a guideline recommends is a reported position, not the article saying the drug works
             if a.condition_id != b.condition_id or a.condition_id is None:
                 continue
             if _doses(a) != _doses(b):
@@ -258,7 +262,8 @@ def _regulatory(claims: list[Claim]) -> Iterator[Contradiction]:
         for b in reg[i + 1:]:
             if (a.polarity != b.polarity and _drugs(a) & _drugs(b) and a.condition_id == b.condition_id
                     and a.claimed_status == b.claimed_status and a.jurisdiction == b.jurisdiction
-                    and not _hedged(a) and not _hedged(b)):
+                    and not _hedged(a) and not _hedged(b) and use_attached(a.text, a.condition)
+                    and use_attached(b.text, b.condition)):
                 yield Contradiction(a=a.text, b=b.text, reason="One sentence asserts the status the other denies.")
 
 

@@ -44,9 +44,10 @@ QUANTIFIER = re.compile(r"\b(?:not|n['’]t)\s+(?:\w+\s+){0,3}?(?:for|in|with|on
 
 
 def denies(text: str) -> bool:
-    """True when the proposition denies the effect / status it names ("did not reduce", "no better than")."""
+    """True when the proposition denies the effect / status it names ("did not reduce", "no better than"), or is
+    the elliptical second half of a contrast ("… works for other pain states | but not low-back pain …")."""
     t = _NOT_NEGATION.sub(" ", _RELATIVE.sub(" ", QUANTIFIER.sub(" ", text)))
-    return bool(_NO_EFFECT.search(t))
+    return bool(_NO_EFFECT.search(t)) or bool(re.match(r"\s*not\s+(?!only\b|just\b|all\b|every|always\b|surprisingly\b|unlike\b)", t, re.I))
 
 
 # ------------------------------------------------------------------ hedges, attribution, strength
@@ -77,12 +78,23 @@ def hedge_of(text: str) -> str | None:
     return m.group(0).lower() if m else None
 
 
+# what guidelines or a recommendation say ("guidelines cite X as the top choice", "the universal recommendation to
+# provide X as a first-line treatment"): a report of a position, not the article's own claim that X works
+_GUIDELINE = re.compile(r"\b(guidelines?|guidance|recommendations?)\b(?:\s+[\w-]+){0,6}?\s+(?:cites?|cited|names?|named|"
+                        r"lists?|listed|recommends?|recommended|advises?|advised|says?|said|calls?|to (?:provide|use|give|"
+                        r"offer|prescribe))\b|\b(?:the|a) (?:universal |standard |usual |current )?recommendation to\b|"
+                        r"\b(?:top|first) choice\b|\btreatment of choice\b", re.I)
+
+
 def attribution_of(text: str) -> str | None:
-    """"study" for a reported single study ("one trial found ..."), "studies" for a body of evidence."""
+    """"study" for a reported single study ("one trial found ..."), "studies" for a body of evidence,
+    "guideline" for a reported guideline position or recommendation."""
     if _SINGLE_STUDY.search(text):
         return "study"
     if _BODY_OF_EVIDENCE.search(text):
         return "studies"
+    if _GUIDELINE.search(text):
+        return "guideline"
     return None
 
 
@@ -111,6 +123,11 @@ _EVIDENCE_WEAK = re.compile(
     r"insufficient|inconsistent|conflicting|uncertain|lacking|unclear)\b|"
     r"\bnot (?:been )?(?:well[- ])?(supported|established)\b|\bunproven\b|\bno good evidence\b|"
     r"\bonly (fair|moderate|modest|some)\b(?:\s+\w+){0,2}\s+(evidence|data|support|proof)\b", re.I)
+# the design of the studies ("studies … have been small", "they were not randomized, controlled trials")
+_EVIDENCE_SMALL = re.compile(
+    r"\b(studies|trials)\b(?:\s+[\w-]+){0,6}?\s+(?:have been|had been|were|are)\s+(?:too\s+|very\s+|mostly\s+|all\s+)?"
+    r"(small|few|short|poor(?:ly designed)?|uncontrolled|unblinded|flawed)\b|"
+    r"\b(?:were|was|are|is)\s+not\s+randomi[sz]ed\b", re.I)
 _EVIDENCE_NONE = re.compile(r"\bno (studies|trials|research|study|trial)\b.{0,30}\b(investigated|examined|studied|tested|"
                             r"evaluated|looked at|assessed|compared)\b|\bhas never been (studied|tested)\b", re.I)
 _EVIDENCE_STRONG = re.compile(r"\b(better|well|firmly) established\b|\b(strong|good|robust|solid|high[- ]quality|"
@@ -121,6 +138,8 @@ def evidence_quality(text: str) -> str | None:
     """"weak" / "mixed" / "strong" when the claim is about the state of the evidence itself."""
     if _EVIDENCE_NONE.search(text):
         return "none"
+    if _EVIDENCE_SMALL.search(text):
+        return "small"
     m = _EVIDENCE_WEAK.search(text)
     if m:
         return "mixed" if re.search(r"mixed|inconsistent|conflicting", m.group(0), re.I) else "weak"
@@ -136,7 +155,8 @@ _SAME = re.compile(r"\b((just |about |equally )?as (effective|good|useful|helpfu
                    r"effectiveness|efficacy)?|comparable|on (a )?par with|equivalent|no differences? (in efficacy )?"
                    r"(was|were)? ?(seen|noted|found)? ?(among|between)|none (was|is) (clearly )?(better|superior)|"
                    r"no single .{0,60} (has been proven|is|was) superior)\b", re.I)
-_BETTER_OR_SAME = re.compile(r"\b(equal or superior|as good or better|at least as (effective|good))\b", re.I)
+_BETTER_OR_SAME = re.compile(r"\b(equal or superior|as good or better|at least as (effective|good)|non-?inferior(ity)?)\b",
+                             re.I)
 _BETTER = re.compile(r"\b(better than|more effective than|more efficacious than|superior to|outperform\w*|beats?|"
                      r"stronger than|works? better|preferred (over|to)|the most effective|more potent than|"
                      r"higher potency than|superiority over|favou?r(ing|s)?|superior (efficacy|effectiveness) "
@@ -234,7 +254,9 @@ SAFETY = re.compile(
     r"weight gain|appetite|insomnia|sleep(ing)? problems|hallucinations?|tics?|confusion|coma|death|overdose|"
     r"bleed\w*|ulcers?|liver (damage|injury|toxicity)|toxicity|contraindicat\w*|interactions?|dangerous|"
     r"danger|heart problems|cardiovascular|stroke|blood clots?|breast cancer|dementia|cognitive|"
-    r"gentler on the stomach|breathing|respirat\w*|falls?|never be combined|should not be combined)\b", re.I)
+    r"gentler on the stomach|breathing|respirat\w*|falls?|never be combined|should not be combined|"
+    r"should (?:also )?(?:not|never) (?:be )?(?:taken|used|given|prescribed|take|use)|should (?:also )?avoid|"
+    r"(?:prescribed|used|taken) with caution)\b", re.I)
 _MECHANISM = re.compile(
     r"\b(mechanism|works? by|acts? (by|on|as)|by (reducing|blocking|inhibiting|increasing|enhancing|stopping|"
     r"binding|altering|decreasing|slowing|lowering)|inhibit\w*|block\w*|binds?|binding|receptors?|reuptake|"
@@ -303,6 +325,10 @@ _ADVICE = re.compile(r"^(consider|avoid|always|never|talk|ask|consult|take|try|s
                      r"don['’]t|be sure|keep|stop|tell|call|seek|discuss)\b|^(if|when)\b[^,]{0,80},\s*(consider|avoid|"
                      r"talk|ask|consult|use|try|see|call)\b|\bit['’]?s (crucial|important|essential|wise|best|advisable|"
                      r"vital|necessary) to\b|\bit is (crucial|important|essential|wise|advisable|necessary) to\b", re.I)
+# advice offering a drug for the reader's condition ("If you have mild attacks, try X first", "Consider X for Y")
+_RECOMMENDS = re.compile(r"^(?:(?:if|when)\b[^,]{0,80},\s*)?(?:try|consider)\b(?!\s+(?:talking|asking|speaking|seeing|"
+                         r"omitting|stopping|avoiding|discontinuing|reducing|tapering|switching|not\b|"
+                         r"whether|if|how|other (?:options|treatments|approaches)\b(?!,? including)))", re.I)
 _DOSING = re.compile(r"\b(standard|usual|typical|recommended|starting|initial|maximum) (adult )?(dose|dosage)\b|"
                      r"^dosage\b|\b(dose|dosing) (is|of|range)\b", re.I)
 _EFFICACY = re.compile(r"\b(effective|effectiveness|efficacy|efficacious|relie(?:f|ve|ved|ves|ving)|reduc\w* "
@@ -355,9 +381,17 @@ class Number:
     text: str
 
 
+# a value reported per arm ("17 days in both paracetamol groups and 16 days in the placebo group")
+_ARM_VALUE = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:days?|weeks?|months?|hours?|points?|attacks?|episodes?)\s+(?:in|with|for|"
+                        r"among)\s+(?:the\s+|both\s+|each\s+)?(?:[\w-]+\s+){0,2}?(?:groups?|arms?)\b", re.I)
+
+
 def numbers_in(text: str) -> list[Number]:
-    """The checkable numbers of a claim (percentages, N, NNT, fold changes, effect sizes, trial counts)."""
+    """The checkable numbers of a claim (percentages, N, NNT, fold changes, effect sizes, trial counts, values
+    reported per study arm)."""
     out: list[Number] = []
+    for m in _ARM_VALUE.finditer(text):
+        out.append(Number("arm", float(m.group(1)), m.group(0)))
     for m in _NUMBER.finditer(text):
         for kind in ("pct", "n", "count", "nnt", "fold", "trials", "pts"):
             v = m.group(kind)
@@ -403,14 +437,24 @@ class Meaning:
     comparator: str | None = None
 
 
-def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
-    """Interpret one proposition naming ``n_drugs`` drugs."""
+def combination_cues(text: str) -> list[tuple[int, int]]:
+    """Where the words that join drugs into a combination stand ("combined with", "plus", "+")."""
+    return [(m.start(), m.end()) for m in _COMBO.finditer(text)]
+
+
+def read(text: str, *, n_drugs: int, has_condition: bool, joins_drugs: bool = True,
+         names_condition: bool = False) -> Meaning:
+    """Interpret one proposition naming ``n_drugs`` drugs; ``joins_drugs=False`` when its combination words
+    join no drug ("ulcers combined with ulcer complications"), so that it is no combination claim."""
     m = Meaning(kind="none", denies=denies(text), hedge=hedge_of(text), attribution=attribution_of(text),
                 strength=strength_of(text), evidence=evidence_quality(text), numbers=numbers_in(text))
     relation = comparison_relation(text) if n_drugs >= 2 or _SAME.search(text) else None
-    combo = combination_of(text) if n_drugs >= 2 else None
+    combo = combination_of(text) if n_drugs >= 2 and joins_drugs else None
     if _ANTI_INFLAMMATORY.search(text):
         m.kind = "description"  # a drug property ("lacks anti-inflammatory properties"), read from its classes
+        return m
+    if _RECOMMENDS.search(text.strip()) and names_condition and n_drugs >= 1 and not is_safety(text) and not m.denies:
+        m.kind, m.hedge = "effect", "advised"  # "If you have mild migraine, try X first": X is offered as helping
         return m
     if _ADVICE.search(text.strip()) or (_DOSING.search(text) and not _EFFICACY.search(text)):
         return m  # advice to the reader or a dose (rxevidence never judges doses), not a claim
@@ -449,6 +493,8 @@ def read(text: str, *, n_drugs: int, has_condition: bool) -> Meaning:
     if relation and (m.kind == "effect" or (named_doses and m.kind == "safety" and _EFFICACY.search(text))) and (
             n_drugs >= 2 or doses):
         m.kind, m.relation = "comparison", relation  # two drugs, or two doses of one drug
+    if m.kind == "effect" and any(n.kind == "arm" for n in m.numbers) and not _EFFICACY.search(text):
+        m.kind = "study"  # values per arm with no direction word: a reported result, checked by its numbers
     if m.kind == "effect" and _TIMING.search(text):
         m.kind = "mechanism"  # "most effective when taken within an hour of a meal": how to take it, not whether
     comp = comparator_of(text)

@@ -123,6 +123,12 @@ def _evidence_state(claim: Claim, drug: str, items: list[Tested], s: Summary, br
         return "unverifiable", f"No study of {drug} was found here, which does not show that none exists.", []
     if not items:
         return "unverifiable", f"No study of {drug} in this condition was found to judge the evidence.", []
+    if q == "small":  # "the studies have been small, not randomized": against the designs and sizes found
+        strong = [t for t in items if is_review(t.study.design) or (t.study.design == "rct" and (t.study.n or 0) >= 100)]
+        if strong:
+            return ("contradicted", f"Randomised trials or reviews of them exist for {drug}: {labels(strong, 3)}.",
+                    strong)
+        return "supported", f"The studies of {drug} found are small or not randomised: {labels(items, 3)}.", items
     certainty = brief.certainty if brief is not None else "very low"
     if q in ("weak", "mixed"):
         if s.result in ("mixed", "no benefit") or certainty in ("low", "very low"):

@@ -56,6 +56,8 @@ def _one(claim: Claim, drug: str, use: str, brief: Brief) -> tuple[AuditVerdict,
     if status == "recommended" and JURISDICTIONS.get(j) is not None and JURISDICTIONS[j].label_based:
         return "unverifiable", f"{j} approves uses on the label; it does not recommend treatments.", []
     rows = _rows(brief, j)
+    if not use and not pos and re.search(r"\boff[- ]label\b", claim.text, re.I):
+        return "unverifiable", f"{drug} prescribed off-label for uses the claim does not name.", []
     if not use and status == "approved":
         panel = next((p for p in brief.drugs if p.name == drug), None)
         if panel is not None and panel.indications:
@@ -66,11 +68,30 @@ def _one(claim: Claim, drug: str, use: str, brief: Brief) -> tuple[AuditVerdict,
     if not rows or all(r.status == NO_POSITION and not r.details for r in rows):
         return "unverifiable", f"{j}: no position on {drug} for {name} was found.", []
     row = rows[0]
+    named = _label_names_use(brief, drug, name) if status == "approved" and row.status == "off-label" else None
+    if named is not None:  # the label's use is a kind of the claim's ("uncomplicated P. falciparum malaria")
+        v2: AuditVerdict = "supported" if pos else "contradicted"
+        return v2, f"{j}: the {drug} label's use “{named}” is {name}.", [ClaimEvidence(id=row.source, note=named)] \
+            if row.source else []
     verdict = _approval(pos, row) if status == "approved" else _recommendation(pos, row)
     ev = [ClaimEvidence(id=x, note=n) for x, n in [(row.source, row.note)] + [(d.source, d.statement)
                                                                              for d in row.details] if x]
     notes = "; ".join(f"{d.condition_name or d.condition}: {d.status}" for d in row.details[:3])
     return verdict, f"{j}: {drug} {row.status} for {name}" + (f" ({notes})" if notes else ""), ev
+
+
+def _label_names_use(brief: Brief, drug: str, name: str) -> str | None:
+    """The drug's labelled use that names the claim's condition with its own qualifiers ("Uncomplicated
+    Plasmodium falciparum malaria" for "malaria"), when the regulatory row missed the narrower concept."""
+    panel = next((p for p in brief.drugs if p.name == drug), None)
+    if panel is None or len(name) < 4:
+        return None
+    for ind in panel.indications:
+        use = re.split(r"\s*[(:;]", ind, maxsplit=1)[0]
+        if re.search(rf"\b{re.escape(name)}s?\s*(?:in\s[\w\s-]+)?$", use, re.I) and not re.search(
+                r"\b(not|no|except|other than|adjunct|add-on|together with)\b", use, re.I):
+            return ind
+    return None
 
 
 def judge_regulatory(claim: Claim, facts: Facts) -> None:
@@ -110,7 +131,11 @@ def judge_description(claim: Claim, facts: Facts) -> None:
         claim.verdict = "unverifiable"
         claim.reason = "How many people use a drug is not in the label facts or the studies here."
         return
-    known = " ".join(panel.classes + panel.indications).lower()
+    on_label = [u for b in facts.briefs() for r in b.regulatory if JURISDICTIONS.get(r.jurisdiction) is not None
+                and JURISDICTIONS[r.jurisdiction].label_based
+                for u in ([r.condition.replace("-", " ")] if r.status == "on-label" and r.condition else [])
+                + [d.condition_name or d.condition for d in r.details if d.status == "on-label"]]
+    known = " ".join(panel.classes + panel.indications + on_label).lower()  # labelled uses the brief's rows show
     if re.search(r"anti-?inflammatory|swelling|inflammation", text) and re.search(
             r"\b(lacks?|no|not|minimal|little|without|does not|doesn['’]t)\b", text):
         has = bool(re.search(r"anti-?inflammatory|nsaid|cyclooxygenase|cox-2", known))
@@ -151,4 +176,5 @@ def judge_description(claim: Claim, facts: Facts) -> None:
         claim.verdict = "partly supported" if uses else "supported"
     else:
         claim.verdict = "unverifiable"
-    claim.reason = f"{panel.name}: {', '.join(panel.classes)}; labelled uses: {'; '.join(panel.indications)[:200]}"
+    claim.reason = f"{panel.name}: {', '.join(panel.classes)}; labelled uses: {'; '.join(panel.indications)[:200]}" + (
+        f"; on the label also: {', '.join(dict.fromkeys(on_label))}" if on_label else "")

@@ -34,8 +34,10 @@ TOPICS: dict[str, tuple[str, str]] = {
     "sleep": (r"insomnia|sleep(ing)? problems|trouble sleeping", r"insomnia|sleep"),
     "psychiatric": (r"hallucinat\w*|psychosis|psychotic|mania|manic", r"hallucinat\w*|psychos\w*|psychotic|manic"),
     "tics": (r"\btics?\b|twitch\w*", r"\btics?\b|tourette"),
-    "heart": (r"heart|cardiovascular|cardiac|stroke|blood clots?|hypotension|blood pressure",
-              r"cardiovascular|cardiac|myocardial|stroke|thrombo\w*|hypotension|blood pressure"),
+    "heart": (r"heart|cardiovascular|cardiac|stroke|blood clots?|hypotension|blood pressure|coronary|angina|"
+              r"vascular disease",
+              r"cardiovascular|cardiac|myocardial|stroke|thrombo\w*|hypotension|blood pressure|coronary|"
+              r"isch(?:a)?emi\w*|vasospas\w*|angina|vascular disease|infarct\w*"),
     "liver": (r"liver", r"hepat\w*|liver"),
     "cognition": (r"dementia|cognitive|memory|confusion|cns (side )?effects", r"dementia|cognit\w*|memory|"
                   r"confusion|central nervous system|cns"),
@@ -206,7 +208,9 @@ _MECH_WORDS = re.compile(r"^(receptor|pump|enzyme|atpase|inhibit|reuptake|seroto
 _STOP = {"effective", "effectiveness", "taken", "within", "response", "active", "patients", "treatment", "symptoms",
          "relief", "works", "work", "which", "their", "these", "those", "helps", "amount", "action", "making", "about",
          "while", "there", "would", "could", "other", "system", "effect", "effects", "levels", "level", "body",
-         "brain", "reduces", "reducing", "increase", "increasing", "decrease", "decreasing", "because", "stomach"}
+         "brain", "reduces", "reducing", "increase", "increasing", "decrease", "decreasing", "because", "stomach",
+         "benefit", "benefits", "clinical", "clinically", "significant", "significantly", "confirmed", "specific",
+         "reduce", "reduced", "increases", "increased", "lower", "higher", "times", "concomitant"}
 
 
 def _content(text: str, drugs: list[str]) -> set[str]:
@@ -252,10 +256,16 @@ def _class_named(claim: Claim, facts: Facts) -> tuple[str, str, str] | None:
     return None
 
 
+_AIM = re.compile(r"\b(?:sought to|aimed to|aims? (?:was|were|of this) |objective|purpose of|we (?:investigated|examined|"
+                  r"hypothesi[sz]ed|tested whether)|to (?:determine|assess|evaluate|examine|investigate) (?:whether|if)|"
+                  r"(?:was|were) (?:designed|conducted) to)\b", re.I)
+
+
 def judge_mechanism(claim: Claim, facts: Facts) -> None:
     """A mechanism or a causal premise, against label mechanism / class facts and study sentences on it."""
     words = _content(claim.text, claim.drugs)
     sources: list[tuple[str, str]] = list(facts.labels)
+    several: dict[str, list[str]] = {}  # studies of other drugs too: the other drugs they name
     for b in facts.briefs():
         for p in b.drugs:
             if p.name in claim.drugs:
@@ -263,11 +273,24 @@ def judge_mechanism(claim: Claim, facts: Facts) -> None:
         for s in b.studies:
             if set(claim.drugs) & set(s.drugs):
                 sources.append((s.id, facts.texts.get(s.id, "")))
+                if set(s.drugs) - set(claim.drugs):
+                    several[s.id] = [d for d in s.drugs if d not in claim.drugs]
     best: tuple[int, str, str] | None = None
+    names = [n for b in facts.briefs() for p in b.drugs if p.name in claim.drugs for n in [p.name, *p.classes]]
+    names += ["".join(w[0] for w in n.split()) for n in names if len(n.split()) >= 3]  # "SSRI", "SNRI"
+    drug_rx = re.compile(r"\b(" + "|".join(re.escape(n[:6]) for n in (names or claim.drugs) if len(n) >= 4) + r")",
+                         re.I) if (names or claim.drugs) else None
     for src, text in sources:
         if not src or not text:
             continue
+        others = several.get(src, [])
+        other = re.compile(r"\b(" + "|".join([re.escape(o[:6]) for o in others if len(o) >= 4] + [
+            r"inhibit(?:ors?|ion)\b", r"blockers?\b", r"antagonists?\b", r"agonists?\b"]) + ")", re.I) if is_study_id(src) else None
         for sent in re.split(r"(?<=[.!?])\s+|;", text):
+            if other is not None and other.search(sent) and (drug_rx is None or not drug_rx.search(sent)):
+                continue  # a study sentence about another drug or class says nothing about this one
+            if is_study_id(src) and _AIM.search(sent):
+                continue  # what a study set out to ask is not what it found
             shared = {w for w in words if re.search(rf"\b{re.escape(w[:7])}", sent, re.I)}
             specific = any(_MECH_WORDS.search(w) for w in shared)
             if specific and len(shared) >= (1 if len(words) <= 3 else 2) and (best is None or len(shared) > best[0]):
