@@ -227,3 +227,15 @@ def test_a_review_in_general_statements_is_a_narrative_review_whatever_its_words
     assert a.kind == "narrative review"
     assert a.design == "narrative review"
     assert a.direction == "unclear"
+
+
+def test_a_risk_benefit_balance_is_a_verdict_and_naming_it_is_not():
+    from rxevidence.appraise.effect import sentence_readings
+
+    def read(text: str) -> set[str]:
+        return {r.direction for r in sentence_readings(text, ["drug a"], [])}
+
+    assert read("Overall health risks exceeded benefits from use of drug A for 5 years.") == {"worse"}
+    assert read("The benefits of drug A clearly outweigh the risks.") == {"better"}
+    assert read("The balance of risks and benefits for drug A remains uncertain.") == set()
+    assert read("The risk-benefit profile of drug A is not consistent with a viable intervention.") == set()
