@@ -208,3 +208,20 @@ def test_a_drug_the_title_names_as_the_patients_existing_treatment_is_background
     # "patients treated with drugx or drugy" names what was tested
     assert study_tests(titled("Outcomes in patients treated with low-dose drugx or drugy: a randomized trial"),
                        ["drugx"])
+
+
+def test_one_placebo_word_list_for_comparators_and_equivalence() -> None:
+    # one rule (synthesis.PLACEBO): an inactive control -- placebo or no treatment, usual care, a waiting list --
+    # is never "another treatment", in a comparator or in an equivalence-worded conclusion
+    def auto(finding: str, comparator: str | None = None) -> StudyView:
+        v = study(1, "no difference", curated=False)
+        v.appraisal.finding, v.appraisal.comparator = finding, comparator
+        return v
+    for control in ("placebo", "usual care", "a waiting list", "no treatment", "the untreated control group"):
+        assert comparator_kind(auto(f"Drugx was as effective as {control}.")) != "active"
+        assert comparator_kind(auto("No difference.", control)) == "placebo"
+    # the patients' own baseline is a before-after comparator: placebo-like, but a conclusion naming it still
+    # compares two drugs
+    assert comparator_kind(auto("No difference.", "baseline")) == "placebo"
+    assert comparator_kind(auto("Drugx reduced pain from baseline as effectively as naproxen; it is "
+                                "equally effective.")) == "active"

@@ -95,8 +95,17 @@ def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     return bool(tested & drugs)
 
 
+#: The one word list for an inactive control, "placebo or no treatment" (the comparator types ``placebo`` and
+#: ``no treatment`` of :mod:`rxevidence.domain`): placebo, sham, vehicle, dummy; no treatment or drug, usual or
+#: standard care, a waiting list, an untreated control group. :func:`comparator_kind` reads a comparator naming
+#: one as placebo-like, and :func:`equivalence_claim` never calls "as effective as <one of these>" a comparison
+#: with another drug.
 PLACEBO = re.compile(r"\b(placebo|sham|vehicle|dummy|no treatment|no drug|usual care|standard care|waiting list|"
-                      r"wait-list|control group|untreated|baseline|pre-drug)\b", re.I)
+                     r"wait-list|control group|untreated)\b", re.I)
+#: A before-after comparator (the domain's ``uncontrolled``: the patients' own baseline): not another active
+#: drug, so :func:`comparator_kind` counts it with placebo, but not a word a conclusion's equivalence can name
+#: ("reduced pain from baseline as much as naproxen" still compares two drugs).
+BEFORE_AFTER = re.compile(r"\b(baseline|pre-drug)\b", re.I)
 
 
 _HARM_OUTCOME = re.compile(r"\b(adverse|safety|side[- ]effects?|tolerab\w*|cost\w*|bleed\w*|cardiovascular|ulcer\w*|"
@@ -105,10 +114,10 @@ _HARM_OUTCOME = re.compile(r"\b(adverse|safety|side[- ]effects?|tolerab\w*|cost\
 
 #: A "no difference" result worded as equivalence with another treatment ("as effective as naproxen", "equally
 #: efficacious", "comparable efficacy", "non-inferior"): the study compared the drug with an active one, whatever
-#: comparator type was read (placebo arms often sit beside the active arm). "as effective as placebo" is not one.
+#: comparator type was read (placebo arms often sit beside the active arm). "as effective as placebo" (or as
+#: usual care, or any other :data:`PLACEBO` word) is not one.
 _EQUIVALENCE = re.compile(r"\b(as (effective|efficacious|good) as|equally (effective|efficacious)|(comparable|similar) "
                           r"(efficacy|effectiveness)|non-?inferior\w*|equivalent (to|efficacy))\b", re.I)
-_PLACEBO_WORD = re.compile(r"\b(placebo|sham|vehicle|no treatment|untreated)\b", re.I)
 
 
 def equivalence_claim(v: StudyView) -> bool:
@@ -116,7 +125,7 @@ def equivalence_claim(v: StudyView) -> bool:
     a = v.appraisal
     finding = a.finding or ""
     return (a.appraiser != "curated" and a.direction == "no difference" and bool(_EQUIVALENCE.search(finding))
-            and not _PLACEBO_WORD.search(finding))
+            and not PLACEBO.search(finding))
 
 
 def comparator_kind(v: StudyView) -> str:
@@ -128,7 +137,7 @@ def comparator_kind(v: StudyView) -> str:
         return "active"  # "as effective as <another drug>": how it compares, not whether it works
     if a.comparator_type in ("placebo", "no treatment", "add-on"):
         return "placebo"
-    if a.comparator and PLACEBO.search(a.comparator):
+    if a.comparator and (PLACEBO.search(a.comparator) or BEFORE_AFTER.search(a.comparator)):
         return "placebo"
     if any(arm.role == "placebo" for arm in a.arms):
         return "placebo"
