@@ -225,3 +225,43 @@ def test_one_placebo_word_list_for_comparators_and_equivalence() -> None:
     assert comparator_kind(auto("No difference.", "baseline")) == "placebo"
     assert comparator_kind(auto("Drugx reduced pain from baseline as effectively as naproxen; it is "
                                 "equally effective.")) == "active"
+
+
+def _bottom_line(views: list[StudyView], relation: str = "single"):  # type: ignore[no-untyped-def]
+    from rxevidence.models import ConditionMention, DrugMention, Query
+    from rxevidence.models.evidence import Evidence
+    from rxevidence.synthesis.bottom_line import bottom_line
+
+    q = Query(text="does drugx help the condition?", drugs=[DrugMention(text="drugx", name="drugx")],
+              relation=relation, condition=ConditionMention(text="condition", id="cond", name="condition"))
+    return bottom_line(q, Evidence(query=q, drug_names=["drugx"], condition_ids=["cond"]), views)
+
+
+def test_curated_precedence_holds_when_the_curated_studies_are_set_apart() -> None:
+    # the curated study of the pair is head-to-head: it gives no efficacy verdict, and an automatic trial of
+    # the same design must not turn that curated answer into another one
+    h2h = study(1, "no difference", n=140, comparator_type="active")
+    auto = study(2, "better", n=23, curated=False, comparator_type="placebo")
+    assert _bottom_line([h2h]).verdict == _bottom_line([h2h, auto]).verdict == "insufficient evidence"
+    assert _bottom_line([h2h]).certainty == _bottom_line([h2h, auto]).certainty
+    # an automatic study with no drug read counts for the asked drug, so it is weighed against curated evidence too
+    nodrug = study(3, "no difference", n=300, curated=False, comparator_type="placebo")
+    nodrug.appraisal.drugs = []
+    curated = study(4, "mixed", n=None, comparator_type="placebo")
+    assert _bottom_line([curated, nodrug]).verdict == _bottom_line([curated]).verdict
+
+
+def test_a_trial_filed_under_experimental_pain_is_experimental_evidence() -> None:
+    from rxevidence.synthesis import evidence_design, is_direct
+
+    v = study(1, "no difference", n=144, curated=False, comparator_type="placebo")
+    v.condition_id = "experimental-pain"
+    assert not is_direct(v) and evidence_design(v) == "experimental pain model"
+    experimental = study(2, "mixed", design="experimental pain model", n=20, comparator_type="placebo")
+    experimental.condition_id = "experimental-pain"
+    alone, both = _bottom_line([experimental]), _bottom_line([experimental, v])
+    assert (alone.verdict, alone.certainty) == (both.verdict, both.certainty) == ("insufficient evidence", "very low")
+    # an experimental study of another drug (the asked one was its comparator) says nothing about the asked drug
+    other = study(3, "better", design="experimental pain model", n=50, curated=False,
+                  roles=[DrugRole(drug="drugy", role="studied"), DrugRole(drug="drugx", role="comparator")])
+    assert _bottom_line([experimental, other]).certainty == alone.certainty

@@ -46,7 +46,9 @@ from .study import (
     comparator_kind,
     efficacy_outcomes_only_harms,
     equivalence_claim,
+    evidence_design,
     is_direct,
+    is_experimental,
     tests_drug,
 )
 
@@ -68,8 +70,10 @@ __all__ = [
     "efficacy_direction",
     "efficacy_outcomes_only_harms",
     "equivalence_claim",
+    "evidence_design",
     "grade",
     "is_direct",
+    "is_experimental",
     "review_certainty",
     "select_studies",
     "summarise_study",

@@ -86,7 +86,14 @@ def bottom_line(query: Query, ev: Evidence, included: list[StudyView]) -> Bottom
 def _answering(query: Query, ev: Evidence, included: list[StudyView]) -> _Answering:
     drugs = ev.drug_names
     direct = [v for v in included if is_direct(v) and tests_drug(v, drugs) and not efficacy_outcomes_only_harms(v)]
-    ans = _Answering(direct, [v for v in included if not is_direct(v)])
+    indirect = [v for v in included if not is_direct(v) and tests_drug(v, drugs)]
+    # curated appraisals win, first and over everything that answers: automatic studies of a curated drug count
+    # only with a stronger design than any curated study of it -- also when the curated studies are then set
+    # apart (head-to-head, experimental), so ingested records never turn a curated answer into another one
+    counted, aside = curated_precedence(direct + indirect, drugs)
+    keep = {id(v) for v in counted}
+    ans = _Answering([v for v in direct if id(v) in keep], [v for v in indirect if id(v) in keep], aside)
+    direct = ans.direct
     head_to_head = [v for v in direct if comparator_kind(v) == "active" and not is_combination(v)]
     if query.relation == "comparison" and len(query.drugs) >= 2:
         _comparison(query, ans)
@@ -110,10 +117,6 @@ def _answering(query: Query, ev: Evidence, included: list[StudyView]) -> _Answer
         combo_direct = [v for v in ans.direct if tests_all(v, query)]
         ans.alone = not combo_direct
         ans.direct = combo_direct or ans.direct
-    # curated appraisals win: automatic studies of a curated drug count only with a stronger design
-    ans.direct, aside = curated_precedence(ans.direct, drugs)
-    ans.indirect, aside_indirect = curated_precedence(ans.indirect, drugs)
-    ans.aside = aside + aside_indirect
     return ans
 
 

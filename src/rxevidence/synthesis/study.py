@@ -163,11 +163,25 @@ def is_combination(v: StudyView) -> bool:
     return len(v.appraisal.drugs) > 1 and not is_review(v.design)
 
 
+#: The condition of pain induced on purpose (in volunteers or patients): a study filed under it is an
+#: experimental study, whatever design was read.
+EXPERIMENTAL_PAIN = "experimental-pain"
+
+
+def is_experimental(v: StudyView) -> bool:
+    """An experimental-pain study: read as one, done in healthy volunteers, or filed under experimental pain."""
+    return (v.design == "experimental pain model" or bool(v.appraisal.population.healthy_volunteers)
+            or v.condition_id == EXPERIMENTAL_PAIN)
+
+
+def evidence_design(v: StudyView) -> str:
+    """The design a study has as evidence for precedence: an experimental-pain trial (randomised or not) is an
+    experimental pain study, a review keeps its design."""
+    if is_experimental(v) and not is_review(v.design) and is_effect_design(v.design):
+        return "experimental pain model"
+    return v.design
+
+
 def is_direct(v: StudyView) -> bool:
-    p = v.appraisal.population
-    return (
-        is_effect_design(v.design)
-        and v.design != "experimental pain model"
-        and p.humans is not False
-        and not p.healthy_volunteers
-    )
+    """Direct evidence of effect in patients: an effect design, in humans, not an experimental-pain study."""
+    return is_effect_design(v.design) and v.appraisal.population.humans is not False and not is_experimental(v)
