@@ -265,3 +265,37 @@ def test_a_trial_filed_under_experimental_pain_is_experimental_evidence() -> Non
     other = study(3, "better", design="experimental pain model", n=50, curated=False,
                   roles=[DrugRole(drug="drugy", role="studied"), DrugRole(drug="drugx", role="comparator")])
     assert _bottom_line([experimental, other]).certainty == alone.certainty
+
+
+def _add_on(i: int, direction: str, n: int = 323, curated: bool = True) -> StudyView:
+    v = study(i, direction, n=n, curated=curated)
+    v.appraisal.drugs, v.appraisal.comparator = ["drugx", "drugz"], "drugz + placebo"
+    return v
+
+
+def test_background_drugs_are_read_from_one_comparator_arm_of_the_regimen_s_drugs() -> None:
+    from rxevidence.synthesis import background_drugs, is_add_on
+
+    v = _add_on(1, "no difference")
+    assert background_drugs(v) == {"drugz"} and is_add_on(v, ["drugx"]) and not is_add_on(v, ["drugz"])
+    for comparator in ("placebo; drugz alone", "drugz or placebo", "drugz at a higher dose", "drugy + placebo"):
+        v.appraisal.comparator = comparator
+        assert not is_add_on(v, ["drugx"]), comparator
+    auto = study(2, "better", curated=False, roles=[DrugRole(drug="drugx", role="studied"),
+                                                    DrugRole(drug="drugz", role="background")])
+    assert is_add_on(auto, ["drugx"])
+
+
+def test_an_add_on_trial_is_shown_apart_and_never_overturns_the_evidence_of_the_drug_itself() -> None:
+    review = study(1, "better", design="systematic review", n=None, comparator_type="placebo")
+    with_add_on = _bottom_line([review, _add_on(2, "no difference")])
+    assert (with_add_on.verdict, with_add_on.certainty) == (_bottom_line([review]).verdict,
+                                                           _bottom_line([review]).certainty)
+    line = next(s for s in with_add_on.sentences if s.text.startswith("Add-on trial"))
+    assert line.citations == ["pmid:2"] and "drugz" in line.text and "“ineffective”" in line.text
+    # add-on trials alone carry the verdict, and the bottom line says what they were added to
+    alone = _bottom_line([_add_on(2, "no difference")])
+    assert alone.verdict == "ineffective"
+    assert "as an add-on to drugz (the only trials found)" in alone.sentences[0].text
+    # a combination question is answered by the add-on trial itself
+    assert _bottom_line([review, _add_on(2, "no difference")], relation="combination").verdict != "probably effective"

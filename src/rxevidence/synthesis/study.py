@@ -75,6 +75,43 @@ def background_in_title(v: StudyView, drugs: set[str]) -> set[str]:
     return found
 
 
+#: Words a comparator arm may hold besides the background drugs when it is "the same background without the
+#: drug": joiners and inactive-control words ("naproxen + placebo", "ibuprofen alone", "codeine plus dummy").
+_ADD_ON_FILLER = re.compile(r"\b(alone|only|and|with|plus|matching|identical|the|same|dose)\b|[+/,().-]", re.I)
+
+
+def background_drugs(v: StudyView) -> set[str]:
+    """The drugs every arm of the study received (background therapy), as far as the appraisal says: drugs read
+    with the ``background`` role, a drug the title names as the patients' existing treatment, and -- curated or
+    automatic -- the drugs of a single comparator arm that holds only drugs of the tested regimen and an
+    inactive control ("naproxen + placebo" beside "naproxen + cyclobenzaprine"). A comparator of several arms
+    ("placebo; ibuprofen alone") or naming anything else (another dose, a control patch) is not read as one."""
+    a = v.appraisal
+    found = {r.drug for r in a.roles if r.role == "background"}
+    studied = {r.drug for r in a.roles if r.role == "studied"}
+    if len(studied) > 1:
+        found |= background_in_title(v, studied)
+    comp = a.comparator or ""
+    if comp and not re.search(r";|\bor\b|\bversus\b|\bvs\b", comp, re.I):
+        named = {d for d in a.drugs if re.search(rf"\b{re.escape(d)}\b", comp, re.I)}
+        rest = comp
+        for d in named:
+            rest = re.sub(rf"\b{re.escape(d)}\b", " ", rest, flags=re.I)
+        rest = _ADD_ON_FILLER.sub(" ", PLACEBO.sub(" ", rest))
+        if named and named < set(a.drugs) and not rest.strip():
+            found |= named
+    return found
+
+
+def is_add_on(v: StudyView, drugs: Iterable[str]) -> bool:
+    """An add-on trial for ``drugs``: one of them was tested added to a background drug that is none of them
+    ("cyclobenzaprine + naproxen vs naproxen + placebo" for cyclobenzaprine). It shows what the drug adds to
+    that treatment, not whether the drug works on its own."""
+    drugs = set(drugs)
+    background = background_drugs(v)
+    return bool(background) and not background & drugs and tests_drug(v, drugs)
+
+
 def tests_drug(v: StudyView, drugs: Iterable[str]) -> bool:
     """Whether the study tested one of ``drugs`` (alone, as an add-on, or in a combination).
 
