@@ -129,6 +129,37 @@ def test_only_records_that_can_be_evidence_are_picked_for_full_appraisal():
     assert not can_be_evidence(Record(id="spl:x", kind="label", title="Drug X tablets"))
 
 
+def test_full_appraisal_at_ingest_needs_a_medicine_the_index_tagged():
+    from rxevidence.vocab.tagging import appraise_at_ingest
+
+    v = load_vocabulary()
+    drug_rct = _article("9", "Ibuprofen versus placebo for dental pain", mesh=[("Humans", "D006801")])
+    drug_rct.publication_types = ["Journal Article", "Randomized Controlled Trial"]
+    surgery_rct = _article("10", "Early versus delayed surgery for hip fracture", mesh=[("Humans", "D006801")])
+    surgery_rct.publication_types = ["Journal Article", "Randomized Controlled Trial"]
+    assert appraise_at_ingest(drug_rct, tag_record(drug_rct, v))
+    assert not appraise_at_ingest(surgery_rct, tag_record(surgery_rct, v))  # no medicine: appraised on read
+    mice = _article("6", "Ibuprofen in mice", mesh=[("Animals", "D000818"), ("Mice", "D051379")])
+    assert not appraise_at_ingest(mice, tag_record(mice, v))
+
+
+def test_lay_patterns_are_found_through_their_joint_gate():
+    v = load_vocabulary()
+    assert [h.id for h in v.find_conditions("my back hurts when I bend")] == ["back-pain"]
+    assert v.find_conditions("Serum urate was measured in 40 volunteers.") == []
+
+
+def test_rare_kind_search_matches_only_that_kind():
+    s = SQLiteStore(":memory:")
+    s.upsert_many([_article(str(100 + i), f"Ibuprofen for dental pain, study {i}") for i in range(30)]
+                  + [Record(id="nct:NCT00000001", kind="trial", title="Ibuprofen for dental pain after extraction"),
+                     Record(id="nct:NCT00000002", kind="trial", title="Naproxen for knee pain")])
+    assert [h.id for h in s.search_terms([["ibuprofen"], ["dental pain"]], kind="trial")] == ["nct:NCT00000001"]
+    assert s.search_terms([["celecoxib"]], kind="trial") == []
+    assert len(s.search_terms([["ibuprofen"], ["dental pain"]], kind="article")) == 30
+    s.close()
+
+
 def test_find_classes_lists_every_mention_when_asked():
     v = load_vocabulary()
     text = "Beta blockers and ACE inhibitors were compared; ACE inhibitors lowered pressure more."

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 from ..models import Appraisal, Record
@@ -152,6 +153,15 @@ def can_be_evidence(record: Record) -> bool:
     return bool(_STUDY_WORDS.search(text)) and not _NON_HUMAN.search(text)
 
 
+def appraise_at_ingest(record: Record, tags: Sequence[ConceptTag | tuple[str, ...]]) -> bool:
+    """Whether bulk ingest should appraise ``record`` in full now (the rest wait for the first question that
+    retrieves them): it can be evidence (:func:`can_be_evidence`) and the concept index tagged it with a
+    medicine (``tags``: its :func:`tag_record` tags). A record that names no medicine is no study of one; it
+    stays reachable by full-text search and is appraised on read, and since it has no drug tag whose role an
+    appraisal could fill, deferring its appraisal leaves the concept index exactly as it would be."""
+    return can_be_evidence(record) and any(t[0] == "drug" for t in tags)
+
+
 def drug_roles(appraisal: Appraisal) -> dict[str, str]:
     """Drug -> role as the appraisal reads it: "studied" (the drugs it appraises), "comparator"."""
     roles = {d.lower(): "studied" for d in appraisal.drugs}
@@ -202,4 +212,4 @@ def _intervention_names(value: Any) -> list[str]:
     return out
 
 
-__all__ = ["BACKGROUND", "MARKER", "PASSING", "can_be_evidence", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]
+__all__ = ["BACKGROUND", "MARKER", "PASSING", "appraise_at_ingest", "can_be_evidence", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]
