@@ -222,6 +222,17 @@ def test_a_form_of_the_drug_is_the_drug():
     assert v.drug_forms("propranolol") == ["propranolol"]
 
 
+def test_an_abbreviation_defined_after_a_mention_names_it_again():
+    v = load_vocabulary()
+    rec = _article("17", "Bone density in postmenopausal women",
+                   "Women took estradiol valerate (E2V) with medroxyprogesterone acetate (MPA) or placebo. "
+                   "E2V increased bone density; MPA did not change it. Hormone replacement therapy (HRT) is common; HRT helps.")
+    tags = {(t.concept, t.source) for t in tag_record(rec, v) if t.kind == "drug"}
+    assert ("estradiol", "abstract") in tags and ("medroxyprogesterone", "abstract") in tags
+    # "hormone replacement therapy (HRT)": the estrogen family, named twice (spelled out, then "HRT")
+    assert ("estrogen", "abstract") in tags
+
+
 def test_retrieval_finds_records_tagged_with_a_form_of_the_drug(tmp_path):
     s = SQLiteStore(str(tmp_path / "f.db"))
     s.upsert_many([_article("16", "Esterified estrogens for hot flashes: a randomized trial",

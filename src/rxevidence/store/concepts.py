@@ -23,7 +23,7 @@ _CHUNK = 500
 # the meta key holding the version of the tags in the index (:func:`tagging_version`)
 META_KEY = "concept_tags_version"
 # bump when tag_record's reading changes (the vocabulary data's own changes are seen through its bytes)
-TAGGER_VERSION = "1"
+TAGGER_VERSION = "2"
 
 _vocab: Any = None
 _version: str | None = None
