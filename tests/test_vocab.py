@@ -313,7 +313,10 @@ def test_salts_esters_and_named_forms_link_to_their_ingredient_and_family(v):
     assert v.ingredient_of("testosterone enanthate") == "testosterone"
     assert v.ingredient_of("naproxen sodium") == "naproxen"
     assert v.ingredient_of("medroxyprogesterone acetate") == "medroxyprogesterone"
-    assert v.ingredient_of("barium sulfate") != "barium sulfate".split()[-1]
+    assert v.ingredient_of("trospium chloride") == "trospium"
+    # the cation of an inorganic salt is not the medicine
+    assert v.ingredient_of("sodium chloride") == "sodium chloride"
+    assert v.ingredient_of("potassium chloride") == "potassium chloride"
     assert v.ingredient_of("percocet") is None  # a combination product
     assert v.ingredient_of("zorblaxin") is None
     # named preparations and "hormone replacement therapy" belong to the estrogen family

@@ -83,8 +83,8 @@ def tag_record(record: Record, vocab: Vocabulary, appraisal: Appraisal | None = 
         if not text:
             continue
         ends: list[tuple[int, tuple[str, str]]] = []
-        for h in vocab.find_conditions(text):
-            ends.append((h.end, ("condition", h.id)))
+        for hit in vocab.find_conditions(text):
+            ends.append((hit.end, ("condition", hit.id)))
         drug_at: dict[str, int] = {}
         for name, start, end in vocab.find_ingredients(text):
             ends.append((end, ("drug", name)))
