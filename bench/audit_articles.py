@@ -1,6 +1,6 @@
 """Audit real health articles the way a fact-checker would, against a pharmacist's annotations.
 
-    python bench/audit_articles.py                 # the dev part (39 articles; those with cached text)
+    python bench/audit_articles.py                 # the dev part (45 articles; those with cached text)
     python bench/audit_articles.py --part heldout  # the held-out part: final figures only (totals, no misses)
     python bench/audit_articles.py --part all      # both, reported per part
 
@@ -9,8 +9,9 @@ Data: bench/data/audit_articles/{dev,heldout}/*.yaml — real consumer pages, AI
 it appears, the verdict a careful clinical pharmacist would give, the reason and the primary evidence URL,
 plus the article's real internal contradictions. A held-out part is run only for final figures and never
 tuned on; once its misses are read it moves to dev. Two held-out parts have been used that way (articles
-11-20, then 21-27; their single runs are recorded in docs/benchmarks.md), then 28-37 (v3) and 38-41 (v4);
-heldout/ now holds v5 (42-47, articles whose cited evidence is in the bench store), annotated before any run.
+11-20, then 21-27; their single runs are recorded in docs/benchmarks.md), then 28-37 (v3), 38-41 (v4) and
+42-47 (v5, articles whose cited evidence is in the bench store); heldout/ holds the next part (v6, 48 on),
+annotated before any run.
 
 Store: the bundled starter pack plus the Cohen 2006 drug-class review records
 (../shared/data/cohen2006_drug_class_reviews, read in place) ingested with the same column mapping as

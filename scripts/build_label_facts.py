@@ -34,6 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from otc_monographs import MONOGRAPHS, combination_uses, monograph_uses  # noqa: E402
+from spl_indications import SOURCE as SPL_SOURCE  # noqa: E402
+from spl_indications import spl_indications  # noqa: E402
 
 OUT = ROOT / "src" / "rxevidence" / "labelfacts" / "label_facts.json.gz"
 SCHEMA = 1
@@ -318,6 +320,9 @@ class MeshMapper:
         its head, the phrase without a modifier, or the condition before a qualifier ("Cachexia due to HIV")."""
         if _POPULATION.search(name):
             return None  # "osteoarthritis in patients at high ulcer risk": the use is not the disease named
+        if cui and cui.startswith("mesh:"):  # the caller read the concept already (DailyMed sections, vocabulary)
+            exact = cui[5:]
+            return f"~{exact}" if self.narrower_wording(name, exact) else exact
         named = self.from_name(name)  # the wording itself is a descriptor's name or a vocabulary synonym
         by_concept = None if named else self.by_cui.get(cui or "")  # else the annotator's concept: a synonym
         exact = named or by_concept
@@ -521,6 +526,44 @@ def _own_ingredient(c: str, text: str, names: Names, known: set[str]) -> str:
     return c
 
 
+def annotated_uses(text: str, mesh: MeshMapper, *, src: str, set_id: str | None,
+                   routes: list[str]) -> list[dict]:
+    """The uses an indications text names, from its ``<annotation cui="...">`` condition mentions: negated ones
+    dropped ("not indicated for ..."), qualified ones narrowed ("vomiting associated with chemotherapy"), a
+    mention "associated with" another read as the second, each with its qualifiers (prevention, acute, ...)."""
+    out: list[dict] = []
+    seen = set()
+    anns = list(_ANNOT.finditer(text))
+    for i, mt in enumerate(anns):
+        cui, mention = mt.group(1), re.sub(r"<[^>]+>", " ", mt.group(2)).strip()
+        if i + 1 < len(anns) and _ASSOC.match(text[mt.end(): anns[i + 1].start()]):
+            continue  # "neuropathic pain associated with diabetic neuropathy": the use is the second concept
+        before = re.sub(r"<[^>]+>", " ", text[max(0, mt.start() - 120): mt.start()])
+        if _NEGATED.search(re.split(r"[.;:]\s|\)\s", before)[-1]):
+            continue  # "not indicated for the prophylactic therapy of migraine"
+        m = mesh.map(mention, cui)
+        if m and m[0] != "~" and _restricted(text, anns, i):
+            m = "~" + m  # "vomiting associated with emetogenic chemotherapy": that vomiting, not all kinds of it
+        if m and i and _COORD.match(text[anns[i - 1].end(): mt.start()]) and len(mention.split()) == 1 \
+                and len(_plain(anns[i - 1].group(2)).split()) > 1:
+            prev = mesh.map(re.sub(r"<[^>]+>", " ", anns[i - 1].group(2)).strip(), anns[i - 1].group(1))
+            prev = (prev or "").lstrip("~")
+            if prev and mesh.under(prev, m.lstrip("~")):
+                m = prev  # "postoperative nausea and/or vomiting": the vomiting is the postoperative kind
+        if i and _ASSOC.match(text[anns[i - 1].end(): mt.start()]):
+            first = re.sub(r"<[^>]+>", " ", anns[i - 1].group(2)).strip()
+            mention = f"{first} {text[anns[i - 1].end(): mt.start()].strip()} {mention}"
+        ctx = re.sub(r"<[^>]+>", " ", text[max(0, mt.start() - 90): mt.start()])
+        ctx = re.split(r"[.;:]\s", ctx)[-1]
+        key = ((m or mention.lower()).lstrip("~"), tuple(qualifiers(ctx + " " + mention)))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"text": mention, "mesh": (m or "").lstrip("~") or None, "approx": bool(m and m[0] == "~"),
+                    "q": list(key[1]), "src": src, "set": set_id, "routes": routes})
+    return out
+
+
 def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str, str],
               known: set[str] | None = None) -> dict[str, list[dict]]:
     """Per ingredient: uses annotated in its single-ingredient DailyMed labels, with set id and route."""
@@ -554,35 +597,7 @@ def labeledin(data: Path, names: Names, mesh: MeshMapper, mesh_by_name: dict[str
             continue
         c = _own_ingredient(c, re.sub(r"<[^>]+>", " ", text), names, known or set())
         routes = sorted({r for x in s["scdf"] if (r := route_of(scdf_names.get(x, ""))) is not None})
-        seen = set()
-        anns = list(_ANNOT.finditer(text))
-        for i, mt in enumerate(anns):
-            cui, mention = mt.group(1), re.sub(r"<[^>]+>", " ", mt.group(2)).strip()
-            if i + 1 < len(anns) and _ASSOC.match(text[mt.end(): anns[i + 1].start()]):
-                continue  # "neuropathic pain associated with diabetic neuropathy": the use is the second concept
-            before = re.sub(r"<[^>]+>", " ", text[max(0, mt.start() - 120): mt.start()])
-            if _NEGATED.search(re.split(r"[.;:]\s|\)\s", before)[-1]):
-                continue  # "not indicated for the prophylactic therapy of migraine"
-            m = mesh.map(mention, cui)
-            if m and m[0] != "~" and _restricted(text, anns, i):
-                m = "~" + m  # "vomiting associated with emetogenic chemotherapy": that vomiting, not all kinds of it
-            if m and i and _COORD.match(text[anns[i - 1].end(): mt.start()]) and len(mention.split()) == 1 \
-                    and len(_plain(anns[i - 1].group(2)).split()) > 1:
-                prev = mesh.map(re.sub(r"<[^>]+>", " ", anns[i - 1].group(2)).strip(), anns[i - 1].group(1))
-                prev = (prev or "").lstrip("~")
-                if prev and mesh.under(prev, m.lstrip("~")):
-                    m = prev  # "postoperative nausea and/or vomiting": the vomiting is the postoperative kind
-            if i and _ASSOC.match(text[anns[i - 1].end(): mt.start()]):
-                first = re.sub(r"<[^>]+>", " ", anns[i - 1].group(2)).strip()
-                mention = f"{first} {text[anns[i - 1].end(): mt.start()].strip()} {mention}"
-            ctx = re.sub(r"<[^>]+>", " ", text[max(0, mt.start() - 90): mt.start()])
-            ctx = re.split(r"[.;:]\s", ctx)[-1]
-            key = ((m or mention.lower()).lstrip("~"), tuple(qualifiers(ctx + " " + mention)))
-            if key in seen:
-                continue
-            seen.add(key)
-            uses[c].append({"text": mention, "mesh": (m or "").lstrip("~") or None, "approx": bool(m and m[0] == "~"),
-                            "q": list(key[1]), "src": "li", "set": set_id, "routes": routes})
+        uses[c].extend(annotated_uses(text, mesh, src="li", set_id=set_id, routes=routes))
     return uses
 
 
@@ -635,7 +650,7 @@ def merge_uses(dc: list[dict], li: list[dict]) -> list[dict]:
     return out
 
 
-def build(data: Path) -> dict[str, Any]:
+def build(data: Path, spl: Path | None = None) -> dict[str, Any]:
     names = Names()
     mesh_names, trees, by_name = load_mesh(data)
     mapper = MeshMapper(names, trees, by_name, mesh_names)
@@ -644,6 +659,12 @@ def build(data: Path) -> dict[str, Any]:
     dc, classes = drugcentral(data, names, mapper)
     join_names(dc, classes, set(fda), names, synonym_groups(data))
     _drop_derivative_uses(dc, li)
+    spl_uses: dict[str, list[dict]] = {}
+    if spl is not None:  # DailyMed sections of 2023: only for ingredients the older sources give no use or class
+        spl_uses, spl_classes = spl_indications(spl, names.vocab, mapper, set(fda), annotated_uses, route_of)
+        for name, cls in spl_classes.items():
+            if not classes.get(name):
+                classes[name] = cls[:1]
     drugs: dict[str, Any] = {}
     used_mesh: set[str] = set()
     monograph = {i for m in MONOGRAPHS for i in m["ingredients"]}
@@ -651,8 +672,9 @@ def build(data: Path) -> dict[str, Any]:
         otc_sold = name in monograph or any(p["status"] == "otc" for p in fda.get(name, {}).get("products", {}).values())
         own = {u["mesh"] for u in li.get(name, [])}
         combo = combination_uses(name, classes.get(name, [])) - own if otc_sold else set()
+        newer = spl_uses.get(name, []) if not (dc.get(name) or li.get(name)) else []
         uses = merge_uses([u for u in dc.get(name, []) if u["mesh"] not in combo],
-                          li.get(name, []) + monograph_uses(name))
+                          li.get(name, []) + newer + monograph_uses(name))
         prods = sorted(fda.get(name, {}).get("products", {}).values(),
                        key=lambda p: (p["combo"], p["appl"][:3] != "NDA", p["appl"], p["route"]))
         entry: dict[str, Any] = {}
@@ -690,6 +712,7 @@ def build(data: Path) -> dict[str, Any]:
                     "licence": "US Government work, public domain"},
             "mesh": {"name": "MeSH 2015 descriptors and tree numbers", "snapshot": "2015",
                      "licence": "NLM MeSH, free use (dhimmel/mesh, CC0)"},
+            **({"spl": SPL_SOURCE} if spl is not None else {}),
         },
         "mesh": mesh_out,
         "wordings": dict(sorted(wordings.items())),
@@ -710,11 +733,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--spl-indications", type=Path, default=None,
+                    help="JSON lines of DailyMed INDICATIONS & USAGE sections (see scripts/spl_indications.py)")
     a = ap.parse_args(argv)
     if not (a.data / "openfda_repo_samples").is_dir():
         print(f"error: {a.data} has no openfda_repo_samples; pass --data PATH", file=sys.stderr)
         return 2
-    facts = build(a.data)
+    if a.spl_indications is not None and not a.spl_indications.is_file():
+        print(f"error: {a.spl_indications} not found", file=sys.stderr)
+        return 2
+    facts = build(a.data, a.spl_indications)
     raw = json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     a.out.parent.mkdir(parents=True, exist_ok=True)
     with a.out.open("wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,7 @@ from pydantic import BaseModel, Field
 from .match import ConditionTarget, Finding, fda_finding, finding_for_query, route_in_text, target_for
 
 __all__ = [
+    "snapshot_note",
     "ConditionTarget",
     "DrugFacts",
     "Finding",
@@ -43,6 +45,15 @@ __all__ = [
 
 SNAPSHOT_NOTE = ("label-derived index (Drugs@FDA 2019, DrugCentral 2016, DailyMed labels of 2012 via LabeledIn): "
                  "check the current label with `rxevidence fetch labels {drug}`")
+# for a drug whose uses come from the DailyMed label sections of 2023 (approved or first indexed after 2016)
+SPL_SNAPSHOT_NOTE = ("label-derived index (Drugs@FDA 2019, DailyMed label sections of 2023): check the current "
+                     "label with `rxevidence fetch labels {drug}`")
+
+
+def snapshot_note(facts: DrugFacts | None, drug: str) -> str:
+    """Where the offline facts about ``drug`` come from and how to check them."""
+    newer = facts is not None and any("spl" in u.sources for u in facts.uses)
+    return (SPL_SNAPSHOT_NOTE if newer else SNAPSHOT_NOTE).format(drug=drug)
 
 
 def drugsfda_url(appl: str) -> str:
@@ -134,6 +145,13 @@ class LabelFacts:
         self._cache: dict[str, DrugFacts | None] = {}
         self._by_name: dict[str, str] | None = None
         self._phrase_cache: dict[str, str] | None = None  # labelfacts.live: phrase -> MeSH id
+        # a biologic's FDA name carries a four-letter suffix ("erenumab-aooe"): its plain name finds it when only
+        # one product name has that stem
+        stems: dict[str, list[str]] = {}
+        for k in self._drugs:
+            if re.fullmatch(r"[a-z0-9 ]+-[a-z]{4}", k):
+                stems.setdefault(k.rsplit("-", 1)[0], []).append(k)
+        self._suffixed = {b: ks[0] for b, ks in stems.items() if len(ks) == 1 and b not in self._drugs}
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._drugs
@@ -157,6 +175,7 @@ class LabelFacts:
 
     def drug(self, name: str) -> DrugFacts | None:
         key = name.lower().strip()
+        key = self._suffixed.get(key, key)
         if key not in self._cache:
             raw = self._drugs.get(key)
             self._cache[key] = None if raw is None else self._parse(key, raw)

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 from typing import Any
 
 from ..models import DrugPanel, RegulatoryRow, Sentence
-from . import SNAPSHOT_NOTE, LabelFacts
+from . import LabelFacts, snapshot_note
 from .match import Finding, fda_finding
 
 MAX_USES = 14
@@ -52,7 +52,7 @@ def drug_panel(name: str, index: LabelFacts | None) -> tuple[DrugPanel | None, l
         more = f" and {len(uses) - MAX_USES} more" if len(uses) > MAX_USES else ""
         sentences.append(Sentence(
             text=f"Labelled US uses of {name}{combo}: {'; '.join(uses[:MAX_USES])}{more} "
-                 f"({SNAPSHOT_NOTE.format(drug=name)}).", citations=[src], section="drug"))
+                 f"({snapshot_note(facts, name)}).", citations=[src], section="drug"))
     elif src and facts.products:
         line = _products_line(facts)
         sentences.append(Sentence(
@@ -84,7 +84,7 @@ def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Vocabulary,
     f.condition_id = cond.id
     note = f.note
     if f.source and "fetch labels" not in note and "label in the store" not in note:
-        note += f" ({SNAPSHOT_NOTE.format(drug=drug)}.)"
+        note += f" ({snapshot_note(index.drug(drug) if index is not None else None, drug)}.)"
     row = RegulatoryRow(jurisdiction="US FDA", status=f.status, source=f.source, date=f.date, note=note,
                         condition=f.condition_id, source_name=f.source_name)
     return row, f
