@@ -101,6 +101,20 @@ def test_both_stores_have_the_same_index(anystore):
     assert anystore.tagged_ids(["pmid:2", "pmid:9"]) == {"pmid:2"}
 
 
+def test_a_store_tagged_with_another_vocabulary_is_stale_until_retagged(anystore):
+    from rxevidence.store.concepts import META_KEY, tagging_version
+
+    anystore.upsert_many([LISINOPRIL_MIGRAINE])
+    assert not anystore.tags_stale()  # a new store is tagged with today's vocabulary
+    anystore.meta_set(META_KEY, "0-older-vocabulary")
+    with anystore.transaction():  # the old vocabulary tagged the record differently
+        anystore.conn.cursor().execute("DELETE FROM concept_tags WHERE kind = 'condition'")
+    assert anystore.tags_stale()
+    assert anystore.retag() == 1
+    assert not anystore.tags_stale() and anystore.meta_get(META_KEY) == tagging_version()
+    assert "pmid:11136931" in anystore.concept_records(["lisinopril"], [load_vocabulary().concept_for_mesh("D008881")])
+
+
 def test_passing_mention_in_an_abstract_is_no_match(tmp_path):
     s = SQLiteStore(str(tmp_path / "p.db"))
     s.upsert_many([_article("4", "Knee osteoarthritis: a randomized trial of exercise",
@@ -237,6 +251,17 @@ def test_a_form_of_the_drug_is_the_drug():
     assert "selective estrogen receptor modulators" not in forms  # the words in the middle: another drug
     assert any("/" in f and "estradiol" in f.split("/") for f in v.drug_forms("estradiol"))  # a combination
     assert v.drug_forms("propranolol") == ["propranolol"]
+
+
+def test_an_abbreviation_defined_after_a_mention_names_it_again():
+    v = load_vocabulary()
+    rec = _article("17", "Bone density in postmenopausal women",
+                   "Women took estradiol valerate (E2V) with medroxyprogesterone acetate (MPA) or placebo. "
+                   "E2V increased bone density; MPA did not change it. Hormone replacement therapy (HRT) is common; HRT helps.")
+    tags = {(t.concept, t.source) for t in tag_record(rec, v) if t.kind == "drug"}
+    assert ("estradiol", "abstract") in tags and ("medroxyprogesterone", "abstract") in tags
+    # "hormone replacement therapy (HRT)": the estrogen family, named twice (spelled out, then "HRT")
+    assert ("estrogen", "abstract") in tags
 
 
 def test_retrieval_finds_records_tagged_with_a_form_of_the_drug(tmp_path):

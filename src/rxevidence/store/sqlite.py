@@ -472,6 +472,11 @@ class SQLiteStore(Store):
     def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
         return concepts.tags_of(self.conn, "?", ids)
 
+    def _retag_all(self) -> int:
+        c = self.conn
+        return concepts.backfill(c, "?", c.execute("SELECT id, kind, data FROM records ORDER BY rowid"),
+                                 (r[0] for r in c.execute("SELECT data FROM appraisals ORDER BY appraiser DESC")))
+
     # ------------------------------------------------------------ appraisals
     def put_appraisal(self, appraisal: Appraisal) -> None:
         self.conn.execute(

@@ -29,6 +29,9 @@ _SALTS = frozenset({
     "hydrobromide", "nitrate", "oxalate", "lactate", "gluconate", "hyclate", "monohydrate", "dihydrate",
     "magnesium", "tosylate", "napsylate", "pamoate", "bitartrate", "dipropionate", "propionate", "valerate",
     "aspartate", "saccharate",
+    # esters ("estradiol cypionate", "testosterone enanthate" are the ingredient)
+    "benzoate", "cypionate", "enanthate", "enantate", "undecylate", "undecanoate", "caproate", "isocaproate",
+    "phenylpropionate", "hemisuccinate", "dibenzoate", "dicypionate", "dienanthate", "hemihydrate", "pivalate",
 })
 
 
