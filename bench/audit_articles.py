@@ -10,8 +10,8 @@ it appears, the verdict a careful clinical pharmacist would give, the reason and
 plus the article's real internal contradictions. A held-out part is run only for final figures and never
 tuned on; once its misses are read it moves to dev. Two held-out parts have been used that way (articles
 11-20, then 21-27; their single runs are recorded in docs/benchmarks.md), then 28-37 (v3), 38-41 (v4) and
-42-47 (v5, articles whose cited evidence is in the bench store); heldout/ holds the next part (v6, 48 on),
-annotated before any run.
+42-47 (v5, articles whose cited evidence is in the bench store); heldout/ holds the next part (v6, 48-53,
+chosen the same way), annotated before any run and not yet run.
 
 Store: the bundled starter pack plus the Cohen 2006 drug-class review records
 (../shared/data/cohen2006_drug_class_reviews, read in place) ingested with the same column mapping as
@@ -316,7 +316,9 @@ def print_score(label: str, s: Score) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=["dev", "heldout", "all"], default="dev")
+    ap.add_argument("--part", choices=["dev", "heldout", "all"], default="dev",
+                    help="which folder of bench/data/audit_articles/ to run: dev (default), heldout (the current "
+                    "held-out part, final figures only, no misses) or all (both, reported per part)")
     ap.add_argument("--store", type=Path, default=CACHE / "audit-articles.sqlite")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached store")
     ap.add_argument("--article", help="only articles whose file name contains this")
