@@ -2,7 +2,7 @@
 
 Data: the 14 drug-class review CSVs of Cohen et al. 2006 in ../shared/data/cohen2006_drug_class_reviews
 (15,268 rows, 13,938 distinct PubMed records), ingested in place into a store built once (``--db``; built
-with ``--no-appraise`` when missing). Queries: bench/data/retrieval_queries.yaml, one to six questions per
+with ``--no-appraise`` when missing, re-tagged when its concept index was tagged with another vocabulary). Queries: bench/data/retrieval_queries.yaml, one to six questions per
 review naming its drug class (or its main members) and the conditions in its scope.
 
 Relevance: a review's relevant set is its included articles (``label_included = 1``); its retrieved set is
@@ -82,6 +82,11 @@ def build_store(path: Path) -> Any:
         ingest_paths(store, sorted(COHEN.glob("*.csv")), fmt="mapped", options={"mapping": MAPPING},
                      appraise=False)
         print(f"  built {path} ({store.count('article'):,} articles) in {time.time() - t0:.0f} s")
+    elif store.tags_stale():
+        # tagged before a vocabulary (or tagger) change: the old tags would measure the old vocabulary
+        t0 = time.time()
+        n = store.retag()
+        print(f"  re-tagged {n:,} records of {path} with today's vocabulary in {time.time() - t0:.0f} s")
     return store
 
 

@@ -58,6 +58,19 @@ SALT_WORDS = {
     "pamoate", "estolate", "stearate", "sulfosalicylate", "hydrate", "dimesylate", "erbumine", "cilexetil",
     "aspartate", "saccharate",
 }
+# esters of steroid hormones and others, and two more salts: "estradiol cypionate", "testosterone enanthate" are
+# the ingredient
+ESTER_WORDS = {
+    "benzoate", "cypionate", "enanthate", "enantate", "undecylate", "undecanoate", "caproate", "isocaproate",
+    "phenylpropionate", "hemisuccinate", "dibenzoate", "dicypionate", "dienanthate", "pivalate",
+    "chloride", "nitrate",  # "trospium chloride", "miconazole nitrate" (never "sodium chloride": INORGANIC)
+}
+SALT_WORDS |= ESTER_WORDS
+# the cation of an inorganic salt is not the medicine ("barium sulfate", "sodium benzoate", "zinc oxide")
+INORGANIC = SALT_WORDS | {
+    "barium", "zinc", "iron", "ferrous", "ferric", "lithium", "aluminum", "aluminium", "silver", "copper", "cupric",
+    "bismuth", "strontium", "selenium", "gold", "lanthanum", "manganese", "ammonium", "benzoate",
+}
 
 
 def _pickle(package: str, name: str) -> dict:
@@ -333,7 +346,7 @@ def build_drugs(shared: Path, cur: dict) -> dict:
         # "rotigotine patch" -> rotigotine ; "lidocaine patch" -> lidocaine
         while len(words) > 1 and (words[-1] in FORM_WORDS or words[-1] in SALT_WORDS) and (
             " ".join(words[:-1]) in canon_names or " ".join(words[:-1]) in rename
-        ):
+        ) and not (words[-1] in ESTER_WORDS and " ".join(words[:-1]) in INORGANIC):
             words = words[:-1]
         c = " ".join(words)
         c = rename.get(c, c)
@@ -394,6 +407,15 @@ def build_drugs(shared: Path, cur: dict) -> dict:
     add_rxnorm_names(shared, terms, brands, drugs, not_drugs, canon_names, fix, counts)
     for w in not_drugs:
         terms.pop(w, None)
+    # a salt, ester or hydrate a registry lists as a drug of its own, or files under its family ("estradiol
+    # cypionate" -> estrogen), names the ingredient ("alogliptin benzoate" -> alogliptin, "estradiol cypionate"
+    # -> estradiol), unless it is an inorganic salt ("calcium acetate", "barium sulfate")
+    for key in list(terms):
+        words = key.split()
+        base = " ".join(words[:-1])
+        if (len(words) > 1 and words[-1] in SALT_WORDS and base in drugs and base not in INORGANIC
+                and (terms[key] == [key] or terms[key] == [family for family in cur["classes"] if family in terms[key]])):
+            terms[key] = [base]
     # names that are ordinary English ("more", "trade names", "eye drops") only name a drug when they
     # are its own ingredient name ("aspirin", "codeine") or we wrote them in curated.yaml
     curated_keys = {norm(t) for t in cur["drugs"]["add"]}

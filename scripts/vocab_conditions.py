@@ -91,9 +91,13 @@ def _curated_concepts(cur: dict, mesh: Mesh) -> tuple[dict[str, dict], dict[str,
     return concepts, owner
 
 
-def _hierarchy(universe: set[str], mesh: Mesh, concepts: dict[str, dict], node) -> dict[str, set[str]]:
-    """node -> parent nodes: MeSH tree parents, curated parents, curated ``includes``."""
+def _hierarchy(universe: set[str], mesh: Mesh, concepts: dict[str, dict], node,
+               broader: dict[str, list[str]] | None = None) -> dict[str, set[str]]:
+    """node -> parent nodes: MeSH tree parents, curated parents, curated ``includes``, curated ``broader``
+    ("is a" links between MeSH descriptors that MeSH 2015 does not make)."""
     parents: dict[str, set[str]] = defaultdict(set)
+    for child, ps in (broader or {}).items():
+        parents[node(mesh.id_of(child, "broader"))].update(node(mesh.id_of(p, "broader")) for p in ps)
     for mid in universe:
         me = node(mid)
         for t in mesh.trees.get(mid, []):
@@ -229,7 +233,7 @@ def build_conditions(shared: Path, cur: dict, do_dir: Path | None = None) -> dic
     def node(mid: str) -> str:
         return owner.get(mid, f"mesh:{mid}")
 
-    parents = _hierarchy(universe, mesh, concepts, node)
+    parents = _hierarchy(universe, mesh, concepts, node, cur.get("broader"))
     not_conditions = {norm(w) for w in cur.get("not_conditions", [])}
     cands: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
 

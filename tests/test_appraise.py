@@ -178,6 +178,28 @@ def test_sizes_in_words_and_arms():
     assert extract_n(split_sentences("Mean age was 45 years.")).n is None
 
 
+def test_sizes_with_words_between_people_and_verb_and_per_arm_counts():
+    def n(text: str) -> int | None:
+        return extract_n(split_sentences(text)).n
+
+    # the verb comes after a qualifier or a parenthesis
+    assert n("In all, 352 patients with psoriatic arthritis and an inadequate response received placebo or drug A.") == 352
+    assert n("Three hundred and thirty-three patients > or = 60 years old with bleeding were randomized to A or placebo.") == 333
+    assert n("Thirty-four subjects (31 boys and three girls, mean age 10 years) with ADHD participated.") == 34
+    # each arm's count named in turn: their sum
+    assert n("After a run-in, 52 patients were randomized to receive A and 50 patients to receive B.") == 102
+    assert n("Six mild diabetic subjects and six mild hypercholesterolemic subjects were treated with A.") == 12
+    assert n("Patients received A 10 mg daily (n = 331) or B 60 mg twice daily (n = 328) for 14 days.") == 659
+    assert n("Forty-four patients (group one) received A and 44 (group two) received B.") == 88
+    # ... but never a breakdown, a subset or a later step
+    assert n("A total of 50 patients were randomised (25 to drug and 25 to placebo).") == 50
+    assert n("749 patients were recruited to the study and 637 received at least 1 dose of A.") == 749
+    assert n("Of 2365 patients who were operated on, 967 were randomized to either A (n = 480) or placebo (n = 487).") == 967
+    assert n("Fifty-seven outpatients with back pain were enrolled; 47 were randomized; 11 discontinued.") == 47
+    # a number that labels, not counts
+    assert n("Fifty-nine ASA 1 children, aged 1-12 years, entered the study.") == 59
+
+
 def test_sentences_keep_decimals_and_abbreviations():
     s = split_sentences("Pain fell by 1.5 points vs. placebo (p = 0.03). Smith et al. agreed. Done.")
     assert s == ["Pain fell by 1.5 points vs. placebo (p = 0.03).", "Smith et al. agreed.", "Done."]
@@ -190,3 +212,30 @@ def test_rct_score_orders_designs():
     review = rct_score("Muscle relaxants: a review", "We summarise the literature on muscle relaxants.")
     cohort = rct_score("Opioid use after surgery", "In this retrospective cohort study of 5,000 patients ...")
     assert rct > 0.9 and review < 0.1 and cohort < 0.2
+
+
+def test_a_review_in_general_statements_is_a_narrative_review_whatever_its_words():
+    from rxevidence.appraise import appraise_record
+    from rxevidence.models import Record, Section
+
+    text = ("Simple analgesics include paracetamol and ibuprofen. They can be used alone for mild pain or with an opioid. "
+            "In children, most experience is with paracetamol. Doses can be given as needed or at fixed intervals. "
+            "The latter may provide steadier levels and better analgesia. Randomized trials in children are needed.")
+    a = appraise_record(Record(id="pmid:1", kind="article", title="Simple analgesics in the management of children with "
+                               "acute pain.", sections=[Section(text=text)]))
+    assert a is not None
+    assert a.kind == "narrative review"
+    assert a.design == "narrative review"
+    assert a.direction == "unclear"
+
+
+def test_a_risk_benefit_balance_is_a_verdict_and_naming_it_is_not():
+    from rxevidence.appraise.effect import sentence_readings
+
+    def read(text: str) -> set[str]:
+        return {r.direction for r in sentence_readings(text, ["drug a"], [])}
+
+    assert read("Overall health risks exceeded benefits from use of drug A for 5 years.") == {"worse"}
+    assert read("The benefits of drug A clearly outweigh the risks.") == {"better"}
+    assert read("The balance of risks and benefits for drug A remains uncertain.") == set()
+    assert read("The risk-benefit profile of drug A is not consistent with a viable intervention.") == set()

@@ -101,6 +101,20 @@ def test_both_stores_have_the_same_index(anystore):
     assert anystore.tagged_ids(["pmid:2", "pmid:9"]) == {"pmid:2"}
 
 
+def test_a_store_tagged_with_another_vocabulary_is_stale_until_retagged(anystore):
+    from rxevidence.store.concepts import META_KEY, tagging_version
+
+    anystore.upsert_many([LISINOPRIL_MIGRAINE])
+    assert not anystore.tags_stale()  # a new store is tagged with today's vocabulary
+    anystore.meta_set(META_KEY, "0-older-vocabulary")
+    with anystore.transaction():  # the old vocabulary tagged the record differently
+        anystore.conn.cursor().execute("DELETE FROM concept_tags WHERE kind = 'condition'")
+    assert anystore.tags_stale()
+    assert anystore.retag() == 1
+    assert not anystore.tags_stale() and anystore.meta_get(META_KEY) == tagging_version()
+    assert "pmid:11136931" in anystore.concept_records(["lisinopril"], [load_vocabulary().concept_for_mesh("D008881")])
+
+
 def test_passing_mention_in_an_abstract_is_no_match(tmp_path):
     s = SQLiteStore(str(tmp_path / "p.db"))
     s.upsert_many([_article("4", "Knee osteoarthritis: a randomized trial of exercise",
@@ -127,6 +141,37 @@ def test_only_records_that_can_be_evidence_are_picked_for_full_appraisal():
     assert not can_be_evidence(mice) and not can_be_evidence(letter)
     assert can_be_evidence(Record(id="nct:NCT01234567", kind="trial", title="A trial"))
     assert not can_be_evidence(Record(id="spl:x", kind="label", title="Drug X tablets"))
+
+
+def test_full_appraisal_at_ingest_needs_a_medicine_the_index_tagged():
+    from rxevidence.vocab.tagging import appraise_at_ingest
+
+    v = load_vocabulary()
+    drug_rct = _article("9", "Ibuprofen versus placebo for dental pain", mesh=[("Humans", "D006801")])
+    drug_rct.publication_types = ["Journal Article", "Randomized Controlled Trial"]
+    surgery_rct = _article("10", "Early versus delayed surgery for hip fracture", mesh=[("Humans", "D006801")])
+    surgery_rct.publication_types = ["Journal Article", "Randomized Controlled Trial"]
+    assert appraise_at_ingest(drug_rct, tag_record(drug_rct, v))
+    assert not appraise_at_ingest(surgery_rct, tag_record(surgery_rct, v))  # no medicine: appraised on read
+    mice = _article("6", "Ibuprofen in mice", mesh=[("Animals", "D000818"), ("Mice", "D051379")])
+    assert not appraise_at_ingest(mice, tag_record(mice, v))
+
+
+def test_lay_patterns_are_found_through_their_joint_gate():
+    v = load_vocabulary()
+    assert [h.id for h in v.find_conditions("my back hurts when I bend")] == ["back-pain"]
+    assert v.find_conditions("Serum urate was measured in 40 volunteers.") == []
+
+
+def test_rare_kind_search_matches_only_that_kind():
+    s = SQLiteStore(":memory:")
+    s.upsert_many([_article(str(100 + i), f"Ibuprofen for dental pain, study {i}") for i in range(30)]
+                  + [Record(id="nct:NCT00000001", kind="trial", title="Ibuprofen for dental pain after extraction"),
+                     Record(id="nct:NCT00000002", kind="trial", title="Naproxen for knee pain")])
+    assert [h.id for h in s.search_terms([["ibuprofen"], ["dental pain"]], kind="trial")] == ["nct:NCT00000001"]
+    assert s.search_terms([["celecoxib"]], kind="trial") == []
+    assert len(s.search_terms([["ibuprofen"], ["dental pain"]], kind="article")) == 30
+    s.close()
 
 
 def test_find_classes_lists_every_mention_when_asked():
@@ -206,6 +251,17 @@ def test_a_form_of_the_drug_is_the_drug():
     assert "selective estrogen receptor modulators" not in forms  # the words in the middle: another drug
     assert any("/" in f and "estradiol" in f.split("/") for f in v.drug_forms("estradiol"))  # a combination
     assert v.drug_forms("propranolol") == ["propranolol"]
+
+
+def test_an_abbreviation_defined_after_a_mention_names_it_again():
+    v = load_vocabulary()
+    rec = _article("17", "Bone density in postmenopausal women",
+                   "Women took estradiol valerate (E2V) with medroxyprogesterone acetate (MPA) or placebo. "
+                   "E2V increased bone density; MPA did not change it. Hormone replacement therapy (HRT) is common; HRT helps.")
+    tags = {(t.concept, t.source) for t in tag_record(rec, v) if t.kind == "drug"}
+    assert ("estradiol", "abstract") in tags and ("medroxyprogesterone", "abstract") in tags
+    # "hormone replacement therapy (HRT)": the estrogen family, named twice (spelled out, then "HRT")
+    assert ("estrogen", "abstract") in tags
 
 
 def test_retrieval_finds_records_tagged_with_a_form_of_the_drug(tmp_path):

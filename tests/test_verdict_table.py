@@ -208,3 +208,94 @@ def test_a_drug_the_title_names_as_the_patients_existing_treatment_is_background
     # "patients treated with drugx or drugy" names what was tested
     assert study_tests(titled("Outcomes in patients treated with low-dose drugx or drugy: a randomized trial"),
                        ["drugx"])
+
+
+def test_one_placebo_word_list_for_comparators_and_equivalence() -> None:
+    # one rule (synthesis.PLACEBO): an inactive control -- placebo or no treatment, usual care, a waiting list --
+    # is never "another treatment", in a comparator or in an equivalence-worded conclusion
+    def auto(finding: str, comparator: str | None = None) -> StudyView:
+        v = study(1, "no difference", curated=False)
+        v.appraisal.finding, v.appraisal.comparator = finding, comparator
+        return v
+    for control in ("placebo", "usual care", "a waiting list", "no treatment", "the untreated control group"):
+        assert comparator_kind(auto(f"Drugx was as effective as {control}.")) != "active"
+        assert comparator_kind(auto("No difference.", control)) == "placebo"
+    # the patients' own baseline is a before-after comparator: placebo-like, but a conclusion naming it still
+    # compares two drugs
+    assert comparator_kind(auto("No difference.", "baseline")) == "placebo"
+    assert comparator_kind(auto("Drugx reduced pain from baseline as effectively as naproxen; it is "
+                                "equally effective.")) == "active"
+
+
+def _bottom_line(views: list[StudyView], relation: str = "single"):  # type: ignore[no-untyped-def]
+    from rxevidence.models import ConditionMention, DrugMention, Query
+    from rxevidence.models.evidence import Evidence
+    from rxevidence.synthesis.bottom_line import bottom_line
+
+    q = Query(text="does drugx help the condition?", drugs=[DrugMention(text="drugx", name="drugx")],
+              relation=relation, condition=ConditionMention(text="condition", id="cond", name="condition"))
+    return bottom_line(q, Evidence(query=q, drug_names=["drugx"], condition_ids=["cond"]), views)
+
+
+def test_curated_precedence_holds_when_the_curated_studies_are_set_apart() -> None:
+    # the curated study of the pair is head-to-head: it gives no efficacy verdict, and an automatic trial of
+    # the same design must not turn that curated answer into another one
+    h2h = study(1, "no difference", n=140, comparator_type="active")
+    auto = study(2, "better", n=23, curated=False, comparator_type="placebo")
+    assert _bottom_line([h2h]).verdict == _bottom_line([h2h, auto]).verdict == "insufficient evidence"
+    assert _bottom_line([h2h]).certainty == _bottom_line([h2h, auto]).certainty
+    # an automatic study with no drug read counts for the asked drug, so it is weighed against curated evidence too
+    nodrug = study(3, "no difference", n=300, curated=False, comparator_type="placebo")
+    nodrug.appraisal.drugs = []
+    curated = study(4, "mixed", n=None, comparator_type="placebo")
+    assert _bottom_line([curated, nodrug]).verdict == _bottom_line([curated]).verdict
+
+
+def test_a_trial_filed_under_experimental_pain_is_experimental_evidence() -> None:
+    from rxevidence.synthesis import evidence_design, is_direct
+
+    v = study(1, "no difference", n=144, curated=False, comparator_type="placebo")
+    v.condition_id = "experimental-pain"
+    assert not is_direct(v) and evidence_design(v) == "experimental pain model"
+    experimental = study(2, "mixed", design="experimental pain model", n=20, comparator_type="placebo")
+    experimental.condition_id = "experimental-pain"
+    alone, both = _bottom_line([experimental]), _bottom_line([experimental, v])
+    assert (alone.verdict, alone.certainty) == (both.verdict, both.certainty) == ("insufficient evidence", "very low")
+    # an experimental study of another drug (the asked one was its comparator) says nothing about the asked drug
+    other = study(3, "better", design="experimental pain model", n=50, curated=False,
+                  roles=[DrugRole(drug="drugy", role="studied"), DrugRole(drug="drugx", role="comparator")])
+    assert _bottom_line([experimental, other]).certainty == alone.certainty
+
+
+def _add_on(i: int, direction: str, n: int = 323, curated: bool = True) -> StudyView:
+    v = study(i, direction, n=n, curated=curated)
+    v.appraisal.drugs, v.appraisal.comparator = ["drugx", "drugz"], "drugz + placebo"
+    return v
+
+
+def test_background_drugs_are_read_from_one_comparator_arm_of_the_regimen_s_drugs() -> None:
+    from rxevidence.synthesis import background_drugs, is_add_on
+
+    v = _add_on(1, "no difference")
+    assert background_drugs(v) == {"drugz"} and is_add_on(v, ["drugx"]) and not is_add_on(v, ["drugz"])
+    for comparator in ("placebo; drugz alone", "drugz or placebo", "drugz at a higher dose", "drugy + placebo"):
+        v.appraisal.comparator = comparator
+        assert not is_add_on(v, ["drugx"]), comparator
+    auto = study(2, "better", curated=False, roles=[DrugRole(drug="drugx", role="studied"),
+                                                    DrugRole(drug="drugz", role="background")])
+    assert is_add_on(auto, ["drugx"])
+
+
+def test_an_add_on_trial_is_shown_apart_and_never_overturns_the_evidence_of_the_drug_itself() -> None:
+    review = study(1, "better", design="systematic review", n=None, comparator_type="placebo")
+    with_add_on = _bottom_line([review, _add_on(2, "no difference")])
+    assert (with_add_on.verdict, with_add_on.certainty) == (_bottom_line([review]).verdict,
+                                                           _bottom_line([review]).certainty)
+    line = next(s for s in with_add_on.sentences if s.text.startswith("Add-on trial"))
+    assert line.citations == ["pmid:2"] and "drugz" in line.text and "“ineffective”" in line.text
+    # add-on trials alone carry the verdict, and the bottom line says what they were added to
+    alone = _bottom_line([_add_on(2, "no difference")])
+    assert alone.verdict == "ineffective"
+    assert "as an add-on to drugz (the only trials found)" in alone.sentences[0].text
+    # a combination question is answered by the add-on trial itself
+    assert _bottom_line([review, _add_on(2, "no difference")], relation="combination").verdict != "probably effective"

@@ -303,3 +303,25 @@ def test_class_named_after_what_it_treats(v):
 def test_fuzzy_condition_word_is_deterministic_and_prefers_the_common_word(v):
     # "artheritis" is one letter from arthritis and from arteritis: the word more condition names use
     assert v._fuzzy_condition_word("artheritis") == "arthritis"
+
+
+def test_salts_esters_and_named_forms_link_to_their_ingredient_and_family(v):
+    # an ester or salt is its ingredient, for questions and for drug mentions in abstracts alike
+    for form in ("estradiol valerate", "estradiol cypionate", "estradiol benzoate"):
+        assert v.ingredient_of(form) == "estradiol"
+        assert v.resolve_drug(form, fuzzy=False).name == "estradiol"
+    assert v.ingredient_of("testosterone enanthate") == "testosterone"
+    assert v.ingredient_of("naproxen sodium") == "naproxen"
+    assert v.ingredient_of("medroxyprogesterone acetate") == "medroxyprogesterone"
+    assert v.ingredient_of("trospium chloride") == "trospium"
+    # the cation of an inorganic salt is not the medicine
+    assert v.ingredient_of("sodium chloride") == "sodium chloride"
+    assert v.ingredient_of("potassium chloride") == "potassium chloride"
+    assert v.ingredient_of("percocet") is None  # a combination product
+    assert v.ingredient_of("zorblaxin") is None
+    # named preparations and "hormone replacement therapy" belong to the estrogen family
+    hrt = v.resolve_drug("hormone replacement therapy", fuzzy=False)
+    assert hrt.is_class and hrt.name == "estrogen" and "estradiol" in hrt.members
+    assert v.resolve_drug("HRT", fuzzy=False).name == "estrogen"
+    for name in ("conjugated estrogens", "esterified estrogens", "estradiol valerate", "estriol"):
+        assert "estrogen" in v.drug_classes(name)

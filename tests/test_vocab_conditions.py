@@ -161,3 +161,11 @@ def test_misspelt_condition_words_in_questions(v):
     assert first("does it help glaucomma") == "D005901"
     assert v.find_conditions("diabetis") == []  # abstracts and titles are read exactly
     assert norm("Diabetes") == "diabetes"
+
+
+def test_curated_is_a_links_and_clinical_names_of_the_bladder(v):
+    # urge incontinence is overactive bladder with leakage (curated.yaml "broader"; MeSH 2015 files it apart)
+    assert "mesh:D053202" in v.narrower("mesh:D053201")
+    for phrase in ("detrusor instability", "detrusor overactivity", "unstable bladder"):
+        assert [h.id for h in v.find_conditions(f"trospium in patients with {phrase}")] == ["mesh:D053201"]
+    assert [h.id for h in v.find_conditions("oxybutynin for detrusor hyperreflexia")] == ["mesh:D001750"]

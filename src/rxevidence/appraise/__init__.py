@@ -21,7 +21,7 @@ from . import direction
 from .design import DesignResult, classify_design, rct_score
 from .effect import DirectionResult, read_direction
 from .flags import appraise_flags
-from .kind import read_kind
+from .kind import _OWN_STUDY, _PEOPLE_N, read_kind
 from .outcomes import extract_outcomes
 from .population import appraise_population
 from .roles import RolesResult, read_roles
@@ -46,6 +46,7 @@ def appraiser_version() -> str:
 
 
 _NOT_APPRAISED = ("label", "approval")
+_CASE = re.compile(r"\b(?:a|one|two|three)\s+(?:\w+\s+)?cases?\s+(?:of|with|in)\b|\b\d+-(?:year|month)-old\b", re.I)
 
 
 def _trial_n(record: Record) -> int | None:
@@ -224,7 +225,16 @@ def appraise_record(record: Record) -> Appraisal | None:
     a.drugs = [r.drug for r in roles.roles if r.drug in tested] or list(roles.studied)
     a.comparator_type = roles.comparator_type  # type: ignore[assignment]
     _read_kind_and_direction(record, a, v, roles, size.evidence)
-    if not is_comparative(d.design):  # compares nothing itself: no N, no overall direction (finding kept)
+    if a.kind == "narrative review" and a.design in ("other", "rct", "non-randomised trial") and (
+            a.design_source in ("text", None)) and not _OWN_STUDY.search(v.text) and not _PEOPLE_N.search(v.text) and not _CASE.search(v.text):
+        # the text reads as a review with no study of its own: its design is that, whatever its words suggested
+        a.design = "narrative review"
+        a.design_source = "text"
+        a.design_confidence = a.sources["kind"].confidence
+        a.sources["design"] = FieldSource(value=a.design, sentence=a.sources["kind"].sentence,
+                                          confidence=a.design_confidence)
+        a.direction = "unclear"
+    if not is_comparative(a.design):  # compares nothing itself: no N, no overall direction (finding kept)
         a.direction = "unclear"
         a.n = None if d.design != "case report" else a.n
     if record.kind == "trial" and not record.extra.get("has_results"):

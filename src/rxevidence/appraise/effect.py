@@ -292,12 +292,28 @@ _CONTROL_NO_CHANGE = _rx(r"^\W*(?:and\s+)?there\s+(?:was|were)\s+no\s+(?:signifi
 _COMPARES = _rx(r"\b(?:than|versus|vs\.?|compared|relative\s+to|difference\s+between)\b")
 
 
+_BALANCE = _rx(r"\b(?:(?P<risk>(?:health\s+)?risks?|harms?)\s+(?:clearly\s+|far\s+)?(?:exceeded?|exceeds|outweigh\w*)\s+"
+              r"(?:the\s+|any\s+|its\s+)?(?:\w+\s+)?benefits?|benefits?\s+(?:clearly\s+|far\s+)?(?:exceeded?|exceeds|"
+              r"outweigh\w*)\s+(?:the\s+|any\s+|its\s+)?(?:\w+\s+)?(?:risks?|harms?))\b")
+_RISK_AND_BENEFIT = _rx(r"\b(?:risks?|harms?)\s*(?:and|or|versus|vs\.?|/|-)\s*benefits?\b|\bbenefits?\s*(?:and|or|versus|"
+                        r"vs\.?|/|-)\s*(?:risks?|harms?)\b")
+
+
 def clause_readings(clause: str, studied: list[str], comparators: list[str]) -> list[Reading]:
     """The readings of one clause about efficacy (none when it is about harms or judges nothing)."""
     low = clause.lower()
     if (_CONTROL_ARM_ONLY.match(low) or _CONTROL_NO_CHANGE.search(low)) and not _COMPARES.search(low):
         return []  # "in the placebo group, no significant change was seen": the control arm alone, no comparison
     if SAFETY_CLAUSE.search(low) and not _EFFICACY_NEAR.search(_blank_safety(low)):
+        return []
+    balance = _BALANCE.search(low)
+    if balance:
+        # "overall health risks exceeded benefits", "the benefits outweigh the risks": the trial's own verdict
+        return [Reading("worse" if balance.group("risk") else "better", 0.8, None, clause)]
+    # "the balance of risks and benefits", "a risk-benefit profile": names the question, judges nothing
+    low = _RISK_AND_BENEFIT.sub(" ", low)
+    clause = _RISK_AND_BENEFIT.sub(lambda m: " " * len(m.group(0)), clause)
+    if not low.strip(" .,;"):
         return []
     hedge = 0.1 if _HEDGE.search(low) else 0.0
     # "significant and comparable relief versus placebo": both arms beat placebo, alike

@@ -242,7 +242,8 @@ def _only_drug_names(title: str, spans: list[tuple[int, int]]) -> bool:
 _OWN_STUDY = _rx(r"\b(?:were|was)\s+randomi[sz]ed\b|\bwere\s+randomly\s+(?:assigned|allocated|divided)\b|\bwe\s+"
                  r"(?:randomi[sz]ed|enrolled|studied|recruited|treated|examined|measured|compared|assessed|investigated)\b|"
                  r"\b(?:were|was)\s+(?:enrolled|recruited|included\s+in\s+(?:this|the)\s+study)\b|\bin\s+this\s+"
-                 r"(?:[\w-]+\s+){0,3}(?:study|trial)\b")
+                 r"(?:[\w-]+\s+){0,3}(?:study|trial)\b|\b(?:study|trial)\s+was\s+(?:conducted|performed|carried\s+out|"
+                 r"undertaken|done)\b|\(\s*n\s*=\s*\d+\s*\)")
 # a report that says it is a review ("Zolmitriptan: a review of its use", "Here, we briefly review", "expert opinion")
 _REVIEW_TITLE = _rx(r"(?<!systematic\s)(?<!cochrane\s)\breview\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|"
                     r"cases|notes))|\bexpert\s+opinion\b|\ban?\s+(?:overview|update)\b|\bupdate\s+on\b|\bspecial\s+"
@@ -268,6 +269,23 @@ def says_review(view: AbstractView, title: str, design: str) -> bool:
     return not _OWN_STUDY.search(view.text) and not _SYSTEMATIC.search(f"{title} {view.text}")
 
 
+_GENERAL = _rx(r"\b(?:can|may|might|should|could|must)\s+(?:also\s+|often\s+|be\s+)?\w+|\b(?:is|are)\s+(?:often|usually|"
+               r"generally|commonly|frequently|widely|increasingly)\b|\b(?:include|includes|remains?|represents?|"
+               r"offers?)\b")
+_FIGURES = re.compile(r"\d")
+
+
+def _general_statements(view: AbstractView) -> bool:
+    """An abstract that speaks in general statements and reports no figures of its own: at least four sentences,
+    none with a number (one allowed), and at least a third saying what can, may or should be done."""
+    sents = view.sentences
+    if len(sents) < 4:
+        return False
+    if sum(1 for s in sents if _FIGURES.search(s.text)) > 1:
+        return False
+    return sum(1 for s in sents if _GENERAL.search(s.text)) * 3 >= len(sents)
+
+
 def _narrative(view: AbstractView, title: str, aim: str, design: str, title_is_drug: bool = False) -> float:
     """How much a record reads as a narrative review or a drug profile (no methods, no figures, no people)."""
     score = 0.0
@@ -287,6 +305,8 @@ def _narrative(view: AbstractView, title: str, aim: str, design: str, title_is_d
         score += 3.5  # numbered key points: a journal's drug assessment
     if title_is_drug:
         score += 4.0  # a title that is only a drug's name: a drug profile
+    if not reports_people and _general_statements(view):
+        score += 3.0  # sentences that state what is generally true ("X can be used", "Y may provide"), no figures
     if not reports_people and design not in _TRIAL_DESIGNS:
         no_study = not re.search(r"\brandomi|\btrial\b|\bwe\s+(?:studied|treated|enrolled)", view.text, re.I)
         score += 3.5 if design == "other" and no_study else 2.0

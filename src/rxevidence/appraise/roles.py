@@ -35,8 +35,11 @@ _NOT_TREATMENT = re.compile(
     r"(?:channels?|pumps?|receptors?|transporters?|ases|enzymes?|cyclooxygenase(?:[-\s]?\d)?|factors?|"
     r"antibod(?:y|ies)|hormones?|h[a]?emoglobin\w*|albumin|creatinine|cholesterol|lipoproteins?|triglycerides?|"
     r"fibrinogen|immunoglobulin\b.*|antigens?|cytochrome\b.*|urea\b.*|bilirubin|electrolytes?|escherichia\b.*|"
-    r"\bcoli|bacteria|glucose|peptides?|interleukin.*|cytokines?|sulfates?|sulphates?|hydrochlorides?|citrates?|"
-    r"acetates?|maleates?|mesylates?|tartrates?|succinates?|fumarates?|besylates?|bromides?|chlorides?|salts?)$",
+    r"\bcoli|bacteria|glucose|peptides?|interleukin.*|cytokines?|salts?)$"
+    # a salt on its own or of a mineral ("sodium chloride"), never a drug's salt ("trospium chloride")
+    r"|^(?:(?:sodium|potassium|calcium|magnesium|ammonium|hydrogen|zinc|iron|ferrous)\s+)?(?:sulfates?|sulphates?|"
+    r"hydrochlorides?|citrates?|acetates?|maleates?|mesylates?|tartrates?|succinates?|fumarates?|besylates?|bromides?|"
+    r"chlorides?|valerates?)$",
     re.I,
 )
 _MEASURED_BEFORE = re.compile(

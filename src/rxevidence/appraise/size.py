@@ -17,30 +17,37 @@ from .text import NUMBER_WORDS_RE, to_int
 
 _NUM = r"(\d{1,3}(?:[,\u2009\u00a0 ]\d{3})+|\d+|" + NUMBER_WORDS_RE + r")"
 _PEOPLE = (
-    r"(?:(?:adult|elderly|older|male|female|healthy|eligible|consecutive|evaluable|outpatient|hospitali[sz]ed|"
-    r"ambulatory|postmenopausal|hypertensive|diabetic|obese|young|otherwise\s+healthy|[a-z]+(?:-year-old)?)\s+){0,3}"
+    r"(?:(?:(?:asa|class|type|grade|stage)\s+[ivx\d]+(?:\s*(?:-|–|or|and)\s*[ivx\d]+)?|adult|elderly|older|male|female|healthy|eligible|consecutive|evaluable|outpatient|hospitali[sz]ed|"
+    r"ambulatory|postmenopausal|hypertensive|diabetic|obese|young|otherwise\s+healthy|[a-z][a-z'.]*(?:-[a-z0-9]+)*)\s+){0,3}"
     r"(?:patients|participants|subjects|volunteers|individuals|persons|people|women|men|children|adults|adolescents|"
     r"infants|outpatients|inpatients|smokers|users|cases|mothers|neonates|veterans|students|residents|workers)"
 )
 _RANDOMISED = r"(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|allocated|assigned)"
+# between the people and their verb: a few words, a parenthesis ("(31 boys and three girls ...)") or a short
+# qualifier ("> or = 60 years old with PUB"), never a sentence break
+_GAP = r"\s*(?:\([^()]{0,80}\)\s*)?(?:(?!(?:were|was|had|have|enrolled|included|recruited|randomi[sz]ed|assigned|allocated|entered)\b)[^\s.;()]+\s+){0,12}?"
 _ENROL = r"(?:enrolled|included|recruited|studied|treated|entered|evaluated|analy[sz]ed|assessed)"
 # (pattern, priority, cheap pre-check that must match first; keeps bulk appraisal fast)
 _N_PATTERNS: tuple[tuple[re.Pattern[str], int, re.Pattern[str]], ...] = tuple(
     (re.compile(p, re.I), prio, re.compile(gate, re.I))
     for p, prio, gate in (
         (_RANDOMISED + r"\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 0, r"randomi|assigned|allocated"),
-        (r"\b" + _NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was|had\s+been)\s+(?:\w+\s+)?" + _RANDOMISED, 0,
+        (r"\b" + _NUM + r"\s+" + _PEOPLE + _GAP + r"(?:were|was|had\s+been)\s+(?:\w+\s+)?" + _RANDOMISED, 0,
          r"(?:were|was|been)\s+(?:\w+\s+)?(?:randomi|randomly|assigned|allocated)"),
+        # "..., 967 were randomized", "were enrolled; 47 were randomized"
+        (r"(?:^|[,;:]\s*|\band\s+)" + _NUM + r"\s+(?:of\s+(?:them|these|whom)\s+)?(?:were|was)\s+(?:\w+\s+)?"
+         + _RANDOMISED, 0, r"\d\s+(?:of\s+\w+\s+)?(?:were|was)\s+(?:\w+\s+)?(?:randomi|randomly|assigned|allocated)"),
         (r"\ba\s+total\s+of\s+" + _NUM + r"\s+(?:\w+\s+){0,3}?" + _PEOPLE, 1, r"a\s+total\s+of"),
         (r"\b" + _NUM + r"\s+" + _PEOPLE + r"\s+(?:\w+\s+){0,6}?(?:were|was)\s+(?:\w+\s+)?" + _ENROL, 2,
          r"(?:were|was)\s+(?:\w+\s+)?" + _ENROL),
         (r"\b(?:enrolled|included|recruited|studied|involved|involving|enrolling|including|comprised|comprising)\s+(?:a\s+total\s+of\s+)?" + _NUM + r"\s+" + _PEOPLE, 2,
          r"enrol|includ|recruit|studied|involv|compris"),
-        (r"\b" + _NUM + r"\s+" + _PEOPLE + r"\s+(?:received|took\s+part|participated|completed|underwent|entered)\b", 2,
+        (r"\b" + _NUM + r"\s+" + _PEOPLE + _GAP + r"(?:received|took\s+part|participated|completed|underwent|entered)\b", 2,
          r"received|took\s+part|participated|completed|underwent|entered"),
         (r"\b(?:total|overall)\s+(?:sample|population|cohort)?\s*(?:\(n\s*=\s*|of\s+|size\s+(?:of|was)\s+)" + _NUM, 2, r"total|overall"),
-        (r"^" + _NUM + r"\s+" + _PEOPLE, 3, r"^\w"),
-        (r"\b(?:in|of|among|on)\s+" + _NUM + r"\s+" + _PEOPLE, 4, r"\b(?:in|of|among|on)\s+[\dA-Za-z]"),
+        (r"^" + _NUM + r"\s+" + _PEOPLE + r"(?!\s+(?:\w+\s+)?(?:did\s+not|were\s+excluded|withdrew|discontinued|dropped|died))",
+         3, r"^\w"),
+        (r"\b(?:in|of|among|on|with)\s+(?:the\s+)?" + _NUM + r"\s+" + _PEOPLE, 4, r"\b(?:in|of|among|on|with)\s+[\dA-Za-z]"),
     )
 )
 _HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -81,6 +88,57 @@ class SizeResult:
     evidence: str | None = None
 
 
+# the other arms' counts beside the first one: "52 patients were randomized to X and 50 patients to Y",
+# "six NIDDM subjects and six hypercholesterolemic subjects were treated"
+_MORE_ARMS = re.compile(r"\s*(?:,|\band\b|,\s*and\b)\s+" + _NUM + r"\s+(?:\([^()]{0,80}\)\s*)?(?:" + _PEOPLE + r"\s+)?"
+                        r"(?:to|received|receiving|in\s+the|on|into)\b", re.I)
+_ARM_BEFORE = re.compile(r"\b" + _NUM + r"\s+" + _PEOPLE + r"\s+and\s+$", re.I)
+
+
+# a number that labels something rather than counts people: "ASA 1 children", "physical status 1-2 outpatients",
+# "type 2 diabetic patients", "group 3 patients"
+_LABEL_NUMBER = re.compile(r"(?:\b(?:asa|class|type|grade|stage|phase|status|group|day|week|visit|step|level|"
+                           r"score|dose)\s*(?:[ivx\d]+\s*[-–]\s*)?|\d\s*[-–]\s*)$", re.I)
+
+
+def _other_arms(s: str, m: re.Match[str]) -> int:
+    """The counts of the other arms named beside a matched count (0 when none): later ones after the match,
+    in the same sentence, each joined by "and" or a comma, and one "N people and" just before a count."""
+    extra = 0
+    if re.search(r"\btotal\b|\boverall\b", s[max(0, m.start() - 20):m.end()], re.I):
+        return 0  # "a total of 50 patients were randomised (25 to X and 25 to Y)": already the sum
+    before = _ARM_BEFORE.search(s[max(0, m.start(1) - 80):m.start(1)])
+    if before and m.start(1) > 0:
+        extra += _num(before.group(1)) or 0
+    inside = re.search(r"\band\s+" + _NUM + r"\s+(?:" + _PEOPLE + r"|(?=(?:in|on)\s+the\b))", s[m.end(1):m.end()], re.I)
+    if inside:  # "six NIDDM subjects and six hypercholesterolemic subjects were treated"
+        extra += _num(inside.group(1)) or 0
+    parallel = "receiv" in m.group(0).lower()  # "received X ... and 40 received Y"; else only "and 50 to Y"
+    at = m.end()
+    while True:
+        nxt = _MORE_ARMS.match(s, at)
+        if nxt is None:
+            # skip to the next joined count in the rest of the clause ("... to receive X (10 mg) and 50 to Y")
+            rest = re.search(r"(?=(?:,|\band\b)\s+" + _NUM + r"\s+(?:\([^()]{0,80}\)\s*)?(?:" + _PEOPLE
+                             + r"\s+)?(?:to|received|into)\b)",
+                             s[at:at + 160], re.I)
+            if rest is None:
+                break
+            nxt = _MORE_ARMS.match(s, at + rest.start())
+            if nxt is None:
+                break
+        v = _num(nxt.group(1))
+        if "receiv" in nxt.group(0).lower() and not parallel:
+            break  # "749 were recruited and 637 received a dose": a subset, not another arm
+        if s[:nxt.start(1)].count("(") > s[:nxt.start(1)].count(")"):
+            break  # inside a parenthesis: a breakdown of the count, not another arm
+        if v is None or re.match(r"\s*(?:mg|g|ml|%|years?|weeks?|days?|months?|hours?)\b", s[nxt.end(1):], re.I):
+            break
+        extra += v
+        at = nxt.end()
+    return extra
+
+
 def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
     """Randomised / enrolled N (and, for reviews, the number of studies and participants)."""
     res = SizeResult()
@@ -114,9 +172,12 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
         if not _HAS_NUMBER.search(s):
             continue  # every pattern needs a number (in figures or in words)
         for rx, prio, gate in _N_PATTERNS:
+            if best is not None and prio >= best[0]:
+                break  # a later sentence wins only with a better priority (the patterns are in priority order)
             if not gate.search(s):
                 continue
-            m = rx.search(s)
+            m = next((x for x in rx.finditer(s) if not _LABEL_NUMBER.search(s[max(0, x.start(1) - 24):x.start(1)])),
+                     None)
             if not m:
                 continue
             v = _num(m.group(1))
@@ -124,7 +185,7 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
                 continue
             if re.match(r"\s*(?:mg|g|ml|%|years?|weeks?|days?|months?|hours?)\b", s[m.end(1):], re.I):
                 continue
-            cand = (prio, i, v, s)
+            cand = (prio, i, v + _other_arms(s, m), s)
             if best is None or cand[:2] < best[:2]:
                 best = cand
             break
@@ -133,13 +194,13 @@ def extract_n(sentences: list[str], *, review: bool = False) -> SizeResult:
         return res
     # "(n = 30)" per arm: sum them in the sentence that allocates
     for s in sentences:
-        if re.search(_RANDOMISED, s, re.I):
+        if re.search(_RANDOMISED + r"|\breceived\b", s, re.I) and not re.search(r"%\s*\(\s*n\s*=", s, re.I):
             vals = [_num(v) for v in _N_EQ_RE.findall(s)]
             vals2 = [v for v in vals if v]
             if len(vals2) >= 2:
                 res.n, res.evidence = sum(vals2), s
                 return res
-            if len(vals2) == 1:
+            if len(vals2) == 1 and re.search(_RANDOMISED, s, re.I):
                 res.n, res.evidence = vals2[0], s
                 return res
     if best is not None:
@@ -240,6 +301,33 @@ def canonical_drug(name: str) -> str | None:
 
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+# the salt or ester part of a name ("estradiol valerate", "medroxyprogesterone acetate"): never a medicine alone
+SALT_WORDS = frozenset({"valerate", "acetate", "hydrochloride", "citrate", "maleate", "succinate", "tartrate", "besylate",
+                        "besilate", "mesylate", "fumarate", "phosphate", "sulfate", "sulphate", "benzoate", "propionate",
+                        "dipropionate", "cypionate", "enanthate", "hemihydrate", "bitartrate", "hyclate", "gluconate",
+                        "lactate", "malate", "napsylate", "pamoate", "tosylate", "undecanoate", "decanoate", "palmitate",
+                        "furoate", "butyrate", "stearate", "nitrate", "bromide", "mononitrate", "dihydrate", "monohydrate"})
+
+
+_SALT_TAIL = frozenset(SALT_WORDS | {"chloride", "sodium", "potassium", "calcium", "magnesium", "hydrobromide"})
+
+
+def _without_salt(name: str) -> str:
+    """A drug named with its salt ("trospium chloride", "oxybutynin chloride") as the drug itself ("trospium"), as
+    questions and the pack name it; unchanged when the vocabulary does not know the bare name."""
+    parts = name.rsplit(" ", 1)
+    if len(parts) == 2 and parts[1] in _SALT_TAIL:
+        return canonical_drug(name) or name
+    return name
+
+
+def _not_a_drug_mention(text: str, name: str, a: int, b: int) -> bool:
+    """A match that names no medicine: a possessive word ("the Women's Health Initiative" is no brand) or a salt or
+    ester word on its own ("oestradiol valerate": valerate is the ester of the drug named before it)."""
+    form = text[a:b]
+    if form.endswith(("'s", "\u2019s")):
+        return True
+    return name in SALT_WORDS
 
 
 def find_drugs(text: str) -> list[DrugHit]:
@@ -253,7 +341,8 @@ def find_drugs(text: str) -> list[DrugHit]:
     voc = _vocabulary()
     hits: list[DrugHit] = []
     if voc is not None and hasattr(voc, "find_ingredients"):
-        hits = [DrugHit(name, a, b) for name, a, b in voc.find_ingredients(text)]
+        hits = [DrugHit(_without_salt(name), a, b) for name, a, b in voc.find_ingredients(text)
+                if not _not_a_drug_mention(text, name, a, b)]
         hits.sort(key=lambda h: h.start)
         return hits
     dner = _dner()

@@ -281,6 +281,29 @@ class Store(ABC):
         """(kind, concept, source) tags of each tagged one of ``ids`` (the marker is ("tagged", "", ""))."""
         return {}
 
+    def tags_stale(self) -> bool:
+        """Whether the concept index holds tags from another vocabulary or tagger than today's (a store
+        tagged before a vocabulary change keeps its old tags until :meth:`retag`); False without an index."""
+        from .concepts import META_KEY, tagging_version
+
+        return type(self)._retag_all is not Store._retag_all and self.meta_get(META_KEY) != tagging_version()
+
+    def retag(self) -> int:
+        """Tag every stored article and trial afresh with today's vocabulary (roles from the stored
+        appraisals) and record the tags' version; returns the number of records tagged (0 without an index)."""
+        from .concepts import META_KEY, tagging_version
+
+        if type(self)._retag_all is Store._retag_all:
+            return 0
+        with self.transaction():
+            n = self._retag_all()
+            self.meta_set(META_KEY, tagging_version())
+        return n
+
+    def _retag_all(self) -> int:
+        """Backend part of :meth:`retag`, inside its transaction."""
+        return 0
+
     @abstractmethod
     def get_record(self, record_id: str) -> Record | None: ...
 

@@ -20,8 +20,33 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS concept_tags_concept ON concept_tags (kind, concept, record_id)",
 )
 _CHUNK = 500
+# the meta key holding the version of the tags in the index (:func:`tagging_version`)
+META_KEY = "concept_tags_version"
+# bump when tag_record's reading changes (the vocabulary data's own changes are seen through its bytes)
+TAGGER_VERSION = "2"
 
 _vocab: Any = None
+_version: str | None = None
+
+
+def tagging_version() -> str:
+    """The version of the tags records get today: the tagger's version and a digest of the shipped
+    vocabulary files. A store whose index carries another version was tagged before a vocabulary or tagger
+    change and keeps those old tags until :meth:`rxevidence.store.base.Store.retag` re-tags it."""
+    global _version
+    if _version is None:
+        import hashlib
+        from importlib import resources
+
+        h = hashlib.sha256(TAGGER_VERSION.encode())
+        for name in ("drugs.json.gz", "conditions.json.gz"):
+            ref = resources.files("rxevidence") / "vocab_data" / name
+            try:
+                h.update(ref.read_bytes())
+            except FileNotFoundError:
+                h.update(b"-")
+        _version = f"{TAGGER_VERSION}-{h.hexdigest()[:16]}"
+    return _version
 
 
 def shipped_vocabulary() -> Any:
@@ -37,8 +62,9 @@ def shipped_vocabulary() -> Any:
 
 def reset_tagging_vocabulary() -> None:
     """Forget the vocabulary records are tagged with (the next tag loads it again)."""
-    global _vocab
+    global _vocab, _version
     _vocab = None
+    _version = None
 
 
 def tag_rows(records: Sequence[Record], appraisals: dict[str, Appraisal] | None = None) -> list[tuple[Any, ...]]:
@@ -166,4 +192,4 @@ def tagged_ids(conn: Any, ph: str, ids: list[str]) -> set[str]:
     return {r[0] for r in _in(conn, ph, sql, sorted(set(ids)))}
 
 
-__all__ = ["SCHEMA", "backfill", "concept_records", "delete_tags", "replace_tags", "reset_tagging_vocabulary", "set_roles", "tag_rows", "tagged_ids", "tags_of"]
+__all__ = ["META_KEY", "SCHEMA", "TAGGER_VERSION", "backfill", "concept_records", "delete_tags", "replace_tags", "reset_tagging_vocabulary", "set_roles", "tag_rows", "tagged_ids", "tagging_version", "tags_of"]

@@ -305,6 +305,12 @@ class PostgresStore(Store):
     def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
         return concepts.tags_of(self.conn.cursor(), "%s", ids)
 
+    def _retag_all(self) -> int:
+        conn = self.conn
+        rows = conn.cursor().execute("SELECT id, kind, data::text FROM records ORDER BY id")
+        apps = (r[0] for r in conn.cursor().execute("SELECT data::text FROM appraisals ORDER BY appraiser DESC"))
+        return concepts.backfill(conn.cursor(), "%s", rows, apps)
+
     # ------------------------------------------------------------ appraisals
     def put_appraisal(self, appraisal: Appraisal) -> None:
         self._exec(

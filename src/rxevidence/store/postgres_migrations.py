@@ -63,6 +63,8 @@ def _m002_concept_index(cur: psycopg.Cursor) -> None:
     rows = cur.connection.cursor().execute("SELECT id, kind, data::text FROM records ORDER BY id").fetchall()
     apps = [r[0] for r in cur.connection.cursor().execute("SELECT data::text FROM appraisals ORDER BY appraiser DESC")]
     concepts.backfill(cur, "%s", rows, apps)
+    cur.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (concepts.META_KEY, concepts.tagging_version()))
 
 
 MIGRATIONS: list[tuple[str, Callable[[psycopg.Cursor], None]]] = [

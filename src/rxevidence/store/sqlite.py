@@ -416,6 +416,12 @@ class SQLiteStore(Store):
     def _has_kind(self, kind: str) -> bool:
         return self.conn.execute("SELECT 1 FROM records WHERE kind = ? LIMIT 1", (kind,)).fetchone() is not None
 
+    def _few(self, kind: str, most: int = 20_000) -> bool:
+        """Whether the store holds at most ``most`` records of ``kind`` (counted on the kind index, bounded)."""
+        row = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM records WHERE kind = ? LIMIT ?)",
+                                (kind, most + 1)).fetchone()
+        return bool(row[0] <= most)
+
     def _fts(self, match: str, kind: str | None, limit: int, *, snippets: bool = False) -> list[SearchHit]:
         """Top ``limit`` matches by weighted BM25. The ranking runs inside FTS5 (``ORDER BY rank``) and only
         the winners are joined to the records table; a kind with no records costs nothing."""
@@ -423,11 +429,17 @@ class SQLiteStore(Store):
             return []
         snip = ", snippet(records_fts, 1, '[', ']', ' … ', 16)" if snippets else ", NULL"
         if kind and kind != "article":
-            # rare kinds: filter before ranking so articles do not crowd them out
+            # rare kinds: filter before ranking so articles do not crowd them out; when the kind has few
+            # records, only they are matched (rowid lookups), not every article the words are in
+            few = (" AND records_fts.rowid IN (SELECT rowid FROM records WHERE kind = ?)"
+                   if self._few(kind) else "")
+            if few and self.conn.execute("SELECT 1 FROM records_fts WHERE records_fts MATCH ?" + few + " LIMIT 1",
+                                         (match, kind)).fetchone() is None:
+                return []  # none of them matches: no ranking (BM25 counts every phrase over the whole index)
             sql = ("SELECT r.id, r.kind, r.title, r.year, rank" + snip +
                    " FROM records_fts JOIN records r ON r.rowid = records_fts.rowid"
-                   " WHERE records_fts MATCH ? AND r.kind = ? ORDER BY rank LIMIT ?")
-            args: list[Any] = [match, kind, limit]
+                   " WHERE records_fts MATCH ?" + few + " AND r.kind = ? ORDER BY rank LIMIT ?")
+            args: list[Any] = [match] + ([kind] if few else []) + [kind, limit]
         else:
             over = limit * 2 if kind else limit
             sql = ("SELECT r.id, r.kind, r.title, r.year, f.score" + (
@@ -459,6 +471,11 @@ class SQLiteStore(Store):
 
     def tags_of(self, ids: list[str]) -> dict[str, set[tuple[str, str, str]]]:
         return concepts.tags_of(self.conn, "?", ids)
+
+    def _retag_all(self) -> int:
+        c = self.conn
+        return concepts.backfill(c, "?", c.execute("SELECT id, kind, data FROM records ORDER BY rowid"),
+                                 (r[0] for r in c.execute("SELECT data FROM appraisals ORDER BY appraiser DESC")))
 
     # ------------------------------------------------------------ appraisals
     def put_appraisal(self, appraisal: Appraisal) -> None:

@@ -74,6 +74,7 @@ def _m003_concept_index(db: sqlite3.Connection) -> None:
         db.execute(stmt)
     concepts.backfill(db, "?", db.execute("SELECT id, kind, data FROM records ORDER BY rowid"),
                       (r[0] for r in db.execute("SELECT data FROM appraisals ORDER BY appraiser DESC")))
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (concepts.META_KEY, concepts.tagging_version()))
 
 
 # Append new migrations at the end (see rxevidence.store.schema); the store's version is their count.

@@ -13,8 +13,10 @@ from .grading import Grade, grade
 from .select import comparison_view, curated_precedence
 from .study import (
     StudyView,
+    background_drugs,
     comparator_kind,
     efficacy_outcomes_only_harms,
+    is_add_on,
     is_combination,
     is_direct,
     tests_all,
@@ -58,6 +60,7 @@ class _Answering:
     only_head_to_head: bool = False  # every direct study compared the drug with another active drug
     alone: bool = False  # a combination question answered by studies of the drugs alone
     no_h2h: bool = False  # a comparison question without a head-to-head study
+    add_on_only: list[str] = field(default_factory=list)  # background drugs when only add-on trials answer
     before: list[Sentence] = field(default_factory=list)  # said before the verdict
     separate: list[Sentence] = field(default_factory=list)  # the second drug's own verdict in a comparison
     notes: list[str] = field(default_factory=list)
@@ -86,7 +89,14 @@ def bottom_line(query: Query, ev: Evidence, included: list[StudyView]) -> Bottom
 def _answering(query: Query, ev: Evidence, included: list[StudyView]) -> _Answering:
     drugs = ev.drug_names
     direct = [v for v in included if is_direct(v) and tests_drug(v, drugs) and not efficacy_outcomes_only_harms(v)]
-    ans = _Answering(direct, [v for v in included if not is_direct(v)])
+    indirect = [v for v in included if not is_direct(v) and tests_drug(v, drugs)]
+    # curated appraisals win, first and over everything that answers: automatic studies of a curated drug count
+    # only with a stronger design than any curated study of it -- also when the curated studies are then set
+    # apart (head-to-head, experimental), so ingested records never turn a curated answer into another one
+    counted, aside = curated_precedence(direct + indirect, drugs)
+    keep = {id(v) for v in counted}
+    ans = _Answering([v for v in direct if id(v) in keep], [v for v in indirect if id(v) in keep], aside)
+    direct = ans.direct
     head_to_head = [v for v in direct if comparator_kind(v) == "active" and not is_combination(v)]
     if query.relation == "comparison" and len(query.drugs) >= 2:
         _comparison(query, ans)
@@ -106,15 +116,41 @@ def _answering(query: Query, ev: Evidence, included: list[StudyView]) -> _Answer
             text=f"{len(head_to_head)} head-to-head {'study' if len(head_to_head) == 1 else 'studies'} against "
                  "another active drug are listed but not counted in the efficacy verdict.",
             citations=cite(v.id for v in head_to_head), section="bottom-line"))
+    if query.relation == "single":
+        _add_on_trials(ans, drugs)
     if query.relation == "combination":
         combo_direct = [v for v in ans.direct if tests_all(v, query)]
         ans.alone = not combo_direct
         ans.direct = combo_direct or ans.direct
-    # curated appraisals win: automatic studies of a curated drug count only with a stronger design
-    ans.direct, aside = curated_precedence(ans.direct, drugs)
-    ans.indirect, aside_indirect = curated_precedence(ans.indirect, drugs)
-    ans.aside = aside + aside_indirect
     return ans
+
+
+def _add_on_trials(ans: _Answering, drugs: list[str]) -> None:
+    """A single-drug question: an add-on trial (the drug added to a background drug every arm received, against
+    that background alone) shows what the drug adds to that treatment. Beside usable evidence of the drug
+    itself (placebo or no treatment, or a review of it) it is shown in its own line with its own grade and not
+    counted, so it never overturns that evidence; when add-on trials are all there is, they carry the verdict
+    and the subject says so."""
+    add_on = [v for v in ans.direct if is_add_on(v, drugs)]
+    if not add_on:
+        return
+    rest = [v for v in ans.direct if not is_add_on(v, drugs)]
+    backgrounds = sorted({d for v in add_on for d in background_drugs(v)})
+    if not rest or grade(rest).weight <= 0:
+        ans.add_on_only = backgrounds
+        return
+    ans.direct = rest
+    g = grade(add_on)
+    designs = dict(Counter(v.design for v in add_on))
+    ans.separate.append(Sentence(
+        text=f"Add-on {'trial' if len(add_on) == 1 else 'trials'} (the drug added to {and_list(backgrounds)}, "
+             f"which every arm received): “{g.verdict}” ({g.certainty} certainty; "
+             f"{fmt_counts(Counter(v.design for v in add_on))}). "
+             f"{'It shows' if len(add_on) == 1 else 'They show'} what the drug adds to that treatment, not whether "
+             "it works on its own, so "
+             f"{'it is' if len(add_on) == 1 else 'they are'} listed but not counted beside the evidence of the drug "
+             "against placebo or no treatment.",
+        citations=cite(v.id for v in add_on), section="bottom-line", claims=Claims(designs=designs)))
 
 
 def _comparison(query: Query, ans: _Answering) -> None:
@@ -178,6 +214,8 @@ def _subject(query: Query, ans: _Answering) -> str:
         subject = and_list([m.name for m in query.drugs]) + " (each alone: no study of them together)"
     if ans.no_h2h:
         subject = f"{query.drugs[0].name} (no head-to-head study against {query.drugs[1].name})"
+    if ans.add_on_only:
+        subject = f"{subject} as an add-on to {and_list(ans.add_on_only)} (the only trials found)"
     return subject
 
 

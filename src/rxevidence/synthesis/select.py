@@ -15,7 +15,7 @@ from ..domain import UNRANKED, design_rank, is_effect_design, is_review
 from ..models import Appraisal, Query
 from ..models.evidence import Evidence
 from ..vocab import vocab_call
-from .study import StudyView
+from .study import StudyView, evidence_design
 
 MAX_STUDIES_LISTED = 60
 
@@ -94,16 +94,21 @@ def select_studies(ev: Evidence, vocab: Vocabulary) -> tuple[list[StudyView], li
     return included, excluded
 
 
-def _design_tier(design: str | None) -> int:
-    """How strong a design is for the precedence rule: every review (meta-analysis, systematic review) is one
-    tier, the other designs keep their rank (lower is stronger)."""
+def _design_tier(v: StudyView) -> int:
+    """How strong a study's design is for the precedence rule: every review (meta-analysis, systematic review)
+    is one tier, the other designs keep their rank (lower is stronger); a trial of experimental pain ranks as
+    an experimental pain study (:func:`.study.evidence_design`)."""
+    design = evidence_design(v)
     return 0 if is_review(design) else design_rank(design)
 
 
 def _tested_drugs(v: StudyView, drugs: Iterable[str]) -> set[str]:
-    """Which of ``drugs`` the study tested (its studied drugs, else its drugs)."""
+    """Which of ``drugs`` the study tested (its studied drugs, else its drugs). A study with no drug read was
+    retrieved for the asked drugs and is counted for them (:func:`.study.tests_drug`), so it is taken as testing
+    all of them."""
+    drugs = set(drugs)
     studied = {r.drug for r in v.appraisal.roles if r.role == "studied"} or set(v.appraisal.drugs)
-    return studied & set(drugs)
+    return studied & drugs if studied else drugs
 
 
 def curated_precedence(views: list[StudyView], drugs: Iterable[str]) -> tuple[list[StudyView], list[StudyView]]:
@@ -120,14 +125,14 @@ def curated_precedence(views: list[StudyView], drugs: Iterable[str]) -> tuple[li
     for v in views:
         if v.curated:
             for d in _tested_drugs(v, drugs) or set(drugs):
-                best[d] = min(best.get(d, UNRANKED), _design_tier(v.design))
+                best[d] = min(best.get(d, UNRANKED), _design_tier(v))
     if not best:
         return views, []
     counted: list[StudyView] = []
     aside: list[StudyView] = []
     for v in views:
         tested = _tested_drugs(v, drugs)
-        if v.curated or not tested or any(_design_tier(v.design) < best.get(d, UNRANKED + 1) for d in tested):
+        if v.curated or not tested or any(_design_tier(v) < best.get(d, UNRANKED + 1) for d in tested):
             counted.append(v)
         else:
             aside.append(v)

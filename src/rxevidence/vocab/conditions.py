@@ -232,9 +232,11 @@ class ConditionVocabulary:
         """
         low = text.lower().replace("\u2019", "'")
         spans: list[tuple[int, int, str, float]] = []
-        for rx, cid in self._patterns:
-            for m in rx.finditer(low):
-                spans.append((m.start(), m.end(), cid, 0.9))
+        gate = self._pattern_gate()
+        if gate is None or gate.search(low):  # most texts match no pattern: one scan tells, not one per pattern
+            for rx, cid in self._patterns:
+                for m in rx.finditer(low):
+                    spans.append((m.start(), m.end(), cid, 0.9))
         toks = tokens(text)
         keys = [t for t, _, _ in toks]
         fixed = [False] * len(keys)
@@ -269,6 +271,18 @@ class ConditionVocabulary:
             except InputError:
                 continue
         return out
+
+    def _pattern_gate(self) -> re.Pattern[str] | None:
+        """One regex that matches where any lay pattern matches (their alternation), so a text none of them
+        matches is scanned once; None when the patterns cannot be joined (back-references). Rebuilt when the
+        patterns change."""
+        got = self.__dict__.get("_gate")
+        if got is None or got[0] is not self._patterns or got[1] != len(self._patterns):
+            pats = [rx.pattern for rx, _cid in self._patterns]
+            joinable = pats and not any(re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]", p) for p in pats)
+            gate = re.compile("|".join(f"(?:{p})" for p in pats)) if joinable else None
+            got = self.__dict__["_gate"] = (self._patterns, len(self._patterns), gate)
+        return got[2]
 
     def _first_words(self) -> dict[str, int]:
         """First word of each condition term -> the most words a term starting with it has (rebuilt when

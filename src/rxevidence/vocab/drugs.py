@@ -129,6 +129,21 @@ class DrugVocabulary:
                     break
         return out
 
+    def ingredient_of(self, name: str) -> str | None:
+        """The one ingredient a drug name stands for, with salts, esters and hydrates folded into it
+        ("estradiol valerate", "estradiol cypionate" -> estradiol; "naproxen sodium" -> naproxen; a brand
+        -> its ingredient); None for a combination product or a name that is no drug. With
+        :meth:`drug_classes` it links a named form to its family ("conjugated estrogens" -> estrogen)."""
+        key = norm(name)
+        canons = self._terms.get(key)
+        words = key.split()
+        while canons is None and len(words) > 1 and (words[-1] in _SALTS or words[-1] in _TRAILERS):
+            words = words[:-1]
+            canons = self._terms.get(" ".join(words))
+        if not canons or len(canons) != 1:
+            return None
+        return self._base_ingredient(canons[0])
+
     def synonyms(self, name: str) -> list[str]:
         """Search terms for an ingredient: the ingredient, salts, synonyms and brand names."""
         canons = self._terms.get(norm(name), [norm(name)])

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 from ..models import Appraisal, Record
@@ -82,13 +83,18 @@ def tag_record(record: Record, vocab: Vocabulary, appraisal: Appraisal | None = 
     for source, text in texts:
         if not text:
             continue
-        found: list[tuple[str, str]] = [("condition", h.id) for h in vocab.find_conditions(text)]
+        ends: list[tuple[int, tuple[str, str]]] = []
+        for hit in vocab.find_conditions(text):
+            ends.append((hit.end, ("condition", hit.id)))
         drug_at: dict[str, int] = {}
-        for name, start, _e in vocab.find_ingredients(text):
-            found.append(("drug", name))
+        for name, start, end in vocab.find_ingredients(text):
+            ends.append((end, ("drug", name)))
             drug_at.setdefault(name, start)
+        found = [tag for _end, tag in ends]
         # "ACE inhibitors reduce mortality": the class itself
         found += [("drug", name.lower()) for name in vocab.find_classes(text, unique=False)]
+        # "estradiol valerate (E2V) ... E2V": an abbreviation defined after a mention names it again
+        found += [tag for tag, n in _abbreviated(text, ends) for _ in range(n)]
         seen = Counter(found)
         for kind, concept in found:
             if source != "abstract" or seen[(kind, concept)] >= 2:
@@ -118,6 +124,26 @@ _NOT_STUDIES = {"comment", "letter", "editorial", "news", "newspaper article", "
                 "historical article", "interview", "portrait", "lecture", "congress", "retraction of publication"}
 _NON_HUMAN = re.compile(r"\b(mice|mouse|rats?|murine|rabbits?|dogs|in vitro|cell lines?|cultured cells|zebrafish)\b",
                         re.I)
+
+
+# "(E2V)", "(T2DM)", "(HRT)": an abbreviation in brackets right after a mention, with a capital letter or digit
+_ABBR_DEF = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z0-9-]{0,9}[A-Z0-9][A-Za-z0-9-]*)\s*[);,]")
+
+
+def _abbreviated(text: str, ends: list[tuple[int, tuple[str, str]]]) -> list[tuple[tuple[str, str], int]]:
+    """(tag, uses) for each mention that defines an abbreviation ("hormone replacement therapy (HRT)"): how
+    often the abbreviation is used in the rest of ``text``, each use a further mention of the same concept."""
+    out: list[tuple[tuple[str, str], int]] = []
+    done: set[tuple[str, tuple[str, str]]] = set()
+    for end, tag in ends:
+        m = _ABBR_DEF.match(text, end)
+        if not m or not any(ch.isupper() for ch in m.group(1)) or (m.group(1), tag) in done:
+            continue
+        done.add((m.group(1), tag))
+        n = len(re.findall(rf"(?<![\w-]){re.escape(m.group(1))}(?![\w-])", text[m.end():]))
+        if n:
+            out.append((tag, n))
+    return out
 
 
 def _sentence_at(text: str, pos: int) -> str:
@@ -152,6 +178,15 @@ def can_be_evidence(record: Record) -> bool:
     return bool(_STUDY_WORDS.search(text)) and not _NON_HUMAN.search(text)
 
 
+def appraise_at_ingest(record: Record, tags: Sequence[ConceptTag | tuple[str, ...]]) -> bool:
+    """Whether bulk ingest should appraise ``record`` in full now (the rest wait for the first question that
+    retrieves them): it can be evidence (:func:`can_be_evidence`) and the concept index tagged it with a
+    medicine (``tags``: its :func:`tag_record` tags). A record that names no medicine is no study of one; it
+    stays reachable by full-text search and is appraised on read, and since it has no drug tag whose role an
+    appraisal could fill, deferring its appraisal leaves the concept index exactly as it would be."""
+    return can_be_evidence(record) and any(t[0] == "drug" for t in tags)
+
+
 def drug_roles(appraisal: Appraisal) -> dict[str, str]:
     """Drug -> role as the appraisal reads it: "studied" (the drugs it appraises), "comparator"."""
     roles = {d.lower(): "studied" for d in appraisal.drugs}
@@ -180,7 +215,9 @@ def _drugs_named(vocab: Vocabulary, name: str) -> list[str]:
     if m is None:
         return []
     if m.is_class:
-        return []  # a class heading ("Anti-Inflammatory Agents") is not an ingredient
+        # a class heading ("Anti-Inflammatory Agents") is not an ingredient; one named as a medicine
+        # ("Estrogens", "Hormone Replacement Therapy") is the class concept its forms are tagged with too
+        return [m.name.lower()] if vocab.is_drug(m.name) else []
     return [x.lower() for x in (m.members or [m.name])]
 
 
@@ -202,4 +239,4 @@ def _intervention_names(value: Any) -> list[str]:
     return out
 
 
-__all__ = ["BACKGROUND", "MARKER", "PASSING", "can_be_evidence", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]
+__all__ = ["BACKGROUND", "MARKER", "PASSING", "appraise_at_ingest", "can_be_evidence", "TAGGED_KINDS", "ConceptTag", "drug_roles", "tag_record"]

@@ -29,17 +29,31 @@ _SALTS = frozenset({
     "hydrobromide", "nitrate", "oxalate", "lactate", "gluconate", "hyclate", "monohydrate", "dihydrate",
     "magnesium", "tosylate", "napsylate", "pamoate", "bitartrate", "dipropionate", "propionate", "valerate",
     "aspartate", "saccharate",
+    # esters ("estradiol cypionate", "testosterone enanthate" are the ingredient)
+    "benzoate", "cypionate", "enanthate", "enantate", "undecylate", "undecanoate", "caproate", "isocaproate",
+    "phenylpropionate", "hemisuccinate", "dibenzoate", "dicypionate", "dienanthate", "hemihydrate", "pivalate",
 })
 
 
 _DOSE = re.compile(r"\d+(\s?\d+)?\s?(mg|mcg|ug|g|ml|iu|units?|meq|%)?\b|\d+(mg|mcg|ml|meq|iu)\b")
 
 
+# the last text tokenised and its tokens, one tuple swapped whole (thread-safe): the concept index scans
+# each title and abstract three times (conditions, ingredients, classes)
+_last: tuple[str, list[tuple[str, int, int]]] = ("", [])
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(normalised token, start, end) for each word of ``text``."""
-    return [
+    """(normalised token, start, end) for each word of ``text`` (the list may be shared: do not change it)."""
+    global _last
+    last = _last
+    if last[0] == text:
+        return last[1]
+    out = [
         (m.group().lower().replace("'", "").replace("’", ""), m.start(), m.end()) for m in _TOKEN.finditer(text)
     ]
+    _last = (text, out)
+    return out
 
 
 def stems(word: str) -> list[str]:
