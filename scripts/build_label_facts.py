@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from otc_monographs import MONOGRAPHS, combination_uses, monograph_uses  # noqa: E402
 from spl_indications import SOURCE as SPL_SOURCE  # noqa: E402
-from spl_indications import spl_indications  # noqa: E402
+from spl_indications import spl_sections  # noqa: E402
 
 OUT = ROOT / "src" / "rxevidence" / "labelfacts" / "label_facts.json.gz"
 SCHEMA = 1
@@ -659,9 +659,13 @@ def build(data: Path, spl: Path | None = None) -> dict[str, Any]:
     dc, classes = drugcentral(data, names, mapper)
     join_names(dc, classes, set(fda), names, synonym_groups(data))
     _drop_derivative_uses(dc, li)
-    spl_uses: dict[str, list[dict]] = {}
+    spl_uses: dict[str, list[dict]] = defaultdict(list)
     if spl is not None:  # DailyMed sections of 2023: only for ingredients the older sources give no use or class
-        spl_uses, spl_classes = spl_indications(spl, names.vocab, mapper, set(fda), annotated_uses, route_of)
+        sections, spl_classes = spl_sections(spl, names.vocab, mapper.ok, set(fda))
+        for c, subject, annotated in sections:
+            route = route_of(subject)
+            spl_uses[c].extend(annotated_uses(annotated, mapper, src="spl", set_id=None,
+                                              routes=[route] if route else []))
         for name, cls in spl_classes.items():
             if not classes.get(name):
                 classes[name] = cls[:1]

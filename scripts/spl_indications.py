@@ -100,10 +100,11 @@ def _annotate(text: str, vocab: Any, mesh_ok: Any) -> str:
     return "".join(out)
 
 
-def spl_indications(path: Path, vocab: Any, mesh: Any, known: set[str], annotated_uses: Any,
-                    route_of: Any) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
-    """Per ingredient: the uses its DailyMed indications sections name, and the class their Highlights state."""
-    uses: dict[str, list[dict]] = defaultdict(list)
+def spl_sections(path: Path, vocab: Any, mesh_ok: Any,
+                 known: set[str]) -> tuple[list[tuple[str, str, str]], dict[str, list[str]]]:
+    """Each DailyMed section that names one ingredient as (ingredient, subject, text with its condition mentions
+    annotated, for ``build_label_facts.annotated_uses``), and per ingredient the class its Highlights state."""
+    sections: list[tuple[str, str, str]] = []
     classes: dict[str, list[str]] = defaultdict(list)
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -113,10 +114,8 @@ def spl_indications(path: Path, vocab: Any, mesh: Any, known: set[str], annotate
         if found is None:
             continue
         c, subject = found
-        route = route_of(subject)
-        uses[c].extend(annotated_uses(_annotate(text, vocab, mesh.ok), mesh, src="spl", set_id=None,
-                                      routes=[route] if route else []))
+        sections.append((c, subject, _annotate(text, vocab, mesh_ok)))
         cls = _class_of(text, subject, c)
         if cls and cls not in classes[c]:
             classes[c].append(cls)
-    return uses, classes
+    return sections, classes

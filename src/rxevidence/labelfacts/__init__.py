@@ -153,8 +153,12 @@ class LabelFacts:
                 stems.setdefault(k.rsplit("-", 1)[0], []).append(k)
         self._suffixed = {b: ks[0] for b, ks in stems.items() if len(ks) == 1 and b not in self._drugs}
 
+    def _key(self, name: str) -> str:
+        key = name.lower().strip()
+        return self._suffixed.get(key, key)
+
     def __contains__(self, name: str) -> bool:
-        return name.lower() in self._drugs
+        return self._key(name) in self._drugs
 
     def __len__(self) -> int:
         return len(self._drugs)
@@ -174,8 +178,7 @@ class LabelFacts:
         return self._by_name.get(key) or self._wordings.get(key)
 
     def drug(self, name: str) -> DrugFacts | None:
-        key = name.lower().strip()
-        key = self._suffixed.get(key, key)
+        key = self._key(name)
         if key not in self._cache:
             raw = self._drugs.get(key)
             self._cache[key] = None if raw is None else self._parse(key, raw)

@@ -73,7 +73,8 @@ def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Vocabulary,
     if qt is None:
         return None
     cond, target, route = qt
-    f = fda_finding(index.drug(drug), target, route=route, drug=drug) if index is not None else None
+    facts = index.drug(drug) if index is not None else None
+    f = fda_finding(facts, target, route=route, drug=drug) if index is not None else None
     live = live_finding(labels or [], drug, target, index, route=route) if index is not None else None
     if live is not None and (live[0].status == "on-label" or f is None or f.status != "on-label"):
         f = live[0]
@@ -84,7 +85,7 @@ def fda_row(query: Any, drug: str, index: LabelFacts | None, vocab: Vocabulary,
     f.condition_id = cond.id
     note = f.note
     if f.source and "fetch labels" not in note and "label in the store" not in note:
-        note += f" ({snapshot_note(index.drug(drug) if index is not None else None, drug)}.)"
+        note += f" ({snapshot_note(facts, drug)}.)"
     row = RegulatoryRow(jurisdiction="US FDA", status=f.status, source=f.source, date=f.date, note=note,
                         condition=f.condition_id, source_name=f.source_name)
     return row, f
