@@ -215,6 +215,15 @@ def _starts_section(lines: list[_Line | None], k: int) -> bool:
     return nxt is None or nxt.item or nxt.text[:1].isupper() or nxt.text[:1].isdigit()
 
 
+def _labelled_line(prev: _Line | None, ln: _Line) -> bool:
+    """``ln`` is a list item written without a marker ("Sleep Improvement: X improves sleep ...") under a line
+    that ends without a sentence end ("... the condition 3"): its own statement, never the rest of the line above."""
+    if prev is None or not (_LABEL.match(ln.text) and ln.text[:1].isupper()):
+        return False
+    above = clean_citations(prev.text.strip())
+    return not _FUNCTION_END.search(above) and not above.endswith(",")
+
+
 def segments(text: str) -> list[Segment]:
     """The article as segments, in order (see the module docstring)."""
     lines = _lines(text)
@@ -249,7 +258,8 @@ def segments(text: str) -> list[Segment]:
             last = ln
             while j + 1 < len(lines) and (nx := lines[j + 1]) is not None and not nx.item \
                     and not nx.text.rstrip().endswith(":") and not _starts_section(lines, j + 1) \
-                    and not dateline_end(nx.text):  # a dateline starts the story: the line above is a heading
+                    and not dateline_end(nx.text) \
+                    and not _labelled_line(lines[j], nx):  # a dateline starts the story: the line above is a heading
                 j += 1
                 last = nx
             _sentences(text, ln.start, last.end, "sentence", block, None, section, out)
@@ -278,13 +288,20 @@ def _lead(lines: list[_Line | None], i: int, out: list[Segment], block: int, sec
     top = min((k.indent for k in kids), default=0)
     direct = [k for k in kids if k.indent == top]
     text_of = lead.text.rstrip()
+    lead_start = lead.start
+    sents = split_sentences(text_of)
+    if len(sents) > 1:  # "X is a muscle relaxant. It acts ... While approved for ..., it has shown:": the
+        for sent, s, e in sents[:-1]:  # sentences before the last one are statements of their own
+            _add(sent, lead.start + s, lead.start + e, "item" if lead.item else "sentence", block, None, section, out)
+        _, s_last, _ = sents[-1]
+        text_of, lead_start = text_of[s_last:], lead.start + s_last
     labelled = any(_LABEL.match(k.text) for k in direct)
     if kids and all(_is_fragment(k.text) for k in kids) and not (labelled and has_verb(text_of)):
         joined = text_of + " " + "; ".join(clean_citations(k.text) for k in kids)
-        out.append(Segment(clean_citations(joined), lead.start, kids[-1].end, "list", block, section=section))
+        out.append(Segment(clean_citations(joined), lead_start, kids[-1].end, "list", block, section=section))
         return j
     role: Role = "lead"
-    out.append(Segment(clean_citations(text_of), lead.start, lead.end, role, block, section=section))
+    out.append(Segment(clean_citations(text_of), lead_start, lead.end, role, block, section=section))
     if not kids:
         return i + 1
     k = i + 1

@@ -123,11 +123,16 @@ _SENSORY = re.compile(r"\b(sensory|intensity|actual perception|perception of pai
 _STUDY_INTRO = re.compile(r"\b(a|one|two|three|four|another|the|this|that|recent|some other|other|several)\s+"
                           r"(?:[\w-]+,?\s+){0,3}?"
                           r"(study|studies|trial|trials|research|experiment|analysis)\b|^research\b", re.I)
+# a bare lead-in to a study's results ("Key findings include:", "The results:", "Main outcomes were:")
+_FINDINGS_LEAD = re.compile(r"^\s*(?:the\s+)?(?:key|main|major|principal|primary)?\s*(?:findings?|results?|outcomes?)"
+                            r"(?:\s+(?:include[sd]?|were|are|was|showed))?\s*:\s*$", re.I)
 _STUDY_CHAIN = re.compile(r"^(individuals|participants|patients|people|those|subjects|volunteers) who\b|"
                           r"^(these|the) (researchers|investigators|authors|participants|patients)\b|"
                           r"^(the|this|that)\s+(?:[\w-]+,?\s+){0,4}?(study|trial)\b|"
                           r"^in (this|that|the) (particular )?(study|trial)\b|"
                           r"^researchers\b|^they\b|"
+                          r"^(?:all|both|the)\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+)?\s*(?:studies|trials)"
+                          r"\s+(?:included|analy[sz]ed|reviewed|pooled)\b|"
                           r"^(?:the )?results? (?:showed|show|shown|found|suggest\w*|indicated?|revealed)\b|"
                           r"^the (?:difference|differences) (?:of|in|between|was|were)\b|^(?:his|her|their) (?:research )?team\b|"
                           r"^(?:the )?(?:improvements?|benefits?|reductions?|responses?) (?:in [\w-]+ )?(?:were|was) "
@@ -280,6 +285,8 @@ class _Context:
     line: int = -1
     study_drugs: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)  # the class the last claim was about, when it named no drug
+    last_drugs: list[str] = field(default_factory=list)  # the drugs of the last claim and its block
+    last_block: int = -1
 
 
 @dataclass
@@ -316,6 +323,9 @@ class Reader:
             criteria = re.search(r"\b(when|if|only when|unless):\s*$", seg.text, re.I)  # "Consider X only when:"
             self.ctx.lead_drugs = [] if criteria else [
                 d.name for d in self.vocab.find_drugs(_plain(seg.text)) if not d.is_class and self.known(d)]
+            if not criteria and not self.ctx.lead_drugs and self.ctx.last_block == seg.block and _FINDINGS_LEAD.match(
+                    seg.text):  # "… a systematic review of X … Key findings include:": the findings about that drug
+                self.ctx.lead_drugs = list(self.ctx.last_drugs)
 
     def _fallback_condition(self, text: str) -> ConditionMention | None:
         c = self.ctx
@@ -393,6 +403,9 @@ class Reader:
             elif not classes and _STUDY_CHAIN.search(text) and self.ctx.study_drugs and \
                     self.ctx.study_block >= self.ctx.block - 1:
                 drugs = list(self.ctx.study_drugs)  # "This randomized study involved 114 patients"
+            elif not classes and _STUDY_CHAIN.search(text) and self.ctx.last_drugs and \
+                    self.ctx.last_block == self.ctx.block:
+                drugs = list(self.ctx.last_drugs)  # "A review of X … All three studies included (n = 1647) …"
             elif not classes and self.ctx.main and _SUBJECTLESS.match(text):
                 drugs = list(self.ctx.main)  # "Significantly reduces the frequency of flares": the article's drug
             elif not classes and self.ctx.main and M.evidence_quality(text) in ("weak", "mixed", "small") and re.search(
@@ -499,6 +512,7 @@ class Reader:
         if dimension is not None and mean.kind == "effect" and (cond is None or cond.id in ("pain", "experimental-pain")):
             c.condition, c.condition_id = "experimental pain", "experimental-pain"
         self._meaning_details(c, mean, text, conds)
+        self.ctx.last_drugs, self.ctx.last_block = [d for d in c.drugs if d not in classes], seg.block
         return c
 
     def _meaning_details(self, c: Claim, mean: M.Meaning, text: str, conds: list[ConditionMention]) -> None:

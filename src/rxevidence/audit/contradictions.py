@@ -29,6 +29,8 @@ _CAUSE_SPECIFIC = re.compile(r"\b(if the pain arises|resulting from|caused by|du
 _OTHER_OUTCOME = re.compile(r"\b(treat|cure|address|fix|reverse)\w* the (underlying )?(cause|disease|condition)|"
                             r"\bspeed (up )?(the )?recovery|\bcure\w*\b|\bprogression\b|\bcourse of the\b|"
                             r"\bprevent\w* (it|them|recurrence|relapse)", re.I)
+# preventing a condition is another use than treating it once it is there
+_PREVENTS = re.compile(r"\b(?:prevent\w*|prophyla\w*|preventive|preventative)\b", re.I)
 _SCOPED = re.compile(r"\b(up to|for up to|over|within|less than)\s+\w+\s+(weeks?|months?|years?|days?)\b", re.I)
 _STRONG_HEDGE = {"may", "might", "could", "possibly", "potentially", "perhaps", "seems to", "appears to",
                  "does not seem", "do not seem", "suggests", "suggested", "in some", "sometimes", "not for everyone",
@@ -63,8 +65,12 @@ _GROUPS: dict[str, str] = {
     "children": r"child(?:ren)?|kids?|p(?:a)?ediatric|infants?|toddlers?|adolescents?|teen\w*|youths?",
     "older": r"elderly|older (?:adults?|people|patients|women|men)|seniors|aged (?:6|7|8)\d",
     "adults": r"adults?",
-    "severity": r"mild(?:er)?|moderate|severe|moderate[- ]to[- ]severe|mild[- ]to[- ]moderate|refractory|"
-                r"treatment[- ]resistant",
+    # (of the patients or the condition: "moderate pain", not the size of an effect or of the evidence:
+    # "moderate reductions in pain", "moderate-certainty evidence")
+    "severity": r"(?:mild(?:er)?|moderate|severe|moderate[- ]to[- ]severe|mild[- ]to[- ]moderate|refractory|"
+                r"treatment[- ]resistant)(?![- ](?:reductions?|improvements?|benefits?|effects?|evidence|quality|"
+                r"certainty|gains?|decreases?|increases?|changes?|differences?|relief|efficacy|(?:to|and) \w+ "
+                r"(?:reductions?|improvements?|benefits?|effects?|evidence)))",
     "size": r"(?:large|larger|small|smaller|big|bigger|tiny) (?:stones?|ones|tumou?rs?|lesions?|polyps?|infarcts?|"
             r"wounds?|ulcers?)|\d+(?:\.\d+)? ?(?:to|-|–) ?\d+ ?mm|\d+ ?mm",
     "risk": r"(?:high|low|higher|lower)[- ]risk|at (?:high |low )?risk",
@@ -107,23 +113,50 @@ _OUTCOME_STOP = {"the", "a", "an", "of", "in", "on", "for", "and", "or", "to", "
                  "rates", "number", "need", "any", "more", "less", "people", "patients", "it", "them"}
 
 
+# the outcome a null result is stated about when it is the subject ("Pain outcomes did not show significant
+# improvement", "Sleep quality did not differ")
+_NEG_SUBJECT = re.compile(r"^\s*(?:the\s+|but\s+|however,?\s+)?((?:[A-Za-z][\w-]*\s+){0,3}?[A-Za-z][\w-]*)\s+"
+                          r"(?:outcomes?\s+|scores?\s+|measures?\s+|ratings?\s+)?(?:did|does|do|was|were|is|are)\s*"
+                          r"(?:not|n['’]t)\s+(?:show\s+|see\s+|reach\s+)?(?:any\s+|a\s+)?(?:statistically\s+)?"
+                          r"(?:significant(?:ly)?\s+|meaningful(?:ly)?\s+)?(?:improve|improvement|change|differ|"
+                          r"difference|benefit|decrease|reduction)", re.I)
+# what a positive claim sets aside ("for its effects on sleep rather than pain relief"): not an outcome it claims
+_SET_ASIDE = re.compile(r"\b(?:rather than|instead of|but not|not for|as opposed to)\s+[^,.;]+", re.I)
+_SUBJECT_STOP = {"patients", "people", "participants", "subjects", "those", "group", "groups", "who", "taking",
+                 "treated", "results", "they", "it", "this", "that", "these", "study", "trial", "researchers"}
+
+
 def _outcome_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z][a-z-]{2,}", text.lower()) if w not in _OUTCOME_STOP}
+
+
+def _neg_outcome_phrase(neg: Claim) -> str | None:
+    m = _NEG_OUTCOME.search(neg.text)
+    if m is not None:
+        return m.group(1) or m.group(2) or ""
+    s = _NEG_SUBJECT.match(neg.text)
+    if s is None:
+        return None
+    words = set(s.group(1).lower().split())
+    drug_words = {w for d in neg.drugs for w in d.lower().split()}
+    if words & (_SUBJECT_STOP | drug_words):
+        return None  # "Patients did not improve", "Gabapentin did not help": no outcome named
+    return s.group(1)
 
 
 def _other_outcome(pos: Claim, neg: Claim) -> bool:
     """The negative claim's null result is on an outcome other than the one the positive claim's benefit is on."""
     if _SECONDARY.search(neg.text):
         return True
-    m = _NEG_OUTCOME.search(neg.text)
-    if m is None:
+    found = _neg_outcome_phrase(neg)
+    if found is None:
         return False
-    phrase = re.split(r"\s+(?:for|in|among|with|after|than|compared|versus|vs\.?)\s", m.group(1) or m.group(2) or "")[0]
+    phrase = re.split(r"\s+(?:for|in|among|with|after|than|compared|versus|vs\.?)\s", found)[0]
     named = _outcome_words(phrase)
     cond = _outcome_words(neg.condition or "") | _outcome_words(pos.condition or "")
     if not named or named & cond or re.match(r"\s*(?:it|them|this|that|symptoms?|the condition)\b", phrase, re.I):
         return False  # "no difference in pain" in a claim about pain, "did not reduce symptoms": the same outcome
-    return not (named & _outcome_words(pos.text))
+    return not (named & _outcome_words(_SET_ASIDE.sub(" ", pos.text)))
 
 
 # a claim about another kind of the condition ("a different subtype of insomnia (sleep maintenance insomnia)")
@@ -180,6 +213,9 @@ def _effect(claims: list[Claim]) -> Iterator[Contradiction]:
                 continue  # "relieves symptoms" and "does not treat the cause" are about different outcomes
             if _other_outcome(pos, neg):
                 continue  # a null result on another outcome ("no difference in secondary outcomes")
+            if "prevent" not in (pos.condition_id or "") and bool(_PREVENTS.search(pos.text)) != bool(
+                    _PREVENTS.search(neg.text)):
+                continue  # "treats established X" and "does not prevent X when given early": different uses
             drug = sorted(_drugs(a))[0]
             yield Contradiction(a=pos.text, b=neg.text, reason=(
                 f"One sentence says {drug} works for {pos.condition or 'this'}; the other says it does not."))

@@ -22,8 +22,10 @@ from ..domain import names_regulator
 _NEG_WORD = r"(?:not|no|never|n['’]t|cannot|without|neither|nor|none|nothing|fail(?:s|ed)? to|unable to)"
 # efficacy denied: "no better than placebo", "did not reduce", "adds little to", "have not been shown to confer"
 _NO_EFFECT = re.compile(
-    r"\b(no|not any|without)\s+(?:\w+\s+){0,3}?(difference|effect|benefit|improvement|advantage|change|relief|"
-    r"better|effective|superior|results?)\b|"
+    r"\b(no|not any|without)\s+(?:\w+\s+){0,3}?(differences?|effects?|benefits?|improvements?|advantages?|changes?|"
+    r"relief|better|effective|superior|results?)\b|"
+    r"(?:\bnot|n['’]t)\s+(?:find|found|see|saw|detect|detected|observe|observed|show|showed)\s+(?:any\s+|a\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:differences?|benefits?|effects?|improvements?|advantages?|changes?)\b|"
     r"(?:\bnot|n['’]t|\bnever)\s+(?:\w+\s+){0,3}?(better|effective|superior|significant|work|works|help|helps|"
     r"reduce|reduces|relieve|relieves|improve|improves|affect|affects|alter|change|changes|decrease|lower|"
     r"yield|show|shown|confer|benefit|get|provide|prevent|treat|useful|helpful|recommended|established|"
@@ -52,7 +54,8 @@ def denies(text: str) -> bool:
 
 # ------------------------------------------------------------------ hedges, attribution, strength
 
-_HEDGE = re.compile(r"\b(may|might|could|possibly|potentially|perhaps|likely|appears? to|seems? to|"
+# ("more likely to report improvement", "three times as likely": a comparison of chances, not a hedge)
+_HEDGE = re.compile(r"\b(may|might|could|possibly|potentially|perhaps|(?<!more )(?<!less )(?<!as )likely|appears? to|seems? to|"
                     r"does not seem|do not seem|suggests?|suggested|some evidence|in some cases|for some people|"
                     r"sometimes|tends? to|thought to|believed to|uncertain|in some|some (patients|people|individuals)|"
                     r"can (also )?(help|reduce|relieve|prevent|improve|ease|alleviate))\b", re.I)
